@@ -17,3 +17,11 @@ cpp_has_openmp <- function() {
     .Call(`_betanmf_cpp_has_openmp`)
 }
 
+cpp_cross_w <- function(x, Wt, threads) {
+    .Call(`_betanmf_cpp_cross_w`, x, Wt, threads)
+}
+
+cpp_cross_h <- function(x, H, threads) {
+    .Call(`_betanmf_cpp_cross_h`, x, H, threads)
+}
+

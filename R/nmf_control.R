@@ -7,7 +7,8 @@
 #'   one of H), a whole number >= 1.
 #' @param tol Stop when the relative change of the objective between two
 #'   iterations, \eqn{|f_{t-1} - f_t| / |f_{t-1}|}, is at most `tol`.
-#'   `tol = 0` is legal and runs exactly `max_iter` iterations.
+#'   `tol = 0` is legal and runs exactly `max_iter` iterations (without the
+#'   warning that a fit stopped by `max_iter` otherwise gives).
 #' @param normalize How the columns of W are scaled in the result: `"l1"`
 #'   (each column sums to one, so H is in the units of the data), `"l2"`
 #'   (unit Euclidean norm) or `"none"`. The scale moves into H; W H is

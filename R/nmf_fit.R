@@ -138,7 +138,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   }
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
-  if (!best$converged) {
+  if (!best$converged && control$tol > 0) {
     warning(sprintf(paste0(
       "nmf_fit() stopped after max_iter = %d iterations before the relative change ",
       "of the objective fell below tol = %g; increase max_iter in nmf_control()"),
