@@ -128,3 +128,7 @@ check_factor <- function(f, arg, nr, nc) {
   storage.mode(f) <- "double"
   f
 }
+
+mean_value <- function(x) {
+  if (methods::is(x, "sparseMatrix")) sum(x@x) / (as.numeric(nrow(x)) * ncol(x)) else mean(x)
+}

@@ -132,7 +132,8 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
     seed_k <- if (k == 1L) seed else restart_seed(seed, k)
     how <- if (k == 1L || is.list(start)) start else "random"
     if (verbose && restarts > 1L) message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
-    runs[[k]] <- run_fit(x, rank, beta, pen, how, fixed, control, seed_k, threads, verbose)
+    runs[[k]] <- run_fit(x, rank, beta, solver, pen, how, fixed, control, seed_k,
+                         threads, verbose)
     runs[[k]]$seed <- seed_k
     runs[[k]]$init <- if (is.list(how)) "given" else how
   }
@@ -164,7 +165,8 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
 }
 
 # One restart: the C++ fit, with the known components put in place first.
-run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, verbose) {
+run_fit <- function(x, rank, beta, solver, pen, start, fixed, control, seed, threads,
+                    verbose) {
   W0 <- H0 <- NULL
   how <- start
   if (is.list(start)) {
@@ -175,7 +177,7 @@ run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, ve
   if (fixed$k_W > 0L || fixed$k_H > 0L) {
     if (how != "given") {
       # Starting factors from the chosen method, then the known parts.
-      init_fit <- cpp_nmf_init(x, rank, how, seed, threads)
+      init_fit <- cpp_nmf_init(x, rank, solver, how, seed, threads)
       W0 <- init_fit$W
       H0 <- init_fit$H
       how <- "given"
@@ -183,7 +185,7 @@ run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, ve
     if (fixed$k_W > 0L) W0[, seq_len(fixed$k_W)] <- fixed$W
     if (fixed$k_H > 0L) H0[seq_len(fixed$k_H), ] <- fixed$H
   }
-  res <- cpp_nmf_fit(x, rank, beta, unname(c(pen$l1["W"], pen$l1["H"])),
+  res <- cpp_nmf_fit(x, rank, beta, solver, unname(c(pen$l1["W"], pen$l1["H"])),
                      unname(c(pen$l2["W"], pen$l2["H"])), how, W0, H0,
                      fixed$k_W < rank, fixed$k_H < rank, fixed$k_W, fixed$k_H,
                      control, seed, threads, verbose)
@@ -193,6 +195,8 @@ run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, ve
   res
 }
 
+# The solver for a beta: "auto" picks BCD for beta = 2, coordinate descent
+# for beta = 1 and the multiplicative updates otherwise.
 resolve_solver <- function(solver, beta) {
   choices <- c("auto", "bcd", "cd", "mu")
   if (!is.character(solver) || length(solver) != 1L || !solver %in% choices) {
@@ -200,15 +204,18 @@ resolve_solver <- function(solver, beta) {
                  paste0("\"", choices, "\"", collapse = ", "), describe(solver)),
          call. = FALSE)
   }
-  if (beta != 2) {
-    stop(sprintf(paste0("beta = %g is not supported yet: this version has only the ",
-                        "solver for beta = 2 (\"bcd\")"), beta), call. = FALSE)
+  if (solver == "auto") {
+    return(if (beta == 2) "bcd" else if (beta == 1) "cd" else "mu")
   }
-  if (solver %in% c("cd", "mu")) {
-    stop(sprintf("`solver` = \"%s\" is not available in this version; use \"bcd\" or \"auto\"",
-                 solver), call. = FALSE)
+  if (solver == "bcd" && beta != 2) {
+    stop(sprintf("`solver` = \"bcd\" needs beta = 2; got beta = %g (use \"mu\" or \"auto\")",
+                 beta), call. = FALSE)
   }
-  "bcd"
+  if (solver == "cd" && beta != 1) {
+    stop(sprintf("`solver` = \"cd\" needs beta = 1; got beta = %g (use \"mu\" or \"auto\")",
+                 beta), call. = FALSE)
+  }
+  solver
 }
 
 stop_unsupported <- function(arg) {
