@@ -43,7 +43,9 @@
 #' @param mask,weights Reserved for masked and weighted fits; must be `NULL`
 #'   in this version.
 #' @param l1,l2 L1 and L2 penalties: one non-negative number for both factors
-#'   or a named pair `c(W = , H = )`.
+#'   or a named pair `c(W = , H = )`. A penalty on one factor alone is partly
+#'   undone by the scaling freedom of NMF (W can grow while H shrinks without
+#'   changing WH); penalize both factors for a well-posed problem.
 #' @param fixed_W An m x k non-negative matrix (k <= rank) of known
 #'   components: the first k columns of W stay equal to it (up to the column
 #'   scaling of `normalize`) while the rest is learned. With k = rank only H
@@ -56,8 +58,8 @@
 #'   Boutsidis & Gallopoulos 2008, from a randomized SVD), `"random"`, an
 #'   `nmf_fit` to continue from, or a list with matrices `W` and `H`.
 #' @param restarts Number of independent fits; the one with the lowest loss
-#'   is returned. With `init = "nndsvd"` the first starts from NNDSVD and the
-#'   others from random factors, each with its own seed.
+#'   is returned. The first starts from `init`, the others from random
+#'   factors, each with its own seed.
 #' @param solver `"auto"` or `"bcd"`.
 #' @param control Settings from [nmf_control()].
 #' @param seed `NULL` or a whole number; see Reproducibility.
@@ -130,7 +132,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   runs <- vector("list", restarts)
   for (k in seq_len(restarts)) {
     seed_k <- if (k == 1L) seed else restart_seed(seed, k)
-    how <- if (k == 1L || is.list(start)) start else "random"
+    how <- if (k == 1L) start else "random"
     if (verbose && restarts > 1L) message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
     runs[[k]] <- run_fit(x, rank, beta, solver, pen, how, fixed, control, seed_k,
                          threads, verbose)

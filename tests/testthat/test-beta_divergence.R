@@ -164,11 +164,11 @@ test_that("mu as an nmf_fit with mask or weights uses the fitted matrix", {
 
 test_that("zeros in x with beta <= 0 are an error that mentions offset", {
   d <- div_data()
-  expect_error(beta_divergence(d$x, d$mu, 0), "offset")
-  expect_error(beta_divergence(d$x, d$mu, "is"), "offset")
-  expect_error(beta_divergence(d$x, d$mu, -1), "offset")
+  expect_error(beta_divergence(d$x, d$mu, 0), "positive constant")
+  expect_error(beta_divergence(d$x, d$mu, "is"), "positive constant")
+  expect_error(beta_divergence(d$x, d$mu, -1), "positive constant")
   s <- Matrix::Matrix(d$x, sparse = TRUE)
-  expect_error(beta_divergence(s, d$mu, 0), "offset")
+  expect_error(beta_divergence(s, d$mu, 0), "positive constant")
 })
 
 test_that("bad arguments name the argument", {

@@ -36,7 +36,6 @@ test_that("max_iter = 0 is an error naming max_iter", {
 })
 
 test_that("max_iter beyond the integer range is an error naming max_iter", {
-  skip("known bug: max_iter = 3e9 is accepted and stored as NA; the fit then runs 0 iterations")
   expect_error(nmf_control(max_iter = 3e9), "`max_iter`")
   expect_error(nmf_control(inner_max = 3e9), "`inner_max`")
 })
@@ -53,7 +52,6 @@ test_that("normalize 'foo' is an error naming normalize", {
 })
 
 test_that("the normalize error names the argument for any bad string", {
-  skip("known bug: match.arg() reports \"'arg' should be one of\" without naming normalize")
   expect_error(nmf_control(normalize = "foo"), "normalize")
   expect_error(nmf_control(normalize = c("l1", "l2")), "normalize")
 })

@@ -26,6 +26,7 @@
 
 #include <armadillo>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -85,6 +86,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                Monitor &mon, Result &res) {
   IterationLog log(cfg, mon, res);
   const double xx = sum_squares(X);
+  log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
   gram(H, gh);

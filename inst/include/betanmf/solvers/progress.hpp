@@ -25,6 +25,11 @@ public:
   IterationLog(const Config &cfg, Monitor &mon, Result &res)
       : cfg_(cfg), mon_(mon), res_(res), start_(clock::now()) {}
 
+  // Changes below `floor` are rounding noise of how the solver evaluates the
+  // objective (for BCD, a difference of terms of the size of ||X||^2): they
+  // count as convergence even where the relative change is undefined.
+  void set_noise_floor(double floor) { floor_ = floor; }
+
   // Records the objective reached after iteration `it`. Returns true when
   // its relative change, |f_prev - f| / |f_prev|, is at most tol (tol > 0).
   [[nodiscard]] bool record(int it, double loss) {
@@ -33,8 +38,9 @@ public:
     res_.hist_loss.push_back(loss);
     res_.hist_seconds.push_back(secs);
     mon_.iteration(it, loss, secs);
+    const double change = std::abs(prev_ - loss);
     const bool done = cfg_.tol > 0.0 && std::isfinite(prev_) &&
-                      std::abs(prev_ - loss) <= cfg_.tol * std::max(std::abs(prev_), 1e-300);
+                      (change <= cfg_.tol * std::abs(prev_) || change <= floor_);
     prev_ = loss;
     if (done) res_.converged = true;
     return done;
@@ -53,6 +59,7 @@ private:
   Result &res_;
   clock::time_point start_;
   double prev_ = arma::datum::inf;
+  double floor_ = 0.0;
 };
 
 }  // namespace betanmf
