@@ -10,6 +10,7 @@
 
 #include "kernels.hpp"
 #include "matrix.hpp"
+#include "panel.hpp"
 
 #include <algorithm>
 #include <armadillo>
@@ -21,27 +22,20 @@ namespace betanmf {
 inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(Wt.n_rows);
-  const std::ptrdiff_t m = X.m, n = X.n, groups = (n + 3) / 4;
+  const std::ptrdiff_t m = X.m, n = X.n, groups = n / 4;
   out.set_size(r, n);
   const double *wt = Wt.memptr();
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
-    const std::ptrdiff_t j0 = 4 * g, j1 = std::min(j0 + 4, n);
-    for (std::ptrdiff_t j = j0; j < j1; ++j) std::fill_n(out.colptr(j), r, 0.0);
-    if (j1 - j0 == 4) {
-      const double *x0 = X.col(j0), *x1 = X.col(j0 + 1), *x2 = X.col(j0 + 2),
-                   *x3 = X.col(j0 + 3);
-      double *o0 = out.colptr(j0), *o1 = out.colptr(j0 + 1), *o2 = out.colptr(j0 + 2),
-             *o3 = out.colptr(j0 + 3);
-      for (std::ptrdiff_t i = 0; i < m; ++i)
-        axpy4(r, wt + i * r, x0[i], x1[i], x2[i], x3[i], o0, o1, o2, o3);
-    } else {
-      for (std::ptrdiff_t j = j0; j < j1; ++j) {
-        const double *x = X.col(j);
-        double *o = out.colptr(j);
-        for (std::ptrdiff_t i = 0; i < m; ++i) axpy(r, x[i], wt + i * r, o);
-      }
-    }
+    const std::ptrdiff_t j = 4 * g;
+    panel::run({wt, r, X.col(j), m, 1, m,
+                {out.colptr(j), out.colptr(j + 1), out.colptr(j + 2), out.colptr(j + 3)}});
+  }
+  for (std::ptrdiff_t j = 4 * groups; j < n; ++j) {  // the last n % 4 columns
+    double *o = out.colptr(j);
+    std::fill_n(o, r, 0.0);
+    const double *x = X.col(j);
+    for (std::ptrdiff_t i = 0; i < m; ++i) axpy(r, x[i], wt + i * r, o);
   }
 }
 
@@ -49,26 +43,19 @@ inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
 inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(H.n_rows);
-  const std::ptrdiff_t m = X.m, n = X.n, groups = (m + 3) / 4;
+  const std::ptrdiff_t m = X.m, n = X.n, groups = m / 4;
   out.set_size(r, m);
   const double *h = H.memptr();
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
-    const std::ptrdiff_t i0 = 4 * g, i1 = std::min(i0 + 4, m);
-    for (std::ptrdiff_t i = i0; i < i1; ++i) std::fill_n(out.colptr(i), r, 0.0);
-    if (i1 - i0 == 4) {
-      double *o0 = out.colptr(i0), *o1 = out.colptr(i0 + 1), *o2 = out.colptr(i0 + 2),
-             *o3 = out.colptr(i0 + 3);
-      for (std::ptrdiff_t j = 0; j < n; ++j) {
-        const double *x = X.col(j) + i0;
-        axpy4(r, h + j * r, x[0], x[1], x[2], x[3], o0, o1, o2, o3);
-      }
-    } else {
-      for (std::ptrdiff_t i = i0; i < i1; ++i) {
-        double *o = out.colptr(i);
-        for (std::ptrdiff_t j = 0; j < n; ++j) axpy(r, X.col(j)[i], h + j * r, o);
-      }
-    }
+    const std::ptrdiff_t i = 4 * g;
+    panel::run({h, r, X.data + i, 1, m, n,
+                {out.colptr(i), out.colptr(i + 1), out.colptr(i + 2), out.colptr(i + 3)}});
+  }
+  for (std::ptrdiff_t i = 4 * groups; i < m; ++i) {  // the last m % 4 rows
+    double *o = out.colptr(i);
+    std::fill_n(o, r, 0.0);
+    for (std::ptrdiff_t j = 0; j < n; ++j) axpy(r, X.col(j)[i], h + j * r, o);
   }
 }
 

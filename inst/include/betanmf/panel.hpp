@@ -1,0 +1,88 @@
+// The dense product kernel shared by W^T X and H X^T: four outputs o_q
+// (length r) accumulate, over `len` steps s, the vector v_s = v + s * r times
+// the scalar x[q * q_off + s * s_step]:
+//   o_q = sum_s x(q, s) v_s,   q = 0..3.
+// For W^T X the outputs are four columns of the result, s runs over the rows
+// of X and v_s over the columns of W^T; for H X^T they are four rows of X
+// and s runs over the columns.
+//
+// The rank is cut into tiles whose accumulators stay in registers. On x86-64
+// with GCC or Clang a second copy of the kernel is compiled for AVX2 + FMA
+// and chosen at run time when the processor has them (R builds packages for
+// the baseline instruction set, SSE2, where the tiles gain less). The same
+// machine always runs the same copy, so results still do not depend on the
+// thread count.
+#pragma once
+
+#include <cstddef>
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(BETANMF_NO_DISPATCH)
+#define BETANMF_DISPATCH_AVX2 1
+#endif
+
+namespace betanmf {
+namespace panel {
+
+struct Args {
+  const double *v;    // v_0; v_s = v + s * r (already offset to the tile)
+  int r;              // stride between successive v_s
+  const double *x;    // x(0, 0)
+  std::ptrdiff_t q_off, s_step, len;
+  double *o[4];       // outputs (already offset to the tile)
+};
+
+// One tile of KT consecutive coordinates of the rank.
+template <int KT>
+__attribute__((always_inline)) inline void tile(const Args &a, int k0) {
+  double acc0[KT] = {}, acc1[KT] = {}, acc2[KT] = {}, acc3[KT] = {};
+  const double *x = a.x;
+  for (std::ptrdiff_t s = 0; s < a.len; ++s, x += a.s_step) {
+    const double *v = a.v + s * a.r + k0;
+    const double b0 = x[0], b1 = x[a.q_off], b2 = x[2 * a.q_off], b3 = x[3 * a.q_off];
+#pragma omp simd
+    for (int k = 0; k < KT; ++k) {
+      const double vk = v[k];
+      acc0[k] += b0 * vk;
+      acc1[k] += b1 * vk;
+      acc2[k] += b2 * vk;
+      acc3[k] += b3 * vk;
+    }
+  }
+  for (int k = 0; k < KT; ++k) {
+    a.o[0][k0 + k] = acc0[k];
+    a.o[1][k0 + k] = acc1[k];
+    a.o[2][k0 + k] = acc2[k];
+    a.o[3][k0 + k] = acc3[k];
+  }
+}
+
+__attribute__((always_inline)) inline void run_tiles(const Args &a) {
+  int k0 = 0;
+  for (; k0 + 4 <= a.r; k0 += 4) tile<4>(a, k0);
+  for (; k0 < a.r; ++k0) tile<1>(a, k0);
+}
+
+inline void run_generic(const Args &a) { run_tiles(a); }
+
+#ifdef BETANMF_DISPATCH_AVX2
+__attribute__((target("avx2,fma"))) inline void run_avx2(const Args &a) { run_tiles(a); }
+
+inline bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+#endif
+
+// Computes the four outputs of `a` with the best kernel of this processor.
+inline void run(const Args &a) {
+#ifdef BETANMF_DISPATCH_AVX2
+  if (has_avx2()) {
+    run_avx2(a);
+    return;
+  }
+#endif
+  run_generic(a);
+}
+
+}  // namespace panel
+}  // namespace betanmf
