@@ -1,0 +1,6 @@
+#' @keywords internal
+"_PACKAGE"
+
+#' @useDynLib betanmf, .registration = TRUE
+#' @importFrom Rcpp sourceCpp
+NULL
