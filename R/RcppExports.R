@@ -2,10 +2,26 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 cpp_hungarian <- function(cost) {
-    .Call('_betanmf_cpp_hungarian', PACKAGE = 'betanmf', cost)
+    .Call(`_betanmf_cpp_hungarian`, cost)
 }
 
 cpp_cosine_similarity <- function(a, b) {
-    .Call('_betanmf_cpp_cosine_similarity', PACKAGE = 'betanmf', a, b)
+    .Call(`_betanmf_cpp_cosine_similarity`, a, b)
+}
+
+cpp_nmf_fit <- function(x, rank, beta, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose) {
+    .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose)
+}
+
+cpp_nmf_init <- function(x, rank, init, seed, threads) {
+    .Call(`_betanmf_cpp_nmf_init`, x, rank, init, seed, threads)
+}
+
+cpp_divergence <- function(x, W, H, beta, threads) {
+    .Call(`_betanmf_cpp_divergence`, x, W, H, beta, threads)
+}
+
+cpp_has_openmp <- function() {
+    .Call(`_betanmf_cpp_has_openmp`)
 }
 

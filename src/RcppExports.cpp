@@ -34,10 +34,76 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_nmf_fit
+Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, Rcpp::List control, double seed, int threads, bool verbose);
+RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type rank(rankSEXP);
+    Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type l1(l1SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type l2(l2SEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type W0(W0SEXP);
+    Rcpp::traits::input_parameter< SEXP >::type H0(H0SEXP);
+    Rcpp::traits::input_parameter< bool >::type update_w(update_wSEXP);
+    Rcpp::traits::input_parameter< bool >::type update_h(update_hSEXP);
+    Rcpp::traits::input_parameter< int >::type fixed_w(fixed_wSEXP);
+    Rcpp::traits::input_parameter< int >::type fixed_h(fixed_hSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, rank, beta, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_nmf_init
+Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string init, double seed, int threads);
+RcppExport SEXP _betanmf_cpp_nmf_init(SEXP xSEXP, SEXP rankSEXP, SEXP initSEXP, SEXP seedSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type rank(rankSEXP);
+    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_init(x, rank, init, seed, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_divergence
+double cpp_divergence(SEXP x, const arma::mat& W, const arma::mat& H, double beta, int threads);
+RcppExport SEXP _betanmf_cpp_divergence(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP betaSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type W(WSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
+    Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_divergence(x, W, H, beta, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_has_openmp
+bool cpp_has_openmp();
+RcppExport SEXP _betanmf_cpp_has_openmp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    rcpp_result_gen = Rcpp::wrap(cpp_has_openmp());
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
     {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
+    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 16},
+    {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 5},
+    {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 5},
+    {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {NULL, NULL, 0}
 };
 

@@ -1,0 +1,44 @@
+# Set-up, demo and tests for betanmf on a Debian machine with R.
+#   make demo   installs every dependency and the package, then fits a small
+#               data set and prints its summary
+#   make test   runs every test, R (testthat) and C++ (Catch2), and prints
+#               the total as "N passed, N failed"
+# `make deps` needs root (apt-get); the other targets do not.
+
+R ?= R
+RSCRIPT ?= Rscript
+APT_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcpparmadillo r-cran-matrix \
+  r-cran-testthat r-cran-withr r-cran-clue r-cran-future r-cran-future.apply \
+  r-cran-roxygen2 catch2 libarmadillo-dev cmake make g++
+BENCH_PACKAGES = r-cran-rcppml r-cran-nmf python3-sklearn
+
+.PHONY: deps bench-deps install demo test test-r test-cpp document check bench clean
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
+
+bench-deps: deps
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BENCH_PACKAGES)
+
+install:
+	$(R) CMD INSTALL --preclean --no-multiarch .
+
+demo: deps install
+	$(RSCRIPT) -e 'library(betanmf); set.seed(1); W <- matrix(runif(300 * 4), 300); H <- matrix(runif(4 * 200), 4); X <- W %*% H + matrix(runif(300 * 200, 0, 0.05), 300); fit <- nmf_fit(X, rank = 4); print(summary(fit))'
+
+test: install
+	bash tools/test-all.sh
+
+document:
+	$(RSCRIPT) -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
+
+check:
+	rm -rf build && mkdir -p build && cd build && $(R) CMD build .. && \
+	  _R_CHECK_FORCE_SUGGESTS_=false $(R) CMD check --as-cran --no-manual betanmf_*.tar.gz
+
+bench: install
+	$(RSCRIPT) bench/bench_bcd.R
+
+clean:
+	rm -rf build tests/cpp/build src/*.o src/*.so betanmf.Rcheck

@@ -1,0 +1,105 @@
+#' The beta-divergence between data and a model
+#'
+#' Computes \eqn{\sum_{ij} M_{ij} d_\beta(x_{ij} | \mu_{ij})} (Fevotte &
+#' Idier 2011, eq. 2) with
+#' \deqn{d_\beta(x|y) = \frac{x^\beta + (\beta - 1) y^\beta - \beta x y^{\beta -
+#'   1}}{\beta(\beta - 1)}}
+#' and its limits: \eqn{(x - y)^2 / 2} for \eqn{\beta = 2} (half the squared
+#' error), \eqn{x \log(x/y) - x + y} for \eqn{\beta = 1} (generalized
+#' Kullback-Leibler) and \eqn{x/y - \log(x/y) - 1} for \eqn{\beta = 0}
+#' (Itakura-Saito). At \eqn{x = 0} the divergence is \eqn{y^\beta / \beta}
+#' for \eqn{\beta > 0} and infinite for \eqn{\beta \le 0}, so zeros in `x`
+#' are refused for \eqn{\beta \le 0}.
+#'
+#' When `mu` is an `nmf_fit` and `x` is sparse, the sum is computed exactly
+#' without forming the dense model: the zeros enter through closed forms
+#' (\eqn{\beta = 1, 2}) or a streamed pass over the columns.
+#'
+#' @param x Non-negative data: a matrix or a sparse Matrix.
+#' @param mu The model: a non-negative matrix of the same shape as `x`, or an
+#'   `nmf_fit` (then \eqn{\mu = WH}).
+#' @param beta A number or a name as in [nmf_fit()].
+#' @param mask `NULL` or a logical matrix of the shape of `x`; `TRUE` entries
+#'   are left out of the sum.
+#' @param weights `NULL` or a non-negative matrix of the shape of `x`; each
+#'   term is multiplied by its weight.
+#' @param threads Number of threads for an `nmf_fit` model (see [nmf_fit()]).
+#' @return A single number.
+#' @examples
+#' x <- matrix(c(1, 2, 0, 4), 2)
+#' mu <- matrix(c(1.5, 2, 0.5, 3), 2)
+#' beta_divergence(x, mu, beta = 2) # sum((x - mu)^2) / 2
+#' beta_divergence(x, mu, beta = "kl")
+#' beta_divergence(x + 1, mu, beta = "is")
+#' @export
+beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
+                            threads = NULL) {
+  if (missing(beta)) stop("`beta` is missing: give a number or a name such as \"kl\"", call. = FALSE)
+  beta <- resolve_beta(beta)
+  x <- as_nmf_data(x, "x", beta)
+  if (inherits(mu, "nmf_fit")) {
+    if (nrow(mu$W) != nrow(x) || ncol(mu$H) != ncol(x)) {
+      stop(sprintf("`mu` models a %d x %d matrix but `x` is %d x %d", nrow(mu$W),
+                   ncol(mu$H), nrow(x), ncol(x)), call. = FALSE)
+    }
+    if (is.null(mask) && is.null(weights)) {
+      return(cpp_divergence(x, unname(mu$W), unname(mu$H), beta,
+                            resolve_threads(threads)))
+    }
+    mu <- fitted(mu)
+  }
+  if (methods::is(mu, "Matrix")) mu <- as.matrix(mu)
+  if (!is.numeric(mu) || !is.matrix(mu)) {
+    stop(sprintf("`mu` must be a numeric matrix or an nmf_fit; got %s", describe(mu)),
+         call. = FALSE)
+  }
+  if (nrow(mu) != nrow(x) || ncol(mu) != ncol(x)) {
+    stop(sprintf("`mu` must be %d x %d like `x`; got %d x %d", nrow(x), ncol(x),
+                 nrow(mu), ncol(mu)), call. = FALSE)
+  }
+  if (anyNA(mu) || any(!is.finite(mu)) || any(mu < 0)) {
+    stop("`mu` must have finite, non-negative entries", call. = FALSE)
+  }
+  w <- matrix(1, nrow(x), ncol(x))
+  if (!is.null(weights)) {
+    weights <- as.matrix(weights)
+    if (!is.numeric(weights) || !identical(dim(weights), dim(w))) {
+      stop(sprintf("`weights` must be a numeric %d x %d matrix like `x`; got %s",
+                   nrow(x), ncol(x), describe(weights)), call. = FALSE)
+    }
+    if (anyNA(weights) || any(!is.finite(weights)) || any(weights < 0)) {
+      stop("`weights` must have finite, non-negative entries", call. = FALSE)
+    }
+    w <- weights
+  }
+  if (!is.null(mask)) {
+    mask <- as.matrix(mask)
+    if (!(is.logical(mask) || is.numeric(mask)) || !identical(dim(mask), dim(w))) {
+      stop(sprintf("`mask` must be a logical %d x %d matrix like `x`; got %s",
+                   nrow(x), ncol(x), describe(mask)), call. = FALSE)
+    }
+    if (anyNA(mask)) stop("`mask` must not contain NA", call. = FALSE)
+    w[mask != 0] <- 0
+  }
+  d <- elementwise_divergence(as.matrix(x), mu, beta)
+  sum(w[w > 0] * d[w > 0])
+}
+
+# d_beta(x | mu) element by element, with the limits at zero.
+elementwise_divergence <- function(x, mu, beta) {
+  d <- if (beta == 2) {
+    (x - mu)^2 / 2
+  } else if (beta == 1) {
+    ifelse(x == 0, mu, x * log(x / mu) - x + mu)
+  } else if (beta == 0) {
+    x / mu - log(x / mu) - 1
+  } else if (beta > 0) {
+    ifelse(x == 0, mu^beta / beta,
+           (x^beta + (beta - 1) * mu^beta - beta * x * mu^(beta - 1)) /
+             (beta * (beta - 1)))
+  } else {
+    (x^beta + (beta - 1) * mu^beta - beta * x * mu^(beta - 1)) / (beta * (beta - 1))
+  }
+  d[x == mu] <- 0
+  d
+}

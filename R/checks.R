@@ -1,0 +1,130 @@
+# Argument validation shared by all entry points. Every check stops with a
+# message naming the argument, what it got and what it expects, before any
+# C++ runs.
+
+describe <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.matrix(x) || methods::is(x, "Matrix")) {
+    return(sprintf("a %s with %d rows and %d columns", class(x)[1], nrow(x), ncol(x)))
+  }
+  if (is.atomic(x) && length(x) == 1L) return(paste0(class(x)[1], " ", format(x)))
+  sprintf("an object of class %s and length %d", class(x)[1], length(x))
+}
+
+check_count <- function(x, arg, min = 1L, max = Inf) {
+  ok <- is.numeric(x) && length(x) == 1L && is.finite(x) && x == round(x) &&
+    x >= min && x <= max
+  if (!ok) {
+    range <- if (is.finite(max)) sprintf("between %d and %d", min, max) else
+      sprintf(">= %d", min)
+    stop(sprintf("`%s` must be a single whole number %s; got %s", arg, range,
+                 describe(x)), call. = FALSE)
+  }
+  invisible(x)
+}
+
+check_flag <- function(x, arg) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    stop(sprintf("`%s` must be TRUE or FALSE; got %s", arg, describe(x)),
+         call. = FALSE)
+  }
+  invisible(x)
+}
+
+check_number <- function(x, arg, min = -Inf, min_open = FALSE) {
+  ok <- is.numeric(x) && length(x) == 1L && is.finite(x) &&
+    (if (min_open) x > min else x >= min)
+  if (!ok) {
+    stop(sprintf("`%s` must be a single finite number %s %s; got %s", arg,
+                 if (min_open) ">" else ">=", format(min), describe(x)),
+         call. = FALSE)
+  }
+  invisible(x)
+}
+
+# Brings the data to a double matrix or a dgCMatrix and checks its entries.
+# `beta` decides whether zeros are allowed (not for beta <= 0).
+as_nmf_data <- function(x, arg = "x", beta = 2) {
+  if (methods::is(x, "sparseMatrix")) {
+    x <- methods::as(methods::as(methods::as(x, "dMatrix"), "generalMatrix"),
+                     "CsparseMatrix")
+    values <- x@x
+  } else if (is.matrix(x) && (is.numeric(x) || is.logical(x))) {
+    if (!is.double(x)) storage.mode(x) <- "double"
+    values <- x
+  } else if (is.data.frame(x)) {
+    stop(sprintf("`%s` must be a numeric matrix or a sparse Matrix; got a data.frame (convert it with as.matrix())", arg),
+         call. = FALSE)
+  } else {
+    stop(sprintf("`%s` must be a numeric matrix or a sparse Matrix; got %s", arg,
+                 describe(x)), call. = FALSE)
+  }
+  if (nrow(x) < 1L || ncol(x) < 1L) {
+    stop(sprintf("`%s` is empty (%d x %d); it needs at least one row and one column",
+                 arg, nrow(x), ncol(x)), call. = FALSE)
+  }
+  if (anyNA(values)) {
+    if (any(is.nan(values))) {
+      stop(sprintf("`%s` contains NaN; NMF needs finite, non-negative entries", arg),
+           call. = FALSE)
+    }
+    stop(sprintf("`%s` contains NA: missing values are not supported yet; replace them or drop those rows", arg),
+         call. = FALSE)
+  }
+  if (any(is.infinite(values))) {
+    stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),
+         call. = FALSE)
+  }
+  if (any(values < 0)) {
+    stop(sprintf("`%s` has %d negative entries (smallest %g); NMF needs non-negative data",
+                 arg, sum(values < 0), min(values)), call. = FALSE)
+  }
+  if (!any(values > 0)) {
+    stop(sprintf("`%s` is all zero; there is nothing to factorize", arg), call. = FALSE)
+  }
+  if (beta <= 0) {
+    n_zero <- if (methods::is(x, "sparseMatrix")) {
+      as.numeric(nrow(x)) * ncol(x) - sum(values != 0)
+    } else {
+      sum(values == 0)
+    }
+    if (n_zero > 0) {
+      stop(sprintf(paste0(
+        "`%s` has %.0f zero entries, where the beta-divergence with beta = %g <= 0 ",
+        "is infinite; add a positive constant on purpose with the `offset` argument ",
+        "(for example offset = 1) or use beta > 0"), arg, n_zero, beta), call. = FALSE)
+    }
+  }
+  x
+}
+
+# Penalty argument: one number for both factors or a named pair c(W =, H =).
+resolve_penalty <- function(p, arg) {
+  if (!is.numeric(p) || !length(p) %in% c(1L, 2L) || any(!is.finite(p)) || any(p < 0)) {
+    stop(sprintf("`%s` must be a non-negative number or a named pair c(W = , H = ); got %s",
+                 arg, describe(p)), call. = FALSE)
+  }
+  if (length(p) == 1L) return(c(W = p, H = p))
+  if (is.null(names(p)) || !setequal(names(p), c("W", "H"))) {
+    stop(sprintf("`%s` of length 2 must be named c(W = , H = ); got names %s", arg,
+                 paste(deparse(names(p)), collapse = "")), call. = FALSE)
+  }
+  p[c("W", "H")]
+}
+
+check_factor <- function(f, arg, nr, nc) {
+  if (!is.numeric(f) || !is.matrix(f)) {
+    stop(sprintf("`%s` must be a numeric matrix; got %s", arg, describe(f)), call. = FALSE)
+  }
+  if ((!is.na(nr) && nrow(f) != nr) || (!is.na(nc) && ncol(f) != nc)) {
+    stop(sprintf("`%s` must have %s rows and %s columns; got %d x %d", arg,
+                 if (is.na(nr)) "any number of" else nr,
+                 if (is.na(nc)) "any number of" else nc, nrow(f), ncol(f)),
+         call. = FALSE)
+  }
+  if (anyNA(f) || any(!is.finite(f)) || any(f < 0)) {
+    stop(sprintf("`%s` must have finite, non-negative entries", arg), call. = FALSE)
+  }
+  storage.mode(f) <- "double"
+  f
+}

@@ -1,0 +1,180 @@
+# The nmf_fit class: constructor, validator and methods.
+
+new_nmf_fit <- function(W, H, beta, rank, loss, divergence, history, iterations,
+                        converged, solver, seed, call, ...) {
+  obj <- structure(
+    list(W = W, H = H, beta = beta, rank = rank, loss = loss,
+         divergence = divergence, history = history, iterations = iterations,
+         converged = converged, solver = solver, seed = seed, call = call, ...),
+    class = "nmf_fit")
+  validate_nmf_fit(obj)
+}
+
+validate_nmf_fit <- function(obj) {
+  fields <- c("W", "H", "beta", "rank", "loss", "divergence", "history",
+              "iterations", "converged", "solver", "seed", "call")
+  missing_fields <- setdiff(fields, names(obj))
+  if (length(missing_fields)) {
+    stop("an nmf_fit needs the fields ", paste(missing_fields, collapse = ", "),
+         call. = FALSE)
+  }
+  if (!is.matrix(obj$W) || !is.matrix(obj$H) || ncol(obj$W) != obj$rank ||
+      nrow(obj$H) != obj$rank) {
+    stop("an nmf_fit needs W (m x rank) and H (rank x n)", call. = FALSE)
+  }
+  if (any(!is.finite(obj$W)) || any(!is.finite(obj$H)) || any(obj$W < 0) ||
+      any(obj$H < 0)) {
+    stop("an nmf_fit needs finite, non-negative W and H", call. = FALSE)
+  }
+  if (!is.data.frame(obj$history) ||
+      !all(c("iteration", "loss", "seconds") %in% names(obj$history))) {
+    stop("an nmf_fit needs a history data frame (iteration, loss, seconds)",
+         call. = FALSE)
+  }
+  obj
+}
+
+#' Methods for NMF fits
+#'
+#' `print` shows the model and how the fit ended; `summary` adds the quality
+#' of the fit and a table of components; `fitted` is the model \eqn{WH};
+#' `residuals` compares it with the data; `plot` draws the objective along
+#' the iterations or the factors.
+#'
+#' @param x,object An `nmf_fit` from [nmf_fit()] (for `print.summary.nmf_fit`,
+#'   the summary).
+#' @param data For `residuals`, the matrix that was factorized (an
+#'   `nmf_fit` does not keep a copy of its data).
+#' @param type For `residuals`: `"raw"` (data minus model) or `"deviance"`
+#'   (signed square root of twice the element-wise divergence). For `plot`:
+#'   `"loss"`, `"W"` or `"H"`.
+#' @param ... Not used.
+#' @return `print` returns its argument invisibly; `summary` an object of
+#'   class `summary.nmf_fit` (a list with `dims`, `beta`, `loss`,
+#'   `divergence`, `relative_error` (for `beta = 2`, \eqn{\|X - WH\|_F /
+#'   \|X\|_F}), `iterations`, `converged`, `seconds` and a data frame
+#'   `components` with each component's share of the total and the fraction
+#'   of zeros in its column of W and row of H); `fitted` and `residuals` an
+#'   m x n matrix.
+#' @examples
+#' set.seed(2)
+#' X <- matrix(rpois(50 * 30, 5), 50)
+#' fit <- nmf_fit(X, rank = 2, threads = 1)
+#' print(fit)
+#' summary(fit)
+#' dim(fitted(fit))
+#' sum(residuals(fit, X)^2) / 2 # equals fit$divergence
+#' plot(fit)
+#' @name nmf_fit-methods
+NULL
+
+#' @rdname nmf_fit-methods
+#' @export
+print.nmf_fit <- function(x, ...) {
+  d <- dim_of(x)
+  cat(sprintf("<nmf_fit> %d x %d, rank %d, beta = %g (%s), solver \"%s\"\n", d[1],
+              d[2], x$rank, x$beta, beta_label(x$beta), x$solver))
+  cat(sprintf("  loss %.6g  divergence %.6g\n", x$loss, x$divergence))
+  cat(sprintf("  %d iterations, %s, seed %s\n", x$iterations,
+              if (x$converged) "converged" else "not converged (max_iter reached)",
+              format(x$seed)))
+  invisible(x)
+}
+
+dim_of <- function(x) c(nrow(x$W), ncol(x$H))
+
+#' @rdname nmf_fit-methods
+#' @export
+summary.nmf_fit <- function(object, ...) {
+  W <- object$W
+  H <- object$H
+  total <- colSums(W) * rowSums(H)
+  comps <- data.frame(
+    component = colnames(W) %||% paste0("C", seq_len(object$rank)),
+    share = total / sum(total),
+    zeros_W = colMeans(W == 0),
+    zeros_H = rowMeans(H == 0),
+    row.names = NULL)
+  rel <- NA_real_
+  if (object$beta == 2 && !is.null(object$data$sum_sq)) {
+    rel <- sqrt(2 * object$divergence / object$data$sum_sq)
+  }
+  h <- object$history
+  structure(list(dims = dim_of(object), rank = object$rank, beta = object$beta,
+                 loss = object$loss, divergence = object$divergence,
+                 relative_error = rel, iterations = object$iterations,
+                 converged = object$converged,
+                 seconds = if (nrow(h)) h$seconds[nrow(h)] else 0,
+                 restarts = nrow(object$restarts %||% data.frame()),
+                 components = comps),
+            class = "summary.nmf_fit")
+}
+
+#' @rdname nmf_fit-methods
+#' @export
+print.summary.nmf_fit <- function(x, ...) {
+  cat(sprintf("NMF of a %d x %d matrix, rank %d, beta = %g (%s)\n", x$dims[1],
+              x$dims[2], x$rank, x$beta, beta_label(x$beta)))
+  cat(sprintf("loss %.6g, divergence %.6g", x$loss, x$divergence))
+  if (is.finite(x$relative_error)) {
+    cat(sprintf(", relative error %.4g", x$relative_error))
+  }
+  cat(sprintf("\n%d iterations in %.3g s, %s", x$iterations, x$seconds,
+              if (x$converged) "converged" else "not converged"))
+  if (x$restarts > 1L) cat(sprintf(", best of %d restarts", x$restarts))
+  cat("\n\nComponents:\n")
+  comps <- x$components
+  comps$share <- sprintf("%.3f", comps$share)
+  comps$zeros_W <- sprintf("%.2f", comps$zeros_W)
+  comps$zeros_H <- sprintf("%.2f", comps$zeros_H)
+  print(comps, row.names = FALSE)
+  invisible(x)
+}
+
+#' @rdname nmf_fit-methods
+#' @export
+fitted.nmf_fit <- function(object, ...) {
+  object$W %*% object$H
+}
+
+#' @rdname nmf_fit-methods
+#' @export
+residuals.nmf_fit <- function(object, data, type = c("raw", "deviance"), ...) {
+  if (missing(data)) {
+    stop("`data` is missing: residuals() needs the matrix that was factorized",
+         call. = FALSE)
+  }
+  type <- match.arg(type)
+  x <- as_nmf_data(data, "data", beta = 2)
+  d <- dim_of(object)
+  if (nrow(x) != d[1] || ncol(x) != d[2]) {
+    stop(sprintf("`data` must be %d x %d like the fitted model; got %d x %d", d[1],
+                 d[2], nrow(x), ncol(x)), call. = FALSE)
+  }
+  x <- as.matrix(x)
+  mu <- fitted(object)
+  if (type == "raw") return(x - mu)
+  sign(x - mu) * sqrt(2 * elementwise_divergence(x, mu, object$beta))
+}
+
+#' @rdname nmf_fit-methods
+#' @export
+plot.nmf_fit <- function(x, type = c("loss", "W", "H"), ...) {
+  type <- match.arg(type)
+  if (type == "loss") {
+    h <- x$history
+    if (!nrow(h)) stop("the fit has no iteration history to plot", call. = FALSE)
+    positive <- all(h$loss > 0)
+    graphics::plot(h$iteration, h$loss, type = "l", log = if (positive) "y" else "",
+                   xlab = "iteration", ylab = "objective",
+                   main = sprintf("nmf_fit: rank %d, beta = %g", x$rank, x$beta))
+    return(invisible(x))
+  }
+  f <- if (type == "W") x$W else t(x$H)
+  graphics::image(seq_len(nrow(f)), seq_len(ncol(f)), f, xlab = if (type == "W")
+    "row of x" else "column of x", ylab = "component", main = paste("factor", type),
+    col = grDevices::hcl.colors(64, "viridis", rev = TRUE))
+  invisible(x)
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a

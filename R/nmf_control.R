@@ -1,0 +1,71 @@
+#' Tuning settings for an NMF fit
+#'
+#' Collects and validates the settings that steer the solvers. Unknown names
+#' are an error, so a misspelled setting never passes silently.
+#'
+#' @param max_iter Maximum number of outer iterations (one update of W and
+#'   one of H), a whole number >= 1.
+#' @param tol Stop when the relative change of the objective between two
+#'   iterations, \eqn{|f_{t-1} - f_t| / |f_{t-1}|}, is at most `tol`.
+#'   `tol = 0` is legal and runs exactly `max_iter` iterations.
+#' @param normalize How the columns of W are scaled in the result: `"l1"`
+#'   (each column sums to one, so H is in the units of the data), `"l2"`
+#'   (unit Euclidean norm) or `"none"`. The scale moves into H; W H is
+#'   unchanged.
+#' @param inner_max Maximum coordinate-descent sweeps over one factor per
+#'   outer iteration, reusing one product with the data (Gillis & Glineur
+#'   2012).
+#' @param inner_tol Inner sweeps stop when a sweep moves the factor by less
+#'   than `inner_tol` times what the first sweep moved it.
+#' @param trace_every With `verbose = TRUE`, report every `trace_every`
+#'   iterations.
+#' @param ... Not used: any other name is an error.
+#' @return A list of class `nmf_control` with the settings above.
+#' @seealso [nmf_fit()]
+#' @examples
+#' nmf_control(max_iter = 200, tol = 1e-6)
+#' nmf_control(tol = 0, max_iter = 50) # exactly 50 iterations
+#' @export
+nmf_control <- function(max_iter = 500L, tol = 1e-5,
+                        normalize = c("l1", "l2", "none"), inner_max = 10L,
+                        inner_tol = 0.01, trace_every = 10L, ...) {
+  extra <- list(...)
+  if (length(extra)) {
+    nm <- names(extra)
+    nm[is.null(nm) | nm == ""] <- "(unnamed)"
+    stop(sprintf("unknown argument(s) to nmf_control(): %s; the settings are %s",
+                 paste(nm, collapse = ", "),
+                 paste(names(formals(nmf_control))[-7], collapse = ", ")),
+         call. = FALSE)
+  }
+  check_count(max_iter, "max_iter")
+  check_number(tol, "tol", min = 0)
+  if (!is.character(normalize)) {
+    stop(sprintf("`normalize` must be one of \"l1\", \"l2\", \"none\"; got %s",
+                 describe(normalize)), call. = FALSE)
+  }
+  normalize <- match.arg(normalize)
+  check_count(inner_max, "inner_max")
+  check_number(inner_tol, "inner_tol", min = 0)
+  check_count(trace_every, "trace_every")
+  structure(list(max_iter = as.integer(max_iter), tol = as.numeric(tol),
+                 normalize = normalize, inner_max = as.integer(inner_max),
+                 inner_tol = as.numeric(inner_tol),
+                 trace_every = as.integer(trace_every)),
+            class = "nmf_control")
+}
+
+#' @export
+print.nmf_control <- function(x, ...) {
+  cat("<nmf_control>\n")
+  for (nm in names(x)) cat(sprintf("  %-12s %s\n", nm, format(x[[nm]])))
+  invisible(x)
+}
+
+check_control <- function(control) {
+  if (!inherits(control, "nmf_control")) {
+    stop(sprintf("`control` must be made by nmf_control(); got %s", describe(control)),
+         call. = FALSE)
+  }
+  control
+}

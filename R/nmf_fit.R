@@ -1,0 +1,305 @@
+#' Fit a non-negative matrix factorization
+#'
+#' Finds \eqn{W \ge 0} (m x r) and \eqn{H \ge 0} (r x n) that minimize
+#' \deqn{\sum_{ij} d_\beta(X_{ij} | (WH)_{ij}) + \lambda_1^W \sum W +
+#'   \frac{\lambda_2^W}{2} \|W\|^2 + \lambda_1^H \sum H +
+#'   \frac{\lambda_2^H}{2} \|H\|^2}
+#' where \eqn{d_\beta} is the beta-divergence (see [beta_divergence()]).
+#'
+#' @section Solvers:
+#' `"bcd"`, for `beta = 2`: rank-one block coordinate descent (HALS;
+#' Cichocki & Phan 2009) with several inner sweeps per product with the data
+#' (Gillis & Glineur 2012). The data enter only through \eqn{W^T X} and
+#' \eqn{X H^T}, so a sparse matrix costs time in proportion to its non-zeros
+#' and is never densified. The objective is computed exactly at every
+#' iteration from the same products and the Gram matrices.
+#' Solvers for other values of `beta` are not available yet: such a call
+#' stops with an error.
+#'
+#' @section Scaling and order:
+#' With `nmf_control(normalize = "l1")` (the default) each column of W sums
+#' to one and its scale moves into H, so H is in the units of the data.
+#' Components are ordered by decreasing total contribution
+#' \eqn{\sum_{ij} W_{ik} H_{kj}}, except when some are fixed: then the fixed
+#' ones come first, in the order given. `loss` includes the penalties
+#' evaluated at the solution before this rescaling (the rescaling leaves the
+#' divergence unchanged but not an L1 or L2 penalty).
+#'
+#' @section Reproducibility:
+#' `seed = NULL` draws a seed from R's random number generator, so
+#' `set.seed()` governs the result; the seed used is stored in the fit.
+#' Random numbers in the core are a function of the seed and of their
+#' position only, and every parallel loop writes disjoint outputs in a fixed
+#' order, so the same seed gives the same fit for any number of threads.
+#'
+#' @param x The data: a non-negative numeric (or integer) matrix, a sparse
+#'   matrix of the Matrix package (a `dgCMatrix` is read without a copy), or
+#'   a `SummarizedExperiment` (then `assay` names the assay).
+#' @param rank Number of components r, between 1 and `min(nrow(x), ncol(x))`.
+#' @param beta The divergence: a number, or `"gaussian"`/`"frobenius"` (2),
+#'   `"poisson"`/`"kl"` (1), `"gamma"`/`"itakura-saito"`/`"is"` (0).
+#' @param ... Arguments passed to methods; the default method accepts none
+#'   and reports any it receives.
+#' @param mask,weights Reserved for masked and weighted fits; must be `NULL`
+#'   in this version.
+#' @param l1,l2 L1 and L2 penalties: one non-negative number for both factors
+#'   or a named pair `c(W = , H = )`.
+#' @param fixed_W An m x k non-negative matrix (k <= rank) of known
+#'   components: the first k columns of W stay equal to it (up to the column
+#'   scaling of `normalize`) while the rest is learned. With k = rank only H
+#'   is fitted (a projection, as [predict.nmf_fit()]).
+#' @param fixed_H A k x n matrix of known rows of H, the same way.
+#' @param offset A non-negative constant added to every entry of `x` on
+#'   purpose (it densifies a sparse matrix); needed only to use `beta <= 0`
+#'   on data with zeros.
+#' @param init Starting factors: `"nndsvd"` (non-negative double SVD,
+#'   Boutsidis & Gallopoulos 2008, from a randomized SVD), `"random"`, an
+#'   `nmf_fit` to continue from, or a list with matrices `W` and `H`.
+#' @param restarts Number of independent fits; the one with the lowest loss
+#'   is returned. With `init = "nndsvd"` the first starts from NNDSVD and the
+#'   others from random factors, each with its own seed.
+#' @param solver `"auto"` or `"bcd"`.
+#' @param control Settings from [nmf_control()].
+#' @param seed `NULL` or a whole number; see Reproducibility.
+#' @param threads Number of threads; `NULL` uses `getOption("betanmf.threads")`,
+#'   then the environment variable `BETANMF_THREADS`, then the physical cores.
+#' @param verbose If `TRUE`, report progress with [message()].
+#' @param assay For a `SummarizedExperiment`, the assay to factorize (name or
+#'   index).
+#' @return An object of class `nmf_fit`, a list with
+#'   * `W` (m x r, row names of `x`), `H` (r x n, column names of `x`);
+#'   * `beta`, `rank`, `solver`, `seed`, `call`;
+#'   * `loss`: the final objective (divergence plus penalties);
+#'   * `divergence`: the beta-divergence of the fit, computed exactly;
+#'   * `history`: a data frame with `iteration`, `loss` and `seconds` since
+#'     the fit started;
+#'   * `iterations`, `converged`;
+#'   * `restarts`: one row per restart (`restart`, `seed`, `init`, `loss`,
+#'     `iterations`, `converged`);
+#'   * `penalty` (the L1 and L2 penalties), `data` (the dimensions, number of
+#'     non-zeros and sum of squares of `x`), `control`.
+#' @seealso [nmf_control()], [beta_divergence()], [predict.nmf_fit()]
+#' @examples
+#' set.seed(1)
+#' W <- matrix(runif(60 * 3), 60)
+#' H <- matrix(runif(3 * 40), 3)
+#' X <- W %*% H + matrix(runif(60 * 40, 0, 0.01), 60)
+#' fit <- nmf_fit(X, rank = 3, threads = 1)
+#' fit
+#' summary(fit)
+#'
+#' # sparse data are never densified
+#' S <- Matrix::rsparsematrix(200, 100, density = 0.1, rand.x = function(n) rpois(n, 3) + 1)
+#' nmf_fit(S, rank = 4, seed = 42, threads = 1)
+#' @export
+nmf_fit <- function(x, rank, beta = 2, ...) {
+  UseMethod("nmf_fit")
+}
+
+#' @rdname nmf_fit
+#' @export
+nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
+                            l1 = 0, l2 = 0, fixed_W = NULL, fixed_H = NULL,
+                            offset = 0, init = c("nndsvd", "random"),
+                            restarts = 1L, solver = "auto",
+                            control = nmf_control(), seed = NULL, threads = NULL,
+                            verbose = FALSE) {
+  call <- match.call()
+  check_no_dots(...)
+  beta <- resolve_beta(beta)
+  solver <- resolve_solver(solver, beta)
+  if (!is.null(mask)) stop_unsupported("mask")
+  if (!is.null(weights)) stop_unsupported("weights")
+  check_number(offset, "offset", min = 0)
+  if (offset > 0) x <- as.matrix(x) + offset
+  x <- as_nmf_data(x, "x", beta)
+  m <- nrow(x)
+  n <- ncol(x)
+  if (missing(rank)) stop("`rank` is missing; give the number of components", call. = FALSE)
+  check_count(rank, "rank", min = 1L, max = min(m, n))
+  rank <- as.integer(rank)
+  pen <- list(l1 = resolve_penalty(l1, "l1"), l2 = resolve_penalty(l2, "l2"))
+  fixed <- resolve_fixed(fixed_W, fixed_H, m, n, rank)
+  start <- resolve_init(init, m, n, rank)
+  check_count(restarts, "restarts")
+  control <- check_control(control)
+  seed <- resolve_seed(seed)
+  threads <- resolve_threads(threads)
+  check_flag(verbose, "verbose")
+
+  runs <- vector("list", restarts)
+  for (k in seq_len(restarts)) {
+    seed_k <- if (k == 1L) seed else restart_seed(seed, k)
+    how <- if (k == 1L || is.list(start)) start else "random"
+    if (verbose && restarts > 1L) message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
+    runs[[k]] <- run_fit(x, rank, beta, pen, how, fixed, control, seed_k, threads, verbose)
+    runs[[k]]$seed <- seed_k
+    runs[[k]]$init <- if (is.list(how)) "given" else how
+  }
+  losses <- vapply(runs, function(r) r$loss, numeric(1))
+  best <- runs[[which.min(losses)]]
+  if (!best$converged) {
+    warning(sprintf(paste0(
+      "nmf_fit() stopped after max_iter = %d iterations before the relative change ",
+      "of the objective fell below tol = %g; increase max_iter in nmf_control()"),
+      control$max_iter, control$tol), call. = FALSE)
+  }
+  restarts_df <- data.frame(
+    restart = seq_len(restarts),
+    seed = vapply(runs, function(r) r$seed, integer(1)),
+    init = vapply(runs, function(r) r$init, character(1)),
+    loss = losses,
+    iterations = vapply(runs, function(r) r$iterations, integer(1)),
+    converged = vapply(runs, function(r) r$converged, logical(1))
+  )
+  new_nmf_fit(
+    W = name_factor(best$W, rownames(x), component_names(rank, fixed_W), "W"),
+    H = name_factor(best$H, component_names(rank, fixed_W), colnames(x), "H"),
+    beta = beta, rank = rank, loss = best$loss, divergence = best$divergence,
+    history = best$history, iterations = best$iterations,
+    converged = best$converged, solver = solver, seed = best$seed,
+    call = call, restarts = restarts_df, penalty = pen,
+    data = data_summary(x, offset), control = control
+  )
+}
+
+# One restart: the C++ fit, with the known components put in place first.
+run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, verbose) {
+  W0 <- H0 <- NULL
+  how <- start
+  if (is.list(start)) {
+    W0 <- start$W
+    H0 <- start$H
+    how <- "given"
+  }
+  if (fixed$k_W > 0L || fixed$k_H > 0L) {
+    if (how != "given") {
+      # Starting factors from the chosen method, then the known parts.
+      init_fit <- cpp_nmf_init(x, rank, how, seed, threads)
+      W0 <- init_fit$W
+      H0 <- init_fit$H
+      how <- "given"
+    }
+    if (fixed$k_W > 0L) W0[, seq_len(fixed$k_W)] <- fixed$W
+    if (fixed$k_H > 0L) H0[seq_len(fixed$k_H), ] <- fixed$H
+  }
+  res <- cpp_nmf_fit(x, rank, beta, unname(c(pen$l1["W"], pen$l1["H"])),
+                     unname(c(pen$l2["W"], pen$l2["H"])), how, W0, H0,
+                     fixed$k_W < rank, fixed$k_H < rank, fixed$k_W, fixed$k_H,
+                     control, seed, threads, verbose)
+  if (isTRUE(res$interrupted)) {
+    stop("nmf_fit() was interrupted by the user", call. = FALSE)
+  }
+  res
+}
+
+resolve_solver <- function(solver, beta) {
+  choices <- c("auto", "bcd", "cd", "mu")
+  if (!is.character(solver) || length(solver) != 1L || !solver %in% choices) {
+    stop(sprintf("`solver` must be one of %s; got %s",
+                 paste0("\"", choices, "\"", collapse = ", "), describe(solver)),
+         call. = FALSE)
+  }
+  if (beta != 2) {
+    stop(sprintf(paste0("beta = %g is not supported yet: this version has only the ",
+                        "solver for beta = 2 (\"bcd\")"), beta), call. = FALSE)
+  }
+  if (solver %in% c("cd", "mu")) {
+    stop(sprintf("`solver` = \"%s\" is not available in this version; use \"bcd\" or \"auto\"",
+                 solver), call. = FALSE)
+  }
+  "bcd"
+}
+
+stop_unsupported <- function(arg) {
+  stop(sprintf("`%s` is not supported in this version; it must be NULL", arg),
+       call. = FALSE)
+}
+
+check_no_dots <- function(...) {
+  if (...length()) {
+    nm <- names(list(...))
+    if (is.null(nm)) nm <- rep("", ...length())
+    nm[nm == ""] <- "(unnamed)"
+    stop(sprintf("unknown argument(s): %s; tuning settings go in control = nmf_control()",
+                 paste(nm, collapse = ", ")), call. = FALSE)
+  }
+}
+
+resolve_fixed <- function(fixed_W, fixed_H, m, n, rank) {
+  out <- list(W = NULL, H = NULL, k_W = 0L, k_H = 0L)
+  if (!is.null(fixed_W)) {
+    out$W <- check_factor(fixed_W, "fixed_W", m, NA)
+    out$k_W <- ncol(out$W)
+    if (out$k_W < 1L || out$k_W > rank) {
+      stop(sprintf("`fixed_W` must have between 1 and rank = %d columns; got %d",
+                   rank, out$k_W), call. = FALSE)
+    }
+  }
+  if (!is.null(fixed_H)) {
+    out$H <- check_factor(fixed_H, "fixed_H", NA, n)
+    out$k_H <- nrow(out$H)
+    if (out$k_H < 1L || out$k_H > rank) {
+      stop(sprintf("`fixed_H` must have between 1 and rank = %d rows; got %d",
+                   rank, out$k_H), call. = FALSE)
+    }
+  }
+  if (out$k_W == rank && out$k_H == rank) {
+    stop("`fixed_W` and `fixed_H` fix every component; there is nothing to fit",
+         call. = FALSE)
+  }
+  out
+}
+
+resolve_init <- function(init, m, n, rank) {
+  if (inherits(init, "nmf_fit")) init <- list(W = init$W, H = init$H)
+  if (is.list(init)) {
+    if (!all(c("W", "H") %in% names(init))) {
+      stop("`init` as a list needs elements `W` and `H`", call. = FALSE)
+    }
+    W <- check_factor(init$W, "init$W", m, rank)
+    H <- check_factor(init$H, "init$H", rank, n)
+    return(list(W = unname(W), H = unname(H)))
+  }
+  if (!is.character(init)) {
+    stop(sprintf("`init` must be \"nndsvd\", \"random\", an nmf_fit or a list with W and H; got %s",
+                 describe(init)), call. = FALSE)
+  }
+  init <- init[1L]
+  if (!init %in% c("nndsvd", "random")) {
+    stop(sprintf("`init` must be \"nndsvd\" or \"random\"; got \"%s\"", init), call. = FALSE)
+  }
+  init
+}
+
+component_names <- function(rank, fixed_W = NULL) {
+  nm <- paste0("C", seq_len(rank))
+  if (!is.null(fixed_W) && !is.null(colnames(fixed_W))) {
+    nm[seq_len(ncol(fixed_W))] <- colnames(fixed_W)
+  }
+  nm
+}
+
+name_factor <- function(f, rn, cn, what) {
+  dimnames(f) <- list(rn, cn)
+  f
+}
+
+data_summary <- function(x, offset) {
+  sparse <- methods::is(x, "sparseMatrix")
+  values <- if (sparse) x@x else x
+  list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
+       nnz = if (sparse) length(values) else sum(values != 0),
+       sum_sq = sum(values^2), total = sum(values), offset = offset)
+}
+
+#' @rdname nmf_fit
+#' @export
+nmf_fit.SummarizedExperiment <- function(x, rank, beta = 2, ..., assay = 1L) {
+  if (!requireNamespace("SummarizedExperiment", quietly = TRUE)) {
+    stop("a SummarizedExperiment needs the SummarizedExperiment package installed",
+         call. = FALSE)
+  }
+  mat <- SummarizedExperiment::assay(x, assay)
+  nmf_fit.default(mat, rank, beta, ...)
+}

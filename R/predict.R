@@ -1,0 +1,46 @@
+#' Factor new columns with a fitted W
+#'
+#' Holds the fitted W fixed and finds the non-negative H that minimizes the
+#' same objective (same beta, same penalties on H) for new columns of data,
+#' with the same solver. This is the projection used to score new samples on
+#' known components.
+#'
+#' @param object An `nmf_fit`.
+#' @param newdata A non-negative matrix (dense or sparse) with as many rows
+#'   as `object$W`, one column per new sample.
+#' @param control Settings from [nmf_control()]; `max_iter` and `tol` bound
+#'   the projection.
+#' @param threads Number of threads (see [nmf_fit()]).
+#' @param ... Not used.
+#' @return The r x n matrix H for the columns of `newdata` (row names: the
+#'   components; column names: those of `newdata`).
+#' @examples
+#' set.seed(3)
+#' X <- matrix(rpois(40 * 60, 4), 40)
+#' fit <- nmf_fit(X[, 1:50], rank = 3, threads = 1)
+#' H_new <- predict(fit, X[, 51:60], threads = 1)
+#' dim(H_new)
+#' @export
+predict.nmf_fit <- function(object, newdata, control = nmf_control(),
+                            threads = NULL, ...) {
+  check_no_dots(...)
+  if (missing(newdata)) stop("`newdata` is missing: give the columns to factor", call. = FALSE)
+  x <- as_nmf_data(newdata, "newdata", object$beta)
+  if (nrow(x) != nrow(object$W)) {
+    stop(sprintf("`newdata` must have %d rows, as many as W; got %d", nrow(object$W),
+                 nrow(x)), call. = FALSE)
+  }
+  control <- check_control(control)
+  control$normalize <- "none"
+  threads <- resolve_threads(threads)
+  pen <- object$penalty %||% list(l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0))
+  r <- object$rank
+  H0 <- matrix(0, r, ncol(x))
+  res <- cpp_nmf_fit(x, r, object$beta, unname(pen$l1[c("W", "H")]),
+                     unname(pen$l2[c("W", "H")]), "given", unname(object$W), H0,
+                     FALSE, TRUE, r, 0L, control, 1, threads, FALSE)
+  if (isTRUE(res$interrupted)) stop("predict() was interrupted by the user", call. = FALSE)
+  H <- res$H
+  dimnames(H) <- list(colnames(object$W), colnames(x))
+  H
+}

@@ -1,0 +1,14 @@
+// betanmf: non-negative matrix factorization under the beta-divergence.
+// Header-only C++17 core over Armadillo; no R headers. Umbrella header.
+#pragma once
+
+#include "config.hpp"
+#include "divergence.hpp"
+#include "fit.hpp"
+#include "init.hpp"
+#include "kernels.hpp"
+#include "matrix.hpp"
+#include "monitor.hpp"
+#include "products.hpp"
+#include "rng.hpp"
+#include "solvers/bcd.hpp"

@@ -1,0 +1,55 @@
+// Plain configuration and result structs shared by every solver.
+#pragma once
+
+#include <armadillo>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace betanmf {
+
+// How the columns of W are scaled in the returned fit (the scale moves into H).
+enum class Normalize { l1, l2, none };
+
+// Which algorithm updates the factors.
+enum class Solver { bcd };
+
+// L1 and L2 penalties of one factor: l1 * sum(F) + l2 / 2 * ||F||_F^2.
+struct Penalty {
+  double l1 = 0.0;
+  double l2 = 0.0;
+};
+
+// Everything a fit needs besides the data and the starting factors.
+struct Config {
+  int rank = 1;
+  double beta = 2.0;          // beta of the beta-divergence (Fevotte & Idier 2011)
+  Penalty pen_w, pen_h;       // penalties on W (m x r) and H (r x n)
+  int max_iter = 500;         // outer iterations (one update of W and one of H)
+  double tol = 1e-5;          // stop when |f_{t-1} - f_t| / |f_{t-1}| < tol; 0: never
+  int max_inner = 10;         // inner coordinate sweeps per factor update
+  double inner_tol = 0.01;    // stop inner sweeps when a sweep moves less than
+                              // inner_tol times the first sweep (Gillis & Glineur 2012)
+  bool update_w = true;       // false: W is held fixed (projection, predict)
+  bool update_h = true;       // false: H is held fixed
+  int fixed_w = 0;            // the first fixed_w columns of W are held fixed
+  int fixed_h = 0;            // the first fixed_h rows of H are held fixed
+  Normalize normalize = Normalize::l1;
+  bool sort_components = true;  // order by decreasing total contribution
+  int threads = 1;
+  std::uint64_t seed = 1;
+};
+
+// Result of one fit. W is m x r, H is r x n.
+struct Result {
+  arma::mat W, H;
+  double loss = 0.0;        // objective: divergence + penalties
+  double divergence = 0.0;  // sum_ij d_beta(X_ij | (WH)_ij)
+  std::vector<int> hist_iter;
+  std::vector<double> hist_loss, hist_seconds;
+  int iterations = 0;
+  bool converged = false;
+  bool interrupted = false;
+};
+
+}  // namespace betanmf

@@ -1,0 +1,157 @@
+// The beta-divergence d_beta(x | y) of Fevotte & Idier (2011, Neural Comput
+// 23:2421, eq. 2), element-wise and summed over a factorization:
+//   beta = 2:  (x - y)^2 / 2                       (half squared error)
+//   beta = 1:  x log(x / y) - x + y                (generalized Kullback-Leibler)
+//   beta = 0:  x / y - log(x / y) - 1              (Itakura-Saito)
+//   else:      (x^b + (b - 1) y^b - b x y^(b-1)) / (b (b - 1))
+// with the limits at x = 0: y^b / b for b > 0 (so y for KL), +Inf for b <= 0.
+// Sums are taken exactly: for a sparse X the zeros enter through closed forms
+// (beta = 1: the total of WH; beta = 2: Gram matrices; other beta > 0: a
+// streamed pass over columns, O(m) memory per thread), never by densifying.
+#pragma once
+
+#include "kernels.hpp"
+#include "matrix.hpp"
+
+#include <armadillo>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace betanmf {
+
+// d_beta(x | y) for one pair; x >= 0, y >= 0.
+[[nodiscard]] inline double beta_div(double x, double y, double beta) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (beta == 2.0) return 0.5 * (x - y) * (x - y);
+  if (beta == 1.0) {
+    if (x == 0.0) return y;
+    if (y <= 0.0) return inf;
+    return x * std::log(x / y) - x + y;
+  }
+  if (beta == 0.0) {
+    if (x <= 0.0 || y <= 0.0) return (x == 0.0 && y == 0.0) ? 0.0 : inf;
+    return x / y - std::log(x / y) - 1.0;
+  }
+  if (x == 0.0) return beta > 0.0 ? std::pow(y, beta) / beta : (y == 0.0 ? 0.0 : inf);
+  if (y <= 0.0) return beta > 1.0 ? std::pow(x, beta) / (beta * (beta - 1.0)) : inf;
+  return (std::pow(x, beta) + (beta - 1.0) * std::pow(y, beta) -
+          beta * x * std::pow(y, beta - 1.0)) /
+         (beta * (beta - 1.0));
+}
+
+namespace detail {
+
+// Sum of per-column values in a fixed order (thread-count independent).
+inline double ordered_sum(const std::vector<double> &v) {
+  double s = 0.0;
+  for (double t : v) s += t;
+  return s;
+}
+
+}  // namespace detail
+
+// sum_ij d_beta(X_ij | (W H)_ij) for a dense X (m x n), Wt = W^T (r x m), H (r x n).
+inline double divergence(const DenseMatrix &X, const arma::mat &Wt, const arma::mat &H,
+                         double beta, int threads) {
+  const int r = static_cast<int>(Wt.n_rows);
+  const std::ptrdiff_t m = X.m, n = X.n;
+  std::vector<double> per_col(n, 0.0);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    const double *x = X.col(j), *h = H.colptr(j);
+    double s = 0.0;
+    for (std::ptrdiff_t i = 0; i < m; ++i) s += beta_div(x[i], dot(r, Wt.colptr(i), h), beta);
+    per_col[j] = s;
+  }
+  return detail::ordered_sum(per_col);
+}
+
+// The same for a sparse X, visiting the zeros only through closed forms.
+inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma::mat &H,
+                         double beta, int threads) {
+  const int r = static_cast<int>(Wt.n_rows);
+  const std::ptrdiff_t m = X.m, n = X.n;
+  std::vector<double> per_col(n, 0.0);
+  if (beta <= 0.0) {
+    // A zero datum makes the divergence infinite; with every entry stored,
+    // the non-zeros are all the terms.
+    if (X.nnz() < X.m * X.n) return std::numeric_limits<double>::infinity();
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      double s = 0.0;
+      for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
+        s += beta_div(X.values[t], dot(r, Wt.colptr(X.row_idx[t]), H.colptr(j)), beta);
+      per_col[j] = s;
+    }
+    return detail::ordered_sum(per_col);
+  }
+  if (beta == 1.0 || beta == 2.0) {
+    // Non-zero terms minus what a zero would contribute there; the zeros'
+    // contribution over all entries is added below in closed form.
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      const double *h = H.colptr(j);
+      double s = 0.0;
+      for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
+        const double x = X.values[t];
+        const double y = dot(r, Wt.colptr(X.row_idx[t]), h);
+        s += beta_div(x, y, beta) - beta_div(0.0, y, beta);
+      }
+      per_col[j] = s;
+    }
+    double zeros = 0.0;
+    if (beta == 1.0) {
+      // sum_ij (WH)_ij = sum_k (sum_i W_ik)(sum_j H_kj)
+      const arma::vec ws = arma::sum(Wt, 1), hs = arma::sum(H, 1);
+      zeros = arma::dot(ws, hs);
+    } else {
+      // sum_ij (WH)_ij^2 / 2 = tr(W^T W H H^T) / 2
+      arma::mat gw, gh;
+      gram(Wt, gw);
+      gram(H, gh);
+      zeros = 0.5 * frob_dot(gw, gh);
+    }
+    return detail::ordered_sum(per_col) + zeros;
+  }
+  // Any other beta > 0: stream over columns; y^b / b for every entry, then
+  // correct at the non-zeros.
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    const double *h = H.colptr(j);
+    double s = 0.0;
+    for (std::ptrdiff_t i = 0; i < m; ++i) s += beta_div(0.0, dot(r, Wt.colptr(i), h), beta);
+    for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
+      const double y = dot(r, Wt.colptr(X.row_idx[t]), h);
+      s += beta_div(X.values[t], y, beta) - beta_div(0.0, y, beta);
+    }
+    per_col[j] = s;
+  }
+  return detail::ordered_sum(per_col);
+}
+
+// Sum of squares of the data, ||X||_F^2.
+inline double sum_squares(const DenseMatrix &X) {
+  const std::size_t len = X.m * X.n;
+  double s = 0.0;
+  for (std::size_t t = 0; t < len; ++t) s += X.data[t] * X.data[t];
+  return s;
+}
+inline double sum_squares(const SparseMatrix &X) {
+  double s = 0.0;
+  for (std::size_t t = 0; t < X.nnz(); ++t) s += X.values[t] * X.values[t];
+  return s;
+}
+
+// Mean of all m x n entries (zeros included).
+template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
+  double s = 0.0;
+  if constexpr (Mat::is_sparse) {
+    for (std::size_t t = 0; t < X.nnz(); ++t) s += X.values[t];
+  } else {
+    for (std::size_t t = 0; t < X.m * X.n; ++t) s += X.data[t];
+  }
+  return s / (static_cast<double>(X.m) * static_cast<double>(X.n));
+}
+
+}  // namespace betanmf

@@ -1,0 +1,89 @@
+// One NMF fit from start to finish: starting factors, the solver, then the
+// scaling and ordering of the components in the result.
+#pragma once
+
+#include "config.hpp"
+#include "divergence.hpp"
+#include "init.hpp"
+#include "monitor.hpp"
+#include "solvers/bcd.hpp"
+
+#include <algorithm>
+#include <armadillo>
+#include <numeric>
+#include <stdexcept>
+
+namespace betanmf {
+
+enum class Init { nndsvd, random, given };
+
+// Starting factors W (m x r) and H (r x n) for X.
+template <class Mat>
+void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::mat &H) {
+  switch (init) {
+  case Init::nndsvd:
+    init_nndsvd(X, cfg.rank, cfg.seed, cfg.threads, 0.0, W, H);
+    break;
+  case Init::random:
+    init_random(X.m, X.n, cfg.rank, mean_value(X), cfg.seed, W, H);
+    break;
+  case Init::given:
+    if (W.n_rows != X.m || W.n_cols != static_cast<arma::uword>(cfg.rank) ||
+        H.n_rows != static_cast<arma::uword>(cfg.rank) || H.n_cols != X.n)
+      throw std::invalid_argument("starting factors do not match the data and rank");
+    break;
+  }
+}
+
+// Moves the scale of each column of W into the matching row of H (so WH is
+// unchanged) and orders the components by decreasing total contribution
+// sum_ij W_ik H_kj. Zero components keep zero scale; no division by zero.
+inline void finalize_components(arma::mat &W, arma::mat &H, Normalize normalize,
+                                bool sort_components) {
+  const arma::uword r = W.n_cols;
+  if (normalize != Normalize::none) {
+    for (arma::uword k = 0; k < r; ++k) {
+      const double s = normalize == Normalize::l1 ? arma::accu(W.col(k))
+                                                  : arma::norm(W.col(k), 2);
+      if (s > 0.0) {
+        W.col(k) /= s;
+        H.row(k) *= s;
+      }
+    }
+  }
+  if (!sort_components || r < 2) return;
+  arma::vec total(r);
+  for (arma::uword k = 0; k < r; ++k)
+    total[k] = arma::accu(W.col(k)) * arma::accu(H.row(k));
+  std::vector<arma::uword> order(r);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](arma::uword a, arma::uword b) { return total[a] > total[b]; });
+  const arma::uvec idx(order);
+  W = W.cols(idx);
+  H = H.rows(idx);
+}
+
+// Fits X ~ W H from the given starting factors (W: m x r, H: r x n).
+template <class Mat>
+[[nodiscard]] Result fit(const Mat &X, arma::mat W, arma::mat H, const Config &cfg,
+                         Monitor &mon) {
+  if (cfg.rank < 1) throw std::invalid_argument("rank must be at least 1");
+  if (cfg.threads < 1) throw std::invalid_argument("threads must be at least 1");
+  if (cfg.beta != 2.0)
+    throw std::invalid_argument("the BCD solver needs beta = 2");
+  Result res;
+  arma::mat Wt = W.t();
+  if (cfg.update_w || cfg.update_h) solve_bcd(X, Wt, H, cfg, mon, res);
+  res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads);
+  res.loss = res.divergence + detail::penalty_value(Wt, cfg.pen_w) +
+             detail::penalty_value(H, cfg.pen_h);
+  res.W = Wt.t();
+  res.H = std::move(H);
+  // Known components stay first, in the order given.
+  const bool has_fixed = cfg.fixed_w > 0 || cfg.fixed_h > 0 || !cfg.update_w || !cfg.update_h;
+  finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !has_fixed);
+  return res;
+}
+
+}  // namespace betanmf

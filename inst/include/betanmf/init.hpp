@@ -1,0 +1,118 @@
+// Starting factors.
+//  - random: W and H uniform on (0, c) with c = 2 sqrt(mean(X) / r), so that
+//    E[(WH)_ij] = mean(X); every draw is keyed by (seed, position) (rng.hpp).
+//  - NNDSVD (Boutsidis & Gallopoulos 2008, Pattern Recognit 41:1350): the
+//    positive or negative parts of the leading singular pairs of X, whichever
+//    has the larger norm product. The singular pairs come from a randomized
+//    subspace iteration (Halko, Martinsson & Tropp 2011, SIAM Rev 53:217,
+//    algorithm 4.4) that only needs the products of products.hpp, so a sparse
+//    X is never densified.
+#pragma once
+
+#include "divergence.hpp"
+#include "products.hpp"
+#include "rng.hpp"
+
+#include <algorithm>
+#include <armadillo>
+#include <cmath>
+#include <cstdint>
+
+namespace betanmf {
+
+// Streams of the counter-based generator, one per use.
+enum RandomStream : std::uint64_t {
+  stream_init_w = 1,
+  stream_init_h = 2,
+  stream_svd = 3,
+};
+
+// W (m x r) and H (r x n) uniform on (0, c).
+inline void init_random(std::size_t m, std::size_t n, int r, double mean_x,
+                        std::uint64_t seed, arma::mat &W, arma::mat &H) {
+  const double c = 2.0 * std::sqrt(std::max(mean_x, 1e-300) / r);
+  W.set_size(m, r);
+  H.set_size(r, n);
+  for (std::size_t t = 0; t < W.n_elem; ++t)
+    W[t] = c * random_uniform(seed, stream_init_w, t);
+  for (std::size_t t = 0; t < H.n_elem; ++t)
+    H[t] = c * random_uniform(seed, stream_init_h, t);
+}
+
+namespace detail {
+// Orthonormal basis of the columns of A (m x l), by a thin QR.
+inline arma::mat orth(const arma::mat &A) {
+  arma::mat Q, R;
+  if (!arma::qr_econ(Q, R, A)) throw std::runtime_error("QR factorization failed");
+  return Q;
+}
+}  // namespace detail
+
+// Leading r singular triplets of X (m x n): U (m x r), s (r), V (n x r).
+template <class Mat>
+void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::mat &U,
+                    arma::vec &s, arma::mat &V, int power_iter = 2) {
+  const int l = static_cast<int>(std::min<std::size_t>(r + 10, std::min(X.m, X.n)));
+  arma::mat omega_t(l, X.n);  // Omega^T, l x n
+  for (std::size_t t = 0; t < omega_t.n_elem; ++t)
+    omega_t[t] = random_normal(seed, stream_svd, t);
+  arma::mat yt, zt;
+  cross_h(X, omega_t, yt, threads);  // (X Omega)^T, l x m
+  arma::mat Q = detail::orth(yt.t());
+  for (int q = 0; q < power_iter; ++q) {
+    arma::mat qt = Q.t();
+    cross_w(X, qt, zt, threads);  // Q^T X, l x n
+    arma::mat Z = detail::orth(zt.t());
+    arma::mat ztt = Z.t();
+    cross_h(X, ztt, yt, threads);  // (X Z)^T, l x m
+    Q = detail::orth(yt.t());
+  }
+  arma::mat qt = Q.t(), B;
+  cross_w(X, qt, B, threads);  // Q^T X, l x n
+  arma::mat Ub, Vb;
+  arma::vec sb;
+  if (!arma::svd_econ(Ub, sb, Vb, B)) throw std::runtime_error("SVD failed");
+  U = Q * Ub.cols(0, r - 1);
+  s = sb.subvec(0, r - 1);
+  V = Vb.cols(0, r - 1);
+}
+
+// NNDSVD start. Exact zeros are replaced by `fill` (0 keeps them; solvers
+// with multiplicative updates need a positive fill, e.g. mean(X)).
+template <class Mat>
+void init_nndsvd(const Mat &X, int r, std::uint64_t seed, int threads, double fill,
+                 arma::mat &W, arma::mat &H) {
+  arma::mat U, V;
+  arma::vec s;
+  randomized_svd(X, r, seed, threads, U, s, V);
+  W.zeros(X.m, r);
+  H.zeros(r, X.n);
+  for (int k = 0; k < r; ++k) {
+    const arma::vec u = U.col(k), v = V.col(k);
+    if (k == 0) {
+      // Perron-Frobenius: the leading pair of a non-negative matrix has one sign.
+      W.col(0) = std::sqrt(s[0]) * arma::abs(u);
+      H.row(0) = std::sqrt(s[0]) * arma::abs(v).t();
+      continue;
+    }
+    const arma::vec up = arma::clamp(u, 0.0, arma::datum::inf), un = arma::clamp(-u, 0.0, arma::datum::inf);
+    const arma::vec vp = arma::clamp(v, 0.0, arma::datum::inf), vn = arma::clamp(-v, 0.0, arma::datum::inf);
+    const double nup = arma::norm(up), nvp = arma::norm(vp);
+    const double nun = arma::norm(un), nvn = arma::norm(vn);
+    const double mp = nup * nvp, mn = nun * nvn;
+    if (mp <= 0.0 && mn <= 0.0) continue;
+    if (mp >= mn) {
+      W.col(k) = std::sqrt(s[k] * mp) * up / nup;
+      H.row(k) = (std::sqrt(s[k] * mp) * vp / nvp).t();
+    } else {
+      W.col(k) = std::sqrt(s[k] * mn) * un / nun;
+      H.row(k) = (std::sqrt(s[k] * mn) * vn / nvn).t();
+    }
+  }
+  if (fill > 0.0) {
+    W.transform([fill](double w) { return w > 0.0 ? w : fill; });
+    H.transform([fill](double h) { return h > 0.0 ? h : fill; });
+  }
+}
+
+}  // namespace betanmf

@@ -1,0 +1,81 @@
+// The two kinds of data matrix the solvers accept, behind one interface.
+//
+// DenseMatrix: a non-owning view of a column-major m x n array of doubles
+//   (an R numeric matrix or an arma::mat, read without a copy).
+// SparseMatrix: a non-owning view of a compressed-sparse-column matrix (the
+//   i, p, x slots of a Matrix::dgCMatrix), plus a row-major index of the same
+//   non-zeros built once per fit (O(nnz) extra memory) so that both products
+//   X H^T and W^T X run in parallel over rows and columns without reductions
+//   across threads, which keeps results independent of the thread count.
+//
+// The solvers are templates over these two types; what differs between them
+// (the two products with the data and the visit of its entries) lives in
+// products.hpp and divergence.hpp.
+#pragma once
+
+#include <armadillo>
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+namespace betanmf {
+
+struct DenseMatrix {
+  static constexpr bool is_sparse = false;
+  const double *data = nullptr;
+  std::size_t m = 0, n = 0;
+
+  DenseMatrix(const double *x, std::size_t n_rows, std::size_t n_cols)
+      : data(x), m(n_rows), n(n_cols) {}
+  explicit DenseMatrix(const arma::mat &X) : data(X.memptr()), m(X.n_rows), n(X.n_cols) {}
+
+  [[nodiscard]] const double *col(std::size_t j) const { return data + j * m; }
+};
+
+class SparseMatrix {
+public:
+  static constexpr bool is_sparse = true;
+  std::size_t m = 0, n = 0;
+  // CSC view (not owned): column j holds entries col_ptr[j] .. col_ptr[j+1]-1.
+  const int *col_ptr = nullptr;
+  const int *row_idx = nullptr;
+  const double *values = nullptr;
+  // CSR copy of the structure (owned): row i holds row_ptr[i] .. row_ptr[i+1]-1.
+  std::vector<std::size_t> row_ptr;
+  std::vector<int> col_idx;
+  std::vector<double> row_values;
+
+  SparseMatrix(std::size_t n_rows, std::size_t n_cols, const int *p, const int *i,
+               const double *x)
+      : m(n_rows), n(n_cols), col_ptr(p), row_idx(i), values(x) {
+    build_rows();
+  }
+
+  [[nodiscard]] std::size_t nnz() const { return static_cast<std::size_t>(col_ptr[n]); }
+
+private:
+  // Counting sort of the non-zeros by row; within a row, columns ascend.
+  void build_rows() {
+    const std::size_t nz = nnz();
+    row_ptr.assign(m + 1, 0);
+    for (std::size_t t = 0; t < nz; ++t) {
+      const int i = row_idx[t];
+      if (i < 0 || static_cast<std::size_t>(i) >= m)
+        throw std::invalid_argument("sparse matrix has a row index out of range");
+      ++row_ptr[i + 1];
+    }
+    for (std::size_t i = 0; i < m; ++i) row_ptr[i + 1] += row_ptr[i];
+    col_idx.resize(nz);
+    row_values.resize(nz);
+    std::vector<std::size_t> next(row_ptr.begin(), row_ptr.end() - 1);
+    for (std::size_t j = 0; j < n; ++j) {
+      for (int t = col_ptr[j]; t < col_ptr[j + 1]; ++t) {
+        const std::size_t pos = next[row_idx[t]]++;
+        col_idx[pos] = static_cast<int>(j);
+        row_values[pos] = values[t];
+      }
+    }
+  }
+};
+
+}  // namespace betanmf

@@ -1,0 +1,107 @@
+// The two products with the data that dominate every iteration:
+//   cross_w(X, Wt) = W^T X   (r x n), with Wt = W^T given as r x m
+//   cross_h(X, H)  = H X^T = (X H^T)^T   (r x m), with H given as r x n
+// The outputs are stored with the rank along the contiguous dimension, so
+// every inner loop is a length-r vector operation (kernels.hpp).
+// Each output column is computed by one thread, in a fixed order: the results
+// are bit-identical for any thread count. A sparse X is touched only through
+// its non-zeros: O(nnz r) per product.
+#pragma once
+
+#include "kernels.hpp"
+#include "matrix.hpp"
+
+#include <algorithm>
+#include <armadillo>
+#include <cstddef>
+
+namespace betanmf {
+
+// Dense W^T X: four columns of X at a time share each loaded column of Wt.
+inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
+                    int threads) {
+  const int r = static_cast<int>(Wt.n_rows);
+  const std::ptrdiff_t m = X.m, n = X.n, groups = (n + 3) / 4;
+  out.set_size(r, n);
+  const double *wt = Wt.memptr();
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::ptrdiff_t g = 0; g < groups; ++g) {
+    const std::ptrdiff_t j0 = 4 * g, j1 = std::min(j0 + 4, n);
+    for (std::ptrdiff_t j = j0; j < j1; ++j) std::fill_n(out.colptr(j), r, 0.0);
+    if (j1 - j0 == 4) {
+      const double *x0 = X.col(j0), *x1 = X.col(j0 + 1), *x2 = X.col(j0 + 2),
+                   *x3 = X.col(j0 + 3);
+      double *o0 = out.colptr(j0), *o1 = out.colptr(j0 + 1), *o2 = out.colptr(j0 + 2),
+             *o3 = out.colptr(j0 + 3);
+      for (std::ptrdiff_t i = 0; i < m; ++i)
+        axpy4(r, wt + i * r, x0[i], x1[i], x2[i], x3[i], o0, o1, o2, o3);
+    } else {
+      for (std::ptrdiff_t j = j0; j < j1; ++j) {
+        const double *x = X.col(j);
+        double *o = out.colptr(j);
+        for (std::ptrdiff_t i = 0; i < m; ++i) axpy(r, x[i], wt + i * r, o);
+      }
+    }
+  }
+}
+
+// Dense H X^T: four rows of X at a time share each loaded column of H.
+inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
+                    int threads) {
+  const int r = static_cast<int>(H.n_rows);
+  const std::ptrdiff_t m = X.m, n = X.n, groups = (m + 3) / 4;
+  out.set_size(r, m);
+  const double *h = H.memptr();
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::ptrdiff_t g = 0; g < groups; ++g) {
+    const std::ptrdiff_t i0 = 4 * g, i1 = std::min(i0 + 4, m);
+    for (std::ptrdiff_t i = i0; i < i1; ++i) std::fill_n(out.colptr(i), r, 0.0);
+    if (i1 - i0 == 4) {
+      double *o0 = out.colptr(i0), *o1 = out.colptr(i0 + 1), *o2 = out.colptr(i0 + 2),
+             *o3 = out.colptr(i0 + 3);
+      for (std::ptrdiff_t j = 0; j < n; ++j) {
+        const double *x = X.col(j) + i0;
+        axpy4(r, h + j * r, x[0], x[1], x[2], x[3], o0, o1, o2, o3);
+      }
+    } else {
+      for (std::ptrdiff_t i = i0; i < i1; ++i) {
+        double *o = out.colptr(i);
+        for (std::ptrdiff_t j = 0; j < n; ++j) axpy(r, X.col(j)[i], h + j * r, o);
+      }
+    }
+  }
+}
+
+// Sparse W^T X: column j of the output gathers the rows of Wt at the
+// non-zeros of column j of X.
+inline void cross_w(const SparseMatrix &X, const arma::mat &Wt, arma::mat &out,
+                    int threads) {
+  const int r = static_cast<int>(Wt.n_rows);
+  const std::ptrdiff_t n = X.n;
+  out.zeros(r, n);
+  const double *wt = Wt.memptr();
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    double *o = out.colptr(j);
+    for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
+      axpy(r, X.values[t], wt + static_cast<std::ptrdiff_t>(X.row_idx[t]) * r, o);
+  }
+}
+
+// Sparse H X^T: column i of the output gathers the columns of H at the
+// non-zeros of row i of X (through the row-major index).
+inline void cross_h(const SparseMatrix &X, const arma::mat &H, arma::mat &out,
+                    int threads) {
+  const int r = static_cast<int>(H.n_rows);
+  const std::ptrdiff_t m = X.m;
+  out.zeros(r, m);
+  const double *h = H.memptr();
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    double *o = out.colptr(i);
+    for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)
+      axpy(r, X.row_values[t], h + static_cast<std::ptrdiff_t>(X.col_idx[t]) * r, o);
+  }
+}
+
+}  // namespace betanmf

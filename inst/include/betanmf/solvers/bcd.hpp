@@ -1,0 +1,142 @@
+// Block coordinate descent for beta = 2 (HALS): minimizes
+//   f(W, H) = ||X - W H||_F^2 / 2 + l1_W sum(W) + l2_W / 2 ||W||^2
+//                                 + l1_H sum(H) + l2_H / 2 ||H||^2,   W, H >= 0,
+// alternating between H and W. Given W, the objective separates over the
+// columns h_j of H into the non-negative quadratic programs
+//   min_h  h^T G h / 2 - c_j^T h + l1 1^T h + l2 / 2 h^T h,
+//   G = W^T W (r x r),  c_j = column j of W^T X,
+// solved by cyclic exact coordinate minimization (the rank-one HALS update of
+// Cichocki & Phan 2009, IEICE Trans Fundam E92-A:708, eq. 15):
+//   h_k <- max(0, h_k - ((G h)_k - c_k + l1 + l2 h_k) / (G_kk + l2)).
+// Several sweeps reuse one product with X (Gillis & Glineur 2012, Neural
+// Comput 24:1085): they stop when a sweep moves h by less than inner_tol times
+// the first sweep did. The W step is the same on the rows of W with G = H H^T
+// and c_i = row i of X H^T. X enters only through W^T X and X H^T
+// (products.hpp), so a sparse X costs O(nnz r) per iteration.
+// The objective is evaluated from the same products and Gram matrices:
+//   ||X - WH||^2 = ||X||^2 - 2 <W^T X, H> + <W^T W, H H^T>.
+#pragma once
+
+#include "../config.hpp"
+#include "../divergence.hpp"
+#include "../kernels.hpp"
+#include "../monitor.hpp"
+#include "../products.hpp"
+
+#include <armadillo>
+#include <chrono>
+#include <cmath>
+#include <vector>
+
+namespace betanmf {
+
+namespace detail {
+
+// One factor step: each column f of F (r x N) solves the quadratic program
+// above with Gram matrix G (r x r) and linear term C.col(j) (r x N). The
+// first `fixed` coordinates of every column are known components: they enter
+// G f but are never changed.
+inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
+                       const Penalty &pen, int fixed, int max_inner, double inner_tol,
+                       int threads) {
+  const int r = static_cast<int>(F.n_rows);
+  const std::ptrdiff_t N = F.n_cols;
+  arma::vec denom(r);
+  for (int k = 0; k < r; ++k) denom[k] = G(k, k) + pen.l2;
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> g(r);  // g = G f, kept current as f changes
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < N; ++j) {
+      double *f = F.colptr(j);
+      const double *c = C.colptr(j);
+      std::fill(g.begin(), g.end(), 0.0);
+      for (int l = 0; l < r; ++l)
+        if (f[l] != 0.0) axpy(r, f[l], G.colptr(l), g.data());
+      double first_move = 0.0;
+      for (int sweep = 0; sweep < max_inner; ++sweep) {
+        double move = 0.0;
+        for (int k = fixed; k < r; ++k) {
+          double fk = 0.0;
+          if (denom[k] > 0.0) {
+            const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
+            fk = std::max(0.0, f[k] - grad / denom[k]);
+          }
+          const double d = fk - f[k];
+          if (d != 0.0) {
+            f[k] = fk;
+            axpy(r, d, G.colptr(k), g.data());
+            move += d * d;
+          }
+        }
+        if (sweep == 0) first_move = move;
+        if (move <= inner_tol * inner_tol * first_move) break;
+      }
+    }
+  }
+}
+
+// l1 sum(F) + l2 / 2 ||F||^2
+inline double penalty_value(const arma::mat &F, const Penalty &pen) {
+  double v = 0.0;
+  if (pen.l1 != 0.0) v += pen.l1 * arma::accu(F);
+  if (pen.l2 != 0.0) v += 0.5 * pen.l2 * frob_dot(F, F);
+  return v;
+}
+
+}  // namespace detail
+
+// Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
+// Fills the history, iteration count and convergence flags of `res`.
+template <class Mat>
+void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
+               Monitor &mon, Result &res) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const double xx = sum_squares(X);
+  arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
+  arma::mat gw, gh;                // W^T W and H H^T (r x r)
+  gram(H, gh);
+  gram(Wt, gw);
+  if (!cfg.update_w) cross_w(X, Wt, cross_x_w, cfg.threads);  // fixed: compute once
+  if (!cfg.update_h) cross_h(X, H, cross_x_h, cfg.threads);
+  double prev = arma::datum::inf;
+  for (int it = 1; it <= cfg.max_iter; ++it) {
+    double inner = 0.0;  // <W^T X, H> at the current W and H
+    if (cfg.update_w) {
+      if (cfg.update_h) cross_h(X, H, cross_x_h, cfg.threads);
+      detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner, cfg.inner_tol,
+                         cfg.threads);
+      gram(Wt, gw);
+      inner = frob_dot(cross_x_h, Wt);
+    }
+    if (cfg.update_h) {
+      if (cfg.update_w) cross_w(X, Wt, cross_x_w, cfg.threads);
+      detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner, cfg.inner_tol,
+                         cfg.threads);
+      gram(H, gh);
+      inner = frob_dot(cross_x_w, H);
+    }
+    const double div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)));
+    const double loss =
+        div + detail::penalty_value(Wt, cfg.pen_w) + detail::penalty_value(H, cfg.pen_h);
+    const double secs = std::chrono::duration<double>(clock::now() - start).count();
+    res.hist_iter.push_back(it);
+    res.hist_loss.push_back(loss);
+    res.hist_seconds.push_back(secs);
+    res.iterations = it;
+    mon.iteration(it, loss, secs);
+    if (cfg.tol > 0.0 && std::isfinite(prev) &&
+        std::abs(prev - loss) <= cfg.tol * std::max(std::abs(prev), 1e-300)) {
+      res.converged = true;
+      break;
+    }
+    prev = loss;
+    if (mon.interrupted()) {
+      res.interrupted = true;
+      break;
+    }
+  }
+}
+
+}  // namespace betanmf

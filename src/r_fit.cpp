@@ -1,0 +1,105 @@
+// Rcpp glue for one NMF fit: R arguments to a core Config, R matrices to core
+// views, the core Result back to an R list. No numerics here.
+#include "r_data.h"
+#include "r_monitor.h"
+
+#include <RcppArmadillo.h>
+#include <betanmf/betanmf.hpp>
+
+#include <string>
+
+namespace {
+
+betanmf::Normalize parse_normalize(const std::string &s) {
+  if (s == "l1") return betanmf::Normalize::l1;
+  if (s == "l2") return betanmf::Normalize::l2;
+  return betanmf::Normalize::none;
+}
+
+Rcpp::List to_list(const betanmf::Result &res) {
+  return Rcpp::List::create(
+      Rcpp::Named("W") = res.W, Rcpp::Named("H") = res.H,
+      Rcpp::Named("loss") = res.loss, Rcpp::Named("divergence") = res.divergence,
+      Rcpp::Named("history") = Rcpp::DataFrame::create(
+          Rcpp::Named("iteration") = res.hist_iter, Rcpp::Named("loss") = res.hist_loss,
+          Rcpp::Named("seconds") = res.hist_seconds),
+      Rcpp::Named("iterations") = res.iterations,
+      Rcpp::Named("converged") = res.converged,
+      Rcpp::Named("interrupted") = res.interrupted);
+}
+
+}  // namespace
+
+// One fit of x (double matrix or dgCMatrix). `control` is the list made by
+// nmf_control(); `init` is "nndsvd", "random" or "given" (then W0, H0 are
+// the starting factors). Penalties are c(W, H) pairs.
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, Rcpp::NumericVector l1,
+                       Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0,
+                       bool update_w, bool update_h, int fixed_w, int fixed_h,
+                       Rcpp::List control, double seed, int threads, bool verbose) {
+  betanmf::Config cfg;
+  cfg.rank = rank;
+  cfg.beta = beta;
+  cfg.pen_w = {l1[0], l2[0]};
+  cfg.pen_h = {l1[1], l2[1]};
+  cfg.max_iter = Rcpp::as<int>(control["max_iter"]);
+  cfg.tol = Rcpp::as<double>(control["tol"]);
+  cfg.max_inner = Rcpp::as<int>(control["inner_max"]);
+  cfg.inner_tol = Rcpp::as<double>(control["inner_tol"]);
+  cfg.normalize = parse_normalize(Rcpp::as<std::string>(control["normalize"]));
+  cfg.update_w = update_w;
+  cfg.update_h = update_h;
+  cfg.fixed_w = fixed_w;
+  cfg.fixed_h = fixed_h;
+  cfg.threads = threads;
+  cfg.seed = static_cast<std::uint64_t>(seed);
+  RMonitor mon(verbose, Rcpp::as<int>(control["trace_every"]));
+  return with_data(x, [&](const auto &X) {
+    arma::mat W, H;
+    betanmf::Init how = betanmf::Init::given;
+    if (init == "nndsvd") how = betanmf::Init::nndsvd;
+    if (init == "random") how = betanmf::Init::random;
+    if (how == betanmf::Init::given) {
+      W = Rcpp::as<arma::mat>(W0);
+      H = Rcpp::as<arma::mat>(H0);
+    }
+    betanmf::initialize(X, cfg, how, W, H);
+    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon));
+  });
+}
+
+// Starting factors only ("nndsvd" or "random"): list(W = m x r, H = r x n).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string init, double seed, int threads) {
+  betanmf::Config cfg;
+  cfg.rank = rank;
+  cfg.seed = static_cast<std::uint64_t>(seed);
+  cfg.threads = threads;
+  const betanmf::Init how = init == "nndsvd" ? betanmf::Init::nndsvd : betanmf::Init::random;
+  return with_data(x, [&](const auto &X) {
+    arma::mat W, H;
+    betanmf::initialize(X, cfg, how, W, H);
+    return Rcpp::List::create(Rcpp::Named("W") = W, Rcpp::Named("H") = H);
+  });
+}
+
+// sum_ij d_beta(x_ij | (W H)_ij), exact, without forming W H for a sparse x.
+// [[Rcpp::export(rng = false)]]
+double cpp_divergence(SEXP x, const arma::mat &W, const arma::mat &H, double beta,
+                      int threads) {
+  const arma::mat Wt = W.t();
+  return with_data(x, [&](const auto &X) {
+    return betanmf::divergence(X, Wt, H, beta, threads);
+  });
+}
+
+// Whether the package was built with OpenMP.
+// [[Rcpp::export(rng = false)]]
+bool cpp_has_openmp() {
+#ifdef _OPENMP
+  return true;
+#else
+  return false;
+#endif
+}
