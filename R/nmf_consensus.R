@@ -313,12 +313,12 @@ print.nmf_consensus <- function(x, digits = 3L, ...) {
 plot.nmf_consensus <- function(x, y, ...) {
   st <- x$stability
   lower <- min(0, st$min)
-  mids <- graphics::barplot(st$mean, names.arg = st$component, ylim = c(lower, 1),
+  mids <- graphics::barplot(st$mean, names.arg = st$component, ylim = c(lower, 1.12),
                             xlab = "component", ylab = "cosine similarity",
                             main = "Stability over restarts", col = "#8DB6E0",
                             border = NA, ...)
   graphics::points(mids, st$min, pch = 25, bg = "black", cex = 0.9)
-  graphics::legend("bottomright", legend = c("mean", "minimum"),
+  graphics::legend("top", legend = c("mean", "minimum"), horiz = TRUE,
                    pch = c(15, 25), col = c("#8DB6E0", "black"), pt.bg = "black",
                    bty = "n")
   invisible(x)
