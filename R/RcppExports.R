@@ -9,12 +9,12 @@ cpp_cosine_similarity <- function(a, b) {
     .Call(`_betanmf_cpp_cosine_similarity`, a, b)
 }
 
-cpp_nmf_fit <- function(x, rank, beta, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose) {
-    .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose)
+cpp_nmf_fit <- function(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose) {
+    .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose)
 }
 
-cpp_nmf_init <- function(x, rank, init, seed, threads) {
-    .Call(`_betanmf_cpp_nmf_init`, x, rank, init, seed, threads)
+cpp_nmf_init <- function(x, rank, solver, init, seed, threads) {
+    .Call(`_betanmf_cpp_nmf_init`, x, rank, solver, init, seed, threads)
 }
 
 cpp_divergence <- function(x, W, H, beta, threads) {
@@ -23,5 +23,13 @@ cpp_divergence <- function(x, W, H, beta, threads) {
 
 cpp_has_openmp <- function() {
     .Call(`_betanmf_cpp_has_openmp`)
+}
+
+cpp_cross_w <- function(x, Wt, threads) {
+    .Call(`_betanmf_cpp_cross_w`, x, Wt, threads)
+}
+
+cpp_cross_h <- function(x, H, threads) {
+    .Call(`_betanmf_cpp_cross_h`, x, H, threads)
 }
 

@@ -36,7 +36,7 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
                             threads = NULL) {
   if (missing(beta)) stop("`beta` is missing: give a number or a name such as \"kl\"", call. = FALSE)
   beta <- resolve_beta(beta)
-  x <- as_nmf_data(x, "x", beta)
+  x <- as_nmf_data(x, "x", beta, remedy = "add a positive constant to both `x` and `mu` on purpose")
   if (inherits(mu, "nmf_fit")) {
     if (nrow(mu$W) != nrow(x) || ncol(mu$H) != ncol(x)) {
       stop(sprintf("`mu` models a %d x %d matrix but `x` is %d x %d", nrow(mu$W),

@@ -34,5 +34,6 @@
 #' @useDynLib betanmf, .registration = TRUE
 #' @importFrom Rcpp sourceCpp
 #' @importFrom methods as is
+#' @importClassesFrom Matrix dgCMatrix
 #' @importFrom stats fitted residuals predict
 NULL

@@ -11,12 +11,11 @@ describe <- function(x) {
   sprintf("an object of class %s and length %d", class(x)[1], length(x))
 }
 
-check_count <- function(x, arg, min = 1L, max = Inf) {
+check_count <- function(x, arg, min = 1L, max = .Machine$integer.max) {
   ok <- is.numeric(x) && length(x) == 1L && is.finite(x) && x == round(x) &&
     x >= min && x <= max
   if (!ok) {
-    range <- if (is.finite(max)) sprintf("between %d and %d", min, max) else
-      sprintf(">= %d", min)
+    range <- sprintf("between %d and %d", as.integer(min), as.integer(max))
     stop(sprintf("`%s` must be a single whole number %s; got %s", arg, range,
                  describe(x)), call. = FALSE)
   }
@@ -44,7 +43,9 @@ check_number <- function(x, arg, min = -Inf, min_open = FALSE) {
 
 # Brings the data to a double matrix or a dgCMatrix and checks its entries.
 # `beta` decides whether zeros are allowed (not for beta <= 0).
-as_nmf_data <- function(x, arg = "x", beta = 2) {
+as_nmf_data <- function(x, arg = "x", beta = 2,
+                        remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)") {
+  if (methods::is(x, "Matrix") && !methods::is(x, "sparseMatrix")) x <- as.matrix(x)
   if (methods::is(x, "sparseMatrix")) {
     x <- methods::as(methods::as(methods::as(x, "dMatrix"), "generalMatrix"),
                      "CsparseMatrix")
@@ -91,8 +92,7 @@ as_nmf_data <- function(x, arg = "x", beta = 2) {
     if (n_zero > 0) {
       stop(sprintf(paste0(
         "`%s` has %.0f zero entries, where the beta-divergence with beta = %g <= 0 ",
-        "is infinite; add a positive constant on purpose with the `offset` argument ",
-        "(for example offset = 1) or use beta > 0"), arg, n_zero, beta), call. = FALSE)
+        "is infinite; %s or use beta > 0"), arg, n_zero, beta, remedy), call. = FALSE)
     }
   }
   x
@@ -127,4 +127,8 @@ check_factor <- function(f, arg, nr, nc) {
   }
   storage.mode(f) <- "double"
   f
+}
+
+mean_value <- function(x) {
+  if (methods::is(x, "sparseMatrix")) sum(x@x) / (as.numeric(nrow(x)) * ncol(x)) else mean(x)
 }

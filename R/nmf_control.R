@@ -7,7 +7,8 @@
 #'   one of H), a whole number >= 1.
 #' @param tol Stop when the relative change of the objective between two
 #'   iterations, \eqn{|f_{t-1} - f_t| / |f_{t-1}|}, is at most `tol`.
-#'   `tol = 0` is legal and runs exactly `max_iter` iterations.
+#'   `tol = 0` is legal and runs exactly `max_iter` iterations (without the
+#'   warning that a fit stopped by `max_iter` otherwise gives).
 #' @param normalize How the columns of W are scaled in the result: `"l1"`
 #'   (each column sums to one, so H is in the units of the data), `"l2"`
 #'   (unit Euclidean norm) or `"none"`. The scale moves into H; W H is
@@ -32,7 +33,8 @@ nmf_control <- function(max_iter = 500L, tol = 1e-5,
   extra <- list(...)
   if (length(extra)) {
     nm <- names(extra)
-    nm[is.null(nm) | nm == ""] <- "(unnamed)"
+    if (is.null(nm)) nm <- rep("", length(extra))
+    nm[nm == ""] <- "(unnamed)"
     stop(sprintf("unknown argument(s) to nmf_control(): %s; the settings are %s",
                  paste(nm, collapse = ", "),
                  paste(names(formals(nmf_control))[-7], collapse = ", ")),
@@ -40,11 +42,12 @@ nmf_control <- function(max_iter = 500L, tol = 1e-5,
   }
   check_count(max_iter, "max_iter")
   check_number(tol, "tol", min = 0)
-  if (!is.character(normalize)) {
+  if (identical(normalize, c("l1", "l2", "none"))) normalize <- "l1"
+  if (!is.character(normalize) || length(normalize) != 1L ||
+      !normalize %in% c("l1", "l2", "none")) {
     stop(sprintf("`normalize` must be one of \"l1\", \"l2\", \"none\"; got %s",
                  describe(normalize)), call. = FALSE)
   }
-  normalize <- match.arg(normalize)
   check_count(inner_max, "inner_max")
   check_number(inner_tol, "inner_tol", min = 0)
   check_count(trace_every, "trace_every")

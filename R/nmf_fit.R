@@ -43,7 +43,9 @@
 #' @param mask,weights Reserved for masked and weighted fits; must be `NULL`
 #'   in this version.
 #' @param l1,l2 L1 and L2 penalties: one non-negative number for both factors
-#'   or a named pair `c(W = , H = )`.
+#'   or a named pair `c(W = , H = )`. A penalty on one factor alone is partly
+#'   undone by the scaling freedom of NMF (W can grow while H shrinks without
+#'   changing WH); penalize both factors for a well-posed problem.
 #' @param fixed_W An m x k non-negative matrix (k <= rank) of known
 #'   components: the first k columns of W stay equal to it (up to the column
 #'   scaling of `normalize`) while the rest is learned. With k = rank only H
@@ -56,8 +58,8 @@
 #'   Boutsidis & Gallopoulos 2008, from a randomized SVD), `"random"`, an
 #'   `nmf_fit` to continue from, or a list with matrices `W` and `H`.
 #' @param restarts Number of independent fits; the one with the lowest loss
-#'   is returned. With `init = "nndsvd"` the first starts from NNDSVD and the
-#'   others from random factors, each with its own seed.
+#'   is returned. The first starts from `init`, the others from random
+#'   factors, each with its own seed.
 #' @param solver `"auto"` or `"bcd"`.
 #' @param control Settings from [nmf_control()].
 #' @param seed `NULL` or a whole number; see Reproducibility.
@@ -130,15 +132,16 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   runs <- vector("list", restarts)
   for (k in seq_len(restarts)) {
     seed_k <- if (k == 1L) seed else restart_seed(seed, k)
-    how <- if (k == 1L || is.list(start)) start else "random"
+    how <- if (k == 1L) start else "random"
     if (verbose && restarts > 1L) message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
-    runs[[k]] <- run_fit(x, rank, beta, pen, how, fixed, control, seed_k, threads, verbose)
+    runs[[k]] <- run_fit(x, rank, beta, solver, pen, how, fixed, control, seed_k,
+                         threads, verbose)
     runs[[k]]$seed <- seed_k
     runs[[k]]$init <- if (is.list(how)) "given" else how
   }
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
-  if (!best$converged) {
+  if (!best$converged && control$tol > 0) {
     warning(sprintf(paste0(
       "nmf_fit() stopped after max_iter = %d iterations before the relative change ",
       "of the objective fell below tol = %g; increase max_iter in nmf_control()"),
@@ -164,7 +167,8 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
 }
 
 # One restart: the C++ fit, with the known components put in place first.
-run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, verbose) {
+run_fit <- function(x, rank, beta, solver, pen, start, fixed, control, seed, threads,
+                    verbose) {
   W0 <- H0 <- NULL
   how <- start
   if (is.list(start)) {
@@ -175,7 +179,7 @@ run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, ve
   if (fixed$k_W > 0L || fixed$k_H > 0L) {
     if (how != "given") {
       # Starting factors from the chosen method, then the known parts.
-      init_fit <- cpp_nmf_init(x, rank, how, seed, threads)
+      init_fit <- cpp_nmf_init(x, rank, solver, how, seed, threads)
       W0 <- init_fit$W
       H0 <- init_fit$H
       how <- "given"
@@ -183,7 +187,7 @@ run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, ve
     if (fixed$k_W > 0L) W0[, seq_len(fixed$k_W)] <- fixed$W
     if (fixed$k_H > 0L) H0[seq_len(fixed$k_H), ] <- fixed$H
   }
-  res <- cpp_nmf_fit(x, rank, beta, unname(c(pen$l1["W"], pen$l1["H"])),
+  res <- cpp_nmf_fit(x, rank, beta, solver, unname(c(pen$l1["W"], pen$l1["H"])),
                      unname(c(pen$l2["W"], pen$l2["H"])), how, W0, H0,
                      fixed$k_W < rank, fixed$k_H < rank, fixed$k_W, fixed$k_H,
                      control, seed, threads, verbose)
@@ -193,6 +197,8 @@ run_fit <- function(x, rank, beta, pen, start, fixed, control, seed, threads, ve
   res
 }
 
+# The solver for a beta: "auto" picks BCD for beta = 2, coordinate descent
+# for beta = 1 and the multiplicative updates otherwise.
 resolve_solver <- function(solver, beta) {
   choices <- c("auto", "bcd", "cd", "mu")
   if (!is.character(solver) || length(solver) != 1L || !solver %in% choices) {
@@ -200,15 +206,18 @@ resolve_solver <- function(solver, beta) {
                  paste0("\"", choices, "\"", collapse = ", "), describe(solver)),
          call. = FALSE)
   }
-  if (beta != 2) {
-    stop(sprintf(paste0("beta = %g is not supported yet: this version has only the ",
-                        "solver for beta = 2 (\"bcd\")"), beta), call. = FALSE)
+  if (solver == "auto") {
+    return(if (beta == 2) "bcd" else if (beta == 1) "cd" else "mu")
   }
-  if (solver %in% c("cd", "mu")) {
-    stop(sprintf("`solver` = \"%s\" is not available in this version; use \"bcd\" or \"auto\"",
-                 solver), call. = FALSE)
+  if (solver == "bcd" && beta != 2) {
+    stop(sprintf("`solver` = \"bcd\" needs beta = 2; got beta = %g (use \"mu\" or \"auto\")",
+                 beta), call. = FALSE)
   }
-  "bcd"
+  if (solver == "cd" && beta != 1) {
+    stop(sprintf("`solver` = \"cd\" needs beta = 1; got beta = %g (use \"mu\" or \"auto\")",
+                 beta), call. = FALSE)
+  }
+  solver
 }
 
 stop_unsupported <- function(arg) {

@@ -35,8 +35,11 @@ predict.nmf_fit <- function(object, newdata, control = nmf_control(),
   threads <- resolve_threads(threads)
   pen <- object$penalty %||% list(l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0))
   r <- object$rank
-  H0 <- matrix(0, r, ncol(x))
-  res <- cpp_nmf_fit(x, r, object$beta, unname(pen$l1[c("W", "H")]),
+  # A flat positive start whose model has the mean of the data (zeros would
+  # never move under the multiplicative updates).
+  level <- mean_value(x) / max(sum(colMeans(object$W)), .Machine$double.xmin)
+  H0 <- matrix(max(level, .Machine$double.eps), r, ncol(x))
+  res <- cpp_nmf_fit(x, r, object$beta, object$solver, unname(pen$l1[c("W", "H")]),
                      unname(pen$l2[c("W", "H")]), "given", unname(object$W), H0,
                      FALSE, TRUE, r, 0L, control, 1, threads, FALSE)
   if (isTRUE(res$interrupted)) stop("predict() was interrupted by the user", call. = FALSE)

@@ -18,7 +18,7 @@ resolve_threads <- function(threads) {
     threads <- parallel::detectCores(logical = FALSE)
     if (is.na(threads) || threads < 1L) threads <- 1L
   }
-  check_count(threads, "threads")
+  check_count(threads, "threads", max = 1024L)
   as.integer(threads)
 }
 

@@ -35,13 +35,14 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_nmf_fit
-Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, Rcpp::List control, double seed, int threads, bool verbose);
-RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
+Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, Rcpp::List control, double seed, int threads, bool verbose);
+RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP solverSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
     Rcpp::traits::input_parameter< int >::type rank(rankSEXP);
     Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
+    Rcpp::traits::input_parameter< std::string >::type solver(solverSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type l1(l1SEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type l2(l2SEXP);
     Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
@@ -55,21 +56,22 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, rank, beta, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose));
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose));
     return rcpp_result_gen;
 END_RCPP
 }
 // cpp_nmf_init
-Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string init, double seed, int threads);
-RcppExport SEXP _betanmf_cpp_nmf_init(SEXP xSEXP, SEXP rankSEXP, SEXP initSEXP, SEXP seedSEXP, SEXP threadsSEXP) {
+Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init, double seed, int threads);
+RcppExport SEXP _betanmf_cpp_nmf_init(SEXP xSEXP, SEXP rankSEXP, SEXP solverSEXP, SEXP initSEXP, SEXP seedSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
     Rcpp::traits::input_parameter< int >::type rank(rankSEXP);
+    Rcpp::traits::input_parameter< std::string >::type solver(solverSEXP);
     Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_nmf_init(x, rank, init, seed, threads));
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_init(x, rank, solver, init, seed, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -96,14 +98,40 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_cross_w
+arma::mat cpp_cross_w(SEXP x, const arma::mat& Wt, int threads);
+RcppExport SEXP _betanmf_cpp_cross_w(SEXP xSEXP, SEXP WtSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type Wt(WtSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_cross_w(x, Wt, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_cross_h
+arma::mat cpp_cross_h(SEXP x, const arma::mat& H, int threads);
+RcppExport SEXP _betanmf_cpp_cross_h(SEXP xSEXP, SEXP HSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_cross_h(x, H, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
     {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
-    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 16},
-    {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 5},
+    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 17},
+    {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 5},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
+    {"_betanmf_cpp_cross_w", (DL_FUNC) &_betanmf_cpp_cross_w, 3},
+    {"_betanmf_cpp_cross_h", (DL_FUNC) &_betanmf_cpp_cross_h, 3},
     {NULL, NULL, 0}
 };
 

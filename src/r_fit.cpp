@@ -10,6 +10,12 @@
 
 namespace {
 
+betanmf::Solver parse_solver(const std::string &s) {
+  if (s == "cd") return betanmf::Solver::cd;
+  if (s == "mu") return betanmf::Solver::mu;
+  return betanmf::Solver::bcd;
+}
+
 betanmf::Normalize parse_normalize(const std::string &s) {
   if (s == "l1") return betanmf::Normalize::l1;
   if (s == "l2") return betanmf::Normalize::l2;
@@ -34,13 +40,15 @@ Rcpp::List to_list(const betanmf::Result &res) {
 // nmf_control(); `init` is "nndsvd", "random" or "given" (then W0, H0 are
 // the starting factors). Penalties are c(W, H) pairs.
 // [[Rcpp::export(rng = false)]]
-Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, Rcpp::NumericVector l1,
+Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
+                       Rcpp::NumericVector l1,
                        Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0,
                        bool update_w, bool update_h, int fixed_w, int fixed_h,
                        Rcpp::List control, double seed, int threads, bool verbose) {
   betanmf::Config cfg;
   cfg.rank = rank;
   cfg.beta = beta;
+  cfg.solver = parse_solver(solver);
   cfg.pen_w = {l1[0], l2[0]};
   cfg.pen_h = {l1[1], l2[1]};
   cfg.max_iter = Rcpp::as<int>(control["max_iter"]);
@@ -71,9 +79,11 @@ Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, Rcpp::NumericVector l1,
 
 // Starting factors only ("nndsvd" or "random"): list(W = m x r, H = r x n).
 // [[Rcpp::export(rng = false)]]
-Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string init, double seed, int threads) {
+Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init,
+                        double seed, int threads) {
   betanmf::Config cfg;
   cfg.rank = rank;
+  cfg.solver = parse_solver(solver);
   cfg.seed = static_cast<std::uint64_t>(seed);
   cfg.threads = threads;
   const betanmf::Init how = init == "nndsvd" ? betanmf::Init::nndsvd : betanmf::Init::random;

@@ -11,4 +11,8 @@
 #include "monitor.hpp"
 #include "products.hpp"
 #include "rng.hpp"
+#include "gather.hpp"
 #include "solvers/bcd.hpp"
+#include "solvers/cd.hpp"
+#include "solvers/mu.hpp"
+#include "solvers/progress.hpp"

@@ -12,7 +12,7 @@ namespace betanmf {
 enum class Normalize { l1, l2, none };
 
 // Which algorithm updates the factors.
-enum class Solver { bcd };
+enum class Solver { bcd, cd, mu };
 
 // L1 and L2 penalties of one factor: l1 * sum(F) + l2 / 2 * ||F||_F^2.
 struct Penalty {
@@ -24,6 +24,7 @@ struct Penalty {
 struct Config {
   int rank = 1;
   double beta = 2.0;          // beta of the beta-divergence (Fevotte & Idier 2011)
+  Solver solver = Solver::bcd;  // bcd: beta = 2 only; cd: beta = 1 only; mu: any beta
   Penalty pen_w, pen_h;       // penalties on W (m x r) and H (r x n)
   int max_iter = 500;         // outer iterations (one update of W and one of H)
   double tol = 1e-5;          // stop when |f_{t-1} - f_t| / |f_{t-1}| < tol; 0: never

@@ -7,9 +7,12 @@
 #include "init.hpp"
 #include "monitor.hpp"
 #include "solvers/bcd.hpp"
+#include "solvers/cd.hpp"
+#include "solvers/mu.hpp"
 
 #include <algorithm>
 #include <armadillo>
+#include <chrono>
 #include <numeric>
 #include <stdexcept>
 
@@ -22,7 +25,10 @@ template <class Mat>
 void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::mat &H) {
   switch (init) {
   case Init::nndsvd:
-    init_nndsvd(X, cfg.rank, cfg.seed, cfg.threads, 0.0, W, H);
+    // Exact zeros are absorbing for multiplicative updates and make the
+    // divergence infinite for beta < 2: fill them with mean(X) (NNDSVDa).
+    init_nndsvd(X, cfg.rank, cfg.seed, cfg.threads,
+                cfg.solver == Solver::bcd ? 0.0 : mean_value(X), W, H);
     break;
   case Init::random:
     init_random(X.m, X.n, cfg.rank, mean_value(X), cfg.seed, W, H);
@@ -70,14 +76,31 @@ template <class Mat>
                          Monitor &mon) {
   if (cfg.rank < 1) throw std::invalid_argument("rank must be at least 1");
   if (cfg.threads < 1) throw std::invalid_argument("threads must be at least 1");
-  if (cfg.beta != 2.0)
+  if (cfg.solver == Solver::bcd && cfg.beta != 2.0)
     throw std::invalid_argument("the BCD solver needs beta = 2");
+  if (cfg.solver == Solver::cd && cfg.beta != 1.0)
+    throw std::invalid_argument("the CD solver needs beta = 1");
+  const auto start = std::chrono::steady_clock::now();
   Result res;
   arma::mat Wt = W.t();
-  if (cfg.update_w || cfg.update_h) solve_bcd(X, Wt, H, cfg, mon, res);
+  if (cfg.update_w || cfg.update_h) {
+    switch (cfg.solver) {
+    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res); break;
+    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res); break;
+    case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res); break;
+    }
+  }
   res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads);
-  res.loss = res.divergence + detail::penalty_value(Wt, cfg.pen_w) +
-             detail::penalty_value(H, cfg.pen_h);
+  res.loss = res.divergence + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
+  // The multiplicative updates learn the objective one pass late: add the
+  // value at the returned factors.
+  if (res.iterations > 0 &&
+      (res.hist_iter.empty() || res.hist_iter.back() < res.iterations)) {
+    res.hist_iter.push_back(res.iterations);
+    res.hist_loss.push_back(res.loss);
+    res.hist_seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   res.W = Wt.t();
   res.H = std::move(H);
   // Known components stay first, in the order given.

@@ -22,10 +22,11 @@
 #include "../kernels.hpp"
 #include "../monitor.hpp"
 #include "../products.hpp"
+#include "progress.hpp"
 
 #include <armadillo>
-#include <chrono>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -76,14 +77,6 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
   }
 }
 
-// l1 sum(F) + l2 / 2 ||F||^2
-inline double penalty_value(const arma::mat &F, const Penalty &pen) {
-  double v = 0.0;
-  if (pen.l1 != 0.0) v += pen.l1 * arma::accu(F);
-  if (pen.l2 != 0.0) v += 0.5 * pen.l2 * frob_dot(F, F);
-  return v;
-}
-
 }  // namespace detail
 
 // Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
@@ -91,51 +84,36 @@ inline double penalty_value(const arma::mat &F, const Penalty &pen) {
 template <class Mat>
 void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                Monitor &mon, Result &res) {
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
+  IterationLog log(cfg, mon, res);
   const double xx = sum_squares(X);
+  log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
   gram(H, gh);
   gram(Wt, gw);
   if (!cfg.update_w) cross_w(X, Wt, cross_x_w, cfg.threads);  // fixed: compute once
   if (!cfg.update_h) cross_h(X, H, cross_x_h, cfg.threads);
-  double prev = arma::datum::inf;
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double inner = 0.0;  // <W^T X, H> at the current W and H
     if (cfg.update_w) {
       if (cfg.update_h) cross_h(X, H, cross_x_h, cfg.threads);
-      detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner, cfg.inner_tol,
-                         cfg.threads);
+      detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+                         cfg.inner_tol, cfg.threads);
       gram(Wt, gw);
       inner = frob_dot(cross_x_h, Wt);
     }
     if (cfg.update_h) {
       if (cfg.update_w) cross_w(X, Wt, cross_x_w, cfg.threads);
-      detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner, cfg.inner_tol,
-                         cfg.threads);
+      detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+                         cfg.inner_tol, cfg.threads);
       gram(H, gh);
       inner = frob_dot(cross_x_w, H);
     }
     const double div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)));
-    const double loss =
-        div + detail::penalty_value(Wt, cfg.pen_w) + detail::penalty_value(H, cfg.pen_h);
-    const double secs = std::chrono::duration<double>(clock::now() - start).count();
-    res.hist_iter.push_back(it);
-    res.hist_loss.push_back(loss);
-    res.hist_seconds.push_back(secs);
     res.iterations = it;
-    mon.iteration(it, loss, secs);
-    if (cfg.tol > 0.0 && std::isfinite(prev) &&
-        std::abs(prev - loss) <= cfg.tol * std::max(std::abs(prev), 1e-300)) {
-      res.converged = true;
+    if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
       break;
-    }
-    prev = loss;
-    if (mon.interrupted()) {
-      res.interrupted = true;
-      break;
-    }
+    if (log.interrupted()) break;
   }
 }
 

@@ -1,0 +1,129 @@
+# Benchmark of nmf_fit(beta = 2) against RcppML::nmf, NMF::nmf (method
+# "lee", multiplicative updates) and scikit-learn's NMF(solver = "cd"), all
+# measured in this run at the same thread count.
+#
+#   Rscript bench/bench_bcd.R [threads] [iterations]
+#
+# (a) dense 3000 x 2000, rank 20: low-rank + uniform noise;
+# (b) sparse 20000 x 5000 Poisson counts at about 5% density, rank 20.
+# For each method: seconds per iteration (total time of `iterations`
+# iterations, start included, divided by `iterations`) and the relative
+# error ||X - WH||_F / ||X||_F at the end, as ratios to betanmf.
+# Also the time of the two products W^T X and X H^T alone, the floor of
+# any alternating method.
+suppressPackageStartupMessages({
+  library(betanmf)
+  library(Matrix)
+})
+args <- commandArgs(trailingOnly = TRUE)
+threads <- if (length(args) >= 1) as.integer(args[1]) else 1L
+iters <- if (length(args) >= 2) as.integer(args[2]) else 100L
+python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else "python3"
+here <- if (file.exists("bench/sklearn_nmf.py")) "bench" else "."
+has <- function(pkg) requireNamespace(pkg, quietly = TRUE)
+
+rel_error <- function(X, W, H) {
+  fit <- structure(list(W = W, H = H), class = "nmf_fit")
+  ss <- if (is(X, "sparseMatrix")) sum(X@x^2) else sum(X^2)
+  sqrt(2 * beta_divergence(X, fit, beta = 2, threads = threads) / ss)
+}
+
+time_it <- function(expr) {
+  gc(FALSE)
+  t0 <- proc.time()[["elapsed"]]
+  value <- force(expr)
+  list(value = value, seconds = proc.time()[["elapsed"]] - t0)
+}
+
+run_betanmf <- function(X, r) {
+  out <- time_it(nmf_fit(X, r, seed = 1, threads = threads,
+                         control = nmf_control(max_iter = iters, tol = 0)))
+  list(seconds = out$seconds, W = out$value$W, H = out$value$H)
+}
+
+run_rcppml <- function(X, r) {
+  if (!has("RcppML")) return(NULL)
+  options(RcppML.threads = threads)
+  out <- time_it(RcppML::nmf(X, r, tol = 1e-30, maxit = iters, verbose = FALSE,
+                             seed = 1))
+  f <- out$value
+  list(seconds = out$seconds, W = f$w %*% diag(f$d), H = f$h)
+}
+
+run_nmfpkg <- function(X, r) {
+  if (!has("NMF")) return(NULL)
+  Xd <- as.matrix(X)
+  out <- time_it(NMF::nmf(Xd, r, method = "lee", seed = "nndsvd",
+                          .options = list(maxIter = iters, parallel = FALSE,
+                                          track = FALSE),
+                          .stop = function(...) FALSE))
+  f <- out$value
+  list(seconds = out$seconds, W = NMF::basis(f), H = NMF::coef(f))
+}
+
+run_sklearn <- function(X, r) {
+  ok <- system2(python, c("-c", shQuote("import sklearn, threadpoolctl")),
+                stdout = FALSE, stderr = FALSE) == 0
+  if (!ok) return(NULL)
+  d <- tempfile("sk")
+  dir.create(d)
+  on.exit(unlink(d, recursive = TRUE))
+  if (is(X, "sparseMatrix")) {
+    writeLines(sprintf("sparse %d %d %d", nrow(X), ncol(X), length(X@x)), file.path(d, "meta.txt"))
+    writeBin(X@x, file.path(d, "x.bin"), endian = "little")
+    writeBin(X@i, file.path(d, "i.bin"), endian = "little")
+    writeBin(X@p, file.path(d, "p.bin"), endian = "little")
+  } else {
+    writeLines(sprintf("dense %d %d", nrow(X), ncol(X)), file.path(d, "meta.txt"))
+    writeBin(as.vector(X), file.path(d, "x.bin"), endian = "little")
+  }
+  out <- system2(python, c(file.path(here, "sklearn_nmf.py"), d, r, iters, threads,
+                           "cd", "frobenius"), stdout = TRUE)
+  secs <- as.numeric(sub("seconds ", "", grep("^seconds", out, value = TRUE)))
+  W <- matrix(readBin(file.path(d, "W.bin"), "double", nrow(X) * r), nrow(X))
+  H <- matrix(readBin(file.path(d, "H.bin"), "double", r * ncol(X)), r)
+  list(seconds = secs, W = W, H = H)
+}
+
+product_floor <- function(X, r) {
+  f <- nmf_fit(X, r, seed = 1, threads = threads,
+               control = nmf_control(max_iter = 1, tol = 0))
+  Wt <- t(f$W)
+  reps <- 5
+  t <- time_it(for (k in seq_len(reps)) {
+    betanmf:::cpp_cross_w(X, Wt, threads)
+    betanmf:::cpp_cross_h(X, f$H, threads)
+  })$seconds
+  t / reps
+}
+
+bench_case <- function(name, X, r) {
+  message(sprintf("case %s: %d x %d, rank %d, %d iterations, %d thread(s)", name,
+                  nrow(X), ncol(X), r, iters, threads))
+  runs <- list(betanmf = run_betanmf(X, r), RcppML = run_rcppml(X, r),
+               NMF_lee = if (name == "a") run_nmfpkg(X, r) else NULL,
+               sklearn_cd = run_sklearn(X, r))
+  runs <- runs[!vapply(runs, is.null, logical(1))]
+  res <- data.frame(
+    case = name, method = names(runs),
+    sec_per_iter = vapply(runs, function(z) z$seconds / iters, numeric(1)),
+    rel_error = vapply(runs, function(z) rel_error(X, z$W, z$H), numeric(1)),
+    row.names = NULL)
+  res$time_ratio <- res$sec_per_iter / res$sec_per_iter[1]
+  res$error_ratio <- res$rel_error / res$rel_error[1]
+  attr(res, "floor") <- product_floor(X, r)
+  res
+}
+
+set.seed(20261129)
+r <- 20L
+Xa <- matrix(runif(3000 * r), 3000) %*% matrix(runif(r * 2000), r) +
+  matrix(runif(3000 * 2000, 0, 1), 3000)
+Xb <- rsparsematrix(20000, 5000, density = 0.05,
+                    rand.x = function(n) rpois(n, 3) + 1)
+out <- list(bench_case("a", Xa, r), bench_case("b", Xb, r))
+for (res in out) {
+  print(format(res, digits = 4), row.names = FALSE)
+  cat(sprintf("  products W^T X and X H^T alone: %.4f s; betanmf iteration / products = %.2f\n\n",
+              attr(res, "floor"), res$sec_per_iter[1] / attr(res, "floor")))
+}

@@ -1,0 +1,89 @@
+// Access to one column or one row of the data as local buffers, the same way
+// for a dense and a sparse matrix. The row-wise solvers (W updates) and the
+// column-wise ones (H updates) then share one code path for both kinds of
+// data: a dense row is a strided copy, a sparse row comes from the row index.
+#pragma once
+
+#include "matrix.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace betanmf {
+
+// The non-zero entries of a line (row or column) of X: positions and values.
+struct Entries {
+  std::vector<int> idx;
+  std::vector<double> val;
+  void clear() {
+    idx.clear();
+    val.clear();
+  }
+  [[nodiscard]] std::size_t size() const { return idx.size(); }
+};
+
+// Non-zeros of column j.
+inline void gather_col(const DenseMatrix &X, std::size_t j, Entries &e) {
+  e.clear();
+  const double *x = X.col(j);
+  for (std::size_t i = 0; i < X.m; ++i)
+    if (x[i] != 0.0) {
+      e.idx.push_back(static_cast<int>(i));
+      e.val.push_back(x[i]);
+    }
+}
+inline void gather_col(const SparseMatrix &X, std::size_t j, Entries &e) {
+  e.clear();
+  for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
+    if (X.values[t] != 0.0) {
+      e.idx.push_back(X.row_idx[t]);
+      e.val.push_back(X.values[t]);
+    }
+}
+
+// Non-zeros of row i.
+inline void gather_row(const DenseMatrix &X, std::size_t i, Entries &e) {
+  e.clear();
+  const double *x = X.data + i;
+  for (std::size_t j = 0; j < X.n; ++j)
+    if (x[j * X.m] != 0.0) {
+      e.idx.push_back(static_cast<int>(j));
+      e.val.push_back(x[j * X.m]);
+    }
+}
+inline void gather_row(const SparseMatrix &X, std::size_t i, Entries &e) {
+  e.clear();
+  for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)
+    if (X.row_values[t] != 0.0) {
+      e.idx.push_back(X.col_idx[t]);
+      e.val.push_back(X.row_values[t]);
+    }
+}
+
+// Column j as a full vector of length m (zeros written in).
+inline void dense_col(const DenseMatrix &X, std::size_t j, std::vector<double> &out) {
+  out.assign(X.col(j), X.col(j) + X.m);
+}
+inline void dense_col(const SparseMatrix &X, std::size_t j, std::vector<double> &out) {
+  out.assign(X.m, 0.0);
+  for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) out[X.row_idx[t]] = X.values[t];
+}
+
+// Row i as a full vector of length n.
+inline void dense_row(const DenseMatrix &X, std::size_t i, std::vector<double> &out) {
+  out.resize(X.n);
+  for (std::size_t j = 0; j < X.n; ++j) out[j] = X.data[i + j * X.m];
+}
+inline void dense_row(const SparseMatrix &X, std::size_t i, std::vector<double> &out) {
+  out.assign(X.n, 0.0);
+  for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)
+    out[X.col_idx[t]] = X.row_values[t];
+}
+
+// Sizes along each side: lines(X, by_col) is n for columns, m for rows.
+template <class Mat> [[nodiscard]] std::size_t line_count(const Mat &X, bool by_col) {
+  return by_col ? X.n : X.m;
+}
+
+}  // namespace betanmf

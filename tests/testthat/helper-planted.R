@@ -1,0 +1,70 @@
+# Planted data and helpers shared by the tests.
+
+# A non-negative matrix X = W H + noise with known factors W (m x r) and
+# H (r x n). About a third of the entries of each factor are zero, which
+# makes the factorization essentially unique (up to scaling and order), so
+# a fit can be checked against the planted factors. `noise` is the standard
+# deviation of the added Gaussian noise relative to the mean of W H; the
+# result is clipped at zero. The columns of W sum to one.
+planted_nmf <- function(m, n, r, noise = 0, seed = 1) {
+  withr::local_seed(seed)
+  W <- matrix(stats::rexp(m * r), m, r) * (stats::runif(m * r) > 0.3)
+  H <- matrix(stats::rexp(r * n), r, n) * (stats::runif(r * n) > 0.3)
+  # every component must be present somewhere
+  W[cbind(seq_len(r), seq_len(r))] <- W[cbind(seq_len(r), seq_len(r))] + 1
+  H[cbind(seq_len(r), seq_len(r))] <- H[cbind(seq_len(r), seq_len(r))] + 1
+  s <- colSums(W)
+  W <- sweep(W, 2, s, "/")
+  H <- H * s
+  X <- W %*% H
+  if (noise > 0) {
+    X <- X + matrix(stats::rnorm(m * n, sd = noise * mean(X)), m, n)
+    X[X < 0] <- 0
+  }
+  list(X = X, W = W, H = H)
+}
+
+# Small dense non-negative matrix with a few zeros, for quick fits.
+small_matrix <- function(m = 30, n = 20, seed = 1, zeros = 0.2) {
+  withr::local_seed(seed)
+  x <- matrix(stats::rpois(m * n, 4), m, n) * (stats::runif(m * n) > zeros)
+  storage.mode(x) <- "double"
+  x
+}
+
+# Cosine similarity between the columns of A (m x p) and those of B (m x q).
+cosine_matrix <- function(A, B) {
+  na <- sqrt(colSums(A^2))
+  nb <- sqrt(colSums(B^2))
+  na[na == 0] <- 1
+  nb[nb == 0] <- 1
+  crossprod(sweep(A, 2, na, "/"), sweep(B, 2, nb, "/"))
+}
+
+# One-to-one matching of the columns of A to those of B that maximizes the
+# summed cosine: an optimal assignment with clue::solve_LSAP() when clue is
+# installed, a greedy one otherwise (exact when the best pairs are clear, as
+# for recovered planted factors). Returns, for each column of A, the matched
+# column of B and the cosine of the pair.
+match_columns <- function(A, B) {
+  S <- cosine_matrix(A, B)
+  if (nrow(S) > ncol(S)) stop("A must not have more columns than B")
+  if (requireNamespace("clue", quietly = TRUE)) {
+    idx <- as.integer(clue::solve_LSAP(pmax(S, 0), maximum = TRUE))
+  } else {
+    idx <- rep(NA_integer_, nrow(S))
+    T <- S
+    for (step in seq_len(nrow(S))) {
+      best <- which(T == max(T), arr.ind = TRUE)[1, ]
+      idx[best[1]] <- best[2]
+      T[best[1], ] <- -Inf
+      T[, best[2]] <- -Inf
+    }
+  }
+  list(index = idx, cosine = S[cbind(seq_len(nrow(S)), idx)])
+}
+
+# Same fit, fewer words: rank-2 beta = 2 fit on one thread with a fixed seed.
+quick_fit <- function(x = small_matrix(), rank = 2, ...) {
+  nmf_fit(x, rank, threads = 1, seed = 1, ...)
+}
