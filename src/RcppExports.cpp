@@ -11,6 +11,29 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// cpp_hungarian
+Rcpp::List cpp_hungarian(const arma::mat& cost);
+RcppExport SEXP _betanmf_cpp_hungarian(SEXP costSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< const arma::mat& >::type cost(costSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_hungarian(cost));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_cosine_similarity
+arma::mat cpp_cosine_similarity(const arma::mat& a, const arma::mat& b);
+RcppExport SEXP _betanmf_cpp_cosine_similarity(SEXP aSEXP, SEXP bSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< const arma::mat& >::type a(aSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type b(bSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_cosine_similarity(a, b));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_nmf_fit
 Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, Rcpp::List control, double seed, int threads, bool verbose);
 RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP solverSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
@@ -101,6 +124,8 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
+    {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
     {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 17},
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 5},

@@ -1,0 +1,345 @@
+#' Align NMF components to a reference
+#'
+#' NMF components come in no particular order and with an arbitrary scale:
+#' two fits of the same data (different seeds, ranks, subsets) give the same
+#' components permuted and rescaled. `nmf_align()` matches the components of
+#' `x` to those of `reference` one to one, removing scale by comparing
+#' directions (cosine similarity of the components normalized to unit length),
+#' and choosing the matching that maximizes the summed similarity with
+#' [hungarian()]. The fit(s) are then returned with their components reordered
+#' to follow the reference.
+#'
+#' The reference may have more components than `x` (for example a catalog of
+#' known mutational signatures): each component of `x` is then matched to a
+#' distinct reference component and the other reference components stay
+#' unmatched. When `x` has more components than `reference`, the surplus
+#' components of `x` match nothing; they are listed in `unmatched` and placed
+#' last in the aligned fit.
+#'
+#' @param x What to align: an `nmf_fit` (a list of class `"nmf_fit"` with `W`
+#'   (m x r), `H` (r x n) and `loss`), a numeric matrix whose columns are the
+#'   components (whatever `by` is), or a list of such fits or matrices, all
+#'   with the same number of components.
+#' @param reference What to align to: an `nmf_fit` or a numeric matrix whose
+#'   columns are the reference components. May have more or fewer components
+#'   than `x`. `NULL` is allowed only when `x` is a list of fits: the fit of
+#'   lowest `loss` is then the reference.
+#' @param by Compare components through `"W"` (columns of `W`, of length m)
+#'   or `"H"` (rows of `H`, of length n). `x` and `reference` must share m
+#'   (`by = "W"`) or n (`by = "H"`). Matrices always hold components in
+#'   columns.
+#'
+#' @return An object of class `nmf_align`, a list with, for a single fit or
+#'   matrix `x` with `r` components aligned to a reference with `q`
+#'   components:
+#'   * `permutation`: integer, length `q`: `permutation[j]` is the index (in
+#'     the original order of `x`) of the component of `x` matched to reference
+#'     component `j`, `NA` if none. When `x` and `reference` have the same number of
+#'     components, `x$W[, permutation]` is the
+#'     aligned `W`.
+#'   * `order`: integer, length `r`: the order applied to the components of
+#'     `x` to build `aligned`: the matched components sorted by their
+#'     reference component, then the unmatched ones.
+#'   * `matched`: integer, length `r`: for each component of `aligned`, the
+#'     reference component it matched (`NA` if none).
+#'   * `similarity`: numeric, length `r`: cosine similarity between each
+#'     component of `aligned` and its reference component (`NA` if unmatched).
+#'   * `matrix`: the `r` x `q` cosine similarity matrix, rows the components of
+#'     `x` in their original order, columns the reference components.
+#'   * `aligned`: `x` with its components reordered by `order`: for an
+#'     `nmf_fit` the columns of `W` and the rows of `H` (with their names),
+#'     for a matrix its columns.
+#'   * `unmatched`: integer indices (original order) of the components of `x`
+#'     that matched no reference component.
+#'   * `by`, `reference_index` (the index of the reference fit in `x` when it
+#'     was chosen by loss, else `NULL`), `n_fits`.
+#'
+#'   For a list `x` of `F` fits, `permutation`, `order`, `matched` and
+#'   `similarity` are matrices with one column per fit, `matrix` is an
+#'   `r` x `q` x `F` array, `aligned` a list of aligned fits and `unmatched`
+#'   a list of integer vectors.
+#'
+#' @seealso [hungarian()], [nmf_consensus()].
+#' @examples
+#' # Two "fits" of the same components, permuted and rescaled
+#' W <- matrix(c(5, 0, 1,  0, 4, 1,  1, 1, 6,  2, 0, 0), ncol = 3, byrow = TRUE)
+#' H <- matrix(1:6, nrow = 3)
+#' fit <- structure(list(W = W, H = H, loss = 1), class = "nmf_fit")
+#' other <- structure(list(W = W[, c(3, 1, 2)] * 2, H = H[c(3, 1, 2), ] / 2,
+#'                         loss = 2), class = "nmf_fit")
+#' al <- nmf_align(other, reference = fit)
+#' al
+#' al$permutation            # c(2, 3, 1)
+#' al$aligned$W / 2          # equals W
+#'
+#' # A list of fits: aligned to the one of lowest loss
+#' nmf_align(list(fit, other))$permutation
+#' @export
+nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
+  by <- .match_choice(by, c("W", "H"), "by")
+  if (is.list(x) && !inherits(x, "nmf_fit") && !is.data.frame(x)) {
+    return(.align_list(x, reference, by))
+  }
+  if (is.null(reference)) {
+    stop("`reference` must be an nmf_fit or a matrix when `x` is a single fit ",
+         "or matrix; it may be NULL only when `x` is a list of fits.", call. = FALSE)
+  }
+  comp_x <- .components(x, by, "x")
+  comp_ref <- .components(reference, by, "reference")
+  .check_same_length(comp_x, comp_ref, by, "x")
+  one <- .align_components(comp_x, comp_ref)
+  one$aligned <- .permute_components(x, one$order)
+  one$by <- by
+  one$reference_index <- NULL
+  one$n_fits <- 1L
+  structure(one, class = "nmf_align")
+}
+
+# Aligns every element of the list `x` to `reference` (or to the element of
+# lowest loss when `reference` is NULL).
+.align_list <- function(x, reference, by) {
+  if (length(x) == 0L) {
+    stop("`x` must be an nmf_fit, a matrix or a non-empty list of them, ",
+         "not an empty list.", call. = FALSE)
+  }
+  args <- sprintf("x[[%d]]", seq_along(x))
+  comps <- Map(function(el, arg) .components(el, by, arg), x, args)
+  ranks <- vapply(comps, ncol, integer(1))
+  if (length(unique(ranks)) != 1L) {
+    stop(sprintf("every element of `x` must have the same number of components; got %s.",
+                 paste(ranks, collapse = ", ")), call. = FALSE)
+  }
+  reference_index <- NULL
+  if (is.null(reference)) {
+    reference_index <- .best_loss_index(x)
+    comp_ref <- comps[[reference_index]]
+  } else {
+    comp_ref <- .components(reference, by, "reference")
+  }
+  for (i in seq_along(comps)) .check_same_length(comps[[i]], comp_ref, by, args[i])
+
+  each <- lapply(comps, .align_components, comp_ref = comp_ref)
+  fit_names <- if (is.null(names(x))) NULL else names(x)
+  collect <- function(field) {
+    m <- vapply(each, `[[`, each[[1]][[field]], field)
+    m <- matrix(m, ncol = length(each))
+    colnames(m) <- fit_names
+    m
+  }
+  sim_array <- array(unlist(lapply(each, `[[`, "matrix")),
+                     dim = c(dim(each[[1]]$matrix), length(each)),
+                     dimnames = c(dimnames(each[[1]]$matrix), list(fit_names)))
+  aligned <- Map(.permute_components, x, lapply(each, `[[`, "order"))
+  structure(list(
+    similarity = collect("similarity"),
+    permutation = collect("permutation"),
+    order = collect("order"),
+    matched = collect("matched"),
+    matrix = sim_array,
+    aligned = aligned,
+    unmatched = lapply(each, `[[`, "unmatched"),
+    by = by,
+    reference_index = reference_index,
+    n_fits = length(x)
+  ), class = "nmf_align")
+}
+
+# Matches the columns of comp_x (components of x) to those of comp_ref.
+.align_components <- function(comp_x, comp_ref) {
+  sim <- cpp_cosine_similarity(comp_x, comp_ref)
+  dimnames(sim) <- list(colnames(comp_x), colnames(comp_ref))
+  ref_of_x <- hungarian(sim, maximize = TRUE)$assignment
+  names(ref_of_x) <- NULL
+  permutation <- match(seq_len(ncol(comp_ref)), ref_of_x)
+  unmatched <- which(is.na(ref_of_x))
+  order <- c(permutation[!is.na(permutation)], unmatched)
+  matched <- ref_of_x[order]
+  similarity <- rep(NA_real_, length(order))
+  ok <- !is.na(matched)
+  similarity[ok] <- sim[cbind(order[ok], matched[ok])]
+  list(similarity = similarity, permutation = permutation, order = order,
+       matched = matched, matrix = sim, unmatched = unmatched)
+}
+
+# Index of the fit of lowest loss in the list `x` (all must be nmf_fit).
+.best_loss_index <- function(x) {
+  is_fit <- vapply(x, inherits, logical(1), what = "nmf_fit")
+  if (!all(is_fit)) {
+    stop(sprintf(paste0("`reference` must be given when `x` holds matrices: ",
+                        "x[[%d]] is %s, and only nmf_fit objects carry a loss ",
+                        "to choose the reference."),
+                 which(!is_fit)[1], .describe(x[[which(!is_fit)[1]]])), call. = FALSE)
+  }
+  losses <- vapply(seq_along(x), function(i) {
+    l <- x[[i]]$loss
+    if (!is.numeric(l) || length(l) != 1L || !is.finite(l)) {
+      stop(sprintf("`x[[%d]]$loss` must be a single finite number to choose the %s, not %s.",
+                   i, "reference", .describe(l)), call. = FALSE)
+    }
+    as.double(l)
+  }, numeric(1))
+  which.min(losses)
+}
+
+# The components of an nmf_fit or matrix as the columns of a double matrix,
+# after checking them (`arg` names the argument in errors).
+.components <- function(obj, by, arg) {
+  if (inherits(obj, "nmf_fit")) {
+    .check_fit(obj, arg)
+    comp <- if (by == "W") obj$W else t(obj$H)
+    what <- if (by == "W") sprintf("`%s$W`", arg) else sprintf("`%s$H`", arg)
+  } else if (is.matrix(obj) && (is.double(obj) || is.integer(obj))) {
+    comp <- obj
+    what <- sprintf("`%s`", arg)
+  } else {
+    stop(sprintf("`%s` must be an nmf_fit or a numeric matrix with components in columns, not %s.",
+                 arg, .describe(obj)), call. = FALSE)
+  }
+  if (length(comp) == 0L) {
+    stop(sprintf("%s must have at least one row and one component, not %s.",
+                 what, .describe(comp)), call. = FALSE)
+  }
+  if (anyNA(comp) || any(is.infinite(comp))) {
+    stop(sprintf("%s must contain only finite values; found %d NA, NaN or Inf.",
+                 what, sum(!is.finite(comp))), call. = FALSE)
+  }
+  if (any(comp < 0)) {
+    stop(sprintf("%s must be non-negative; found %d negative entries.",
+                 what, sum(comp < 0)), call. = FALSE)
+  }
+  storage.mode(comp) <- "double"
+  comp
+}
+
+# Structure of an nmf_fit as far as alignment needs it.
+.check_fit <- function(fit, arg) {
+  W <- fit$W
+  H <- fit$H
+  if (!is.matrix(W) || !is.numeric(W) || !is.matrix(H) || !is.numeric(H)) {
+    stop(sprintf("`%s` must be an nmf_fit with numeric matrices W and H; got W as %s and H as %s.",
+                 arg, .describe(W), .describe(H)), call. = FALSE)
+  }
+  if (ncol(W) != nrow(H)) {
+    stop(sprintf("`%s` must have as many columns of W as rows of H; got %d and %d.",
+                 arg, ncol(W), nrow(H)), call. = FALSE)
+  }
+  invisible(fit)
+}
+
+.check_same_length <- function(comp_x, comp_ref, by, arg) {
+  if (nrow(comp_x) != nrow(comp_ref)) {
+    dim_name <- if (by == "W") "m (rows of W)" else "n (columns of H)"
+    stop(sprintf(paste0("`reference` and `%s` must have components of the same length ",
+                        "for by = \"%s\": %s is %d for `%s` but %d for `reference`."),
+                 arg, by, dim_name, nrow(comp_x), arg, nrow(comp_ref)), call. = FALSE)
+  }
+  invisible(TRUE)
+}
+
+# Reorders the components of an nmf_fit (columns of W, rows of H: the only
+# per-component fields of a fit) or the columns of a matrix.
+.permute_components <- function(obj, order) {
+  if (!inherits(obj, "nmf_fit")) return(obj[, order, drop = FALSE])
+  obj$W <- obj$W[, order, drop = FALSE]
+  obj$H <- obj$H[order, , drop = FALSE]
+  obj
+}
+
+.match_choice <- function(x, choices, arg) {
+  if (identical(x, choices)) return(choices[1L])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !(x %in% choices)) {
+    stop(sprintf("`%s` must be one of %s, not %s.", arg,
+                 paste0("\"", choices, "\"", collapse = ", "), .describe(x)),
+         call. = FALSE)
+  }
+  x
+}
+
+#' @rdname nmf_align
+#' @param digits Number of significant digits to print.
+#' @param ... Ignored by `print()`; passed to [graphics::image()] by `plot()`.
+#' @export
+print.nmf_align <- function(x, digits = 3L, ...) {
+  r <- NROW(x$similarity)
+  q <- NROW(x$permutation)
+  if (x$n_fits == 1L) {
+    cat(sprintf("<nmf_align> %d components aligned to %d reference components (by %s)\n",
+                r, q, x$by))
+    tab <- data.frame(component = seq_len(r), original = x$order,
+                      reference = x$matched, similarity = x$similarity)
+    unmatched <- x$unmatched
+  } else {
+    ref <- if (is.null(x$reference_index)) "" else
+      sprintf("; reference: fit %d, lowest loss", x$reference_index)
+    cat(sprintf("<nmf_align> %d fits of %d components aligned to %d reference components (by %s%s)\n",
+                x$n_fits, r, q, x$by, ref))
+    sim <- x$similarity
+    tab <- data.frame(component = seq_len(r), mean = rowMeans(sim),
+                      min = apply(sim, 1, min))
+    same_ref <- all(x$matched == x$matched[, 1], na.rm = TRUE)
+    if (same_ref) tab <- cbind(tab[1], reference = x$matched[, 1], tab[-1])
+    unmatched <- unlist(x$unmatched)
+  }
+  print(tab, digits = digits, row.names = FALSE)
+  if (length(unmatched) > 0L) {
+    n <- length(unmatched)
+    cat(sprintf("%d %s of x matched no reference component.\n", n,
+                if (n == 1L) "component" else "components"))
+  }
+  invisible(x)
+}
+
+#' @rdname nmf_align
+#' @param y Ignored.
+#' @param fit For a list `x`: which fit to show. The default shows the fit
+#'   whose worst matched component has the lowest similarity.
+#' @export
+plot.nmf_align <- function(x, y, fit = NULL, ...) {
+  if (x$n_fits == 1L) {
+    sim <- x$matrix
+    order <- x$order
+    matched <- x$matched
+    label <- "x"
+  } else {
+    if (is.null(fit)) {
+      fit <- which.min(apply(x$similarity, 2, min, na.rm = TRUE))
+    } else if (!is.numeric(fit) || length(fit) != 1L || !(fit %in% seq_len(x$n_fits))) {
+      stop(sprintf("`fit` must be a single index between 1 and %d, not %s.",
+                   x$n_fits, .describe(fit)), call. = FALSE)
+    }
+    sim <- x$matrix[, , fit]
+    sim <- matrix(sim, nrow = dim(x$matrix)[1])
+    order <- x$order[, fit]
+    matched <- x$matched[, fit]
+    label <- sprintf("fit %d", fit)
+  }
+  # Rows of x in aligned order, drawn top to bottom; reference left to right.
+  shown <- sim[order, , drop = FALSE]
+  r <- nrow(shown)
+  q <- ncol(shown)
+  graphics::image(x = seq_len(q), y = seq_len(r), z = t(shown[r:1, , drop = FALSE]),
+                  zlim = c(min(0, shown), 1), col = .white_to_blue(64),
+                  xlab = "reference component", ylab = sprintf("component of %s", label),
+                  axes = FALSE, main = "Cosine similarity", ...)
+  ref_labels <- if (is.null(colnames(sim))) seq_len(q) else colnames(sim)
+  graphics::axis(1, at = seq_len(q), labels = ref_labels, las = 2, tick = FALSE)
+  graphics::axis(2, at = seq_len(r), labels = rev(order), las = 1, tick = FALSE)
+  ok <- which(!is.na(matched))
+  y_pos <- r + 1 - ok
+  graphics::rect(matched[ok] - 0.5, y_pos - 0.5, matched[ok] + 0.5, y_pos + 0.5,
+                 border = "black", lwd = 2)
+  if (max(r, q) <= 20L) {
+    graphics::text(matched[ok], y_pos, sprintf("%.2f", shown[cbind(ok, matched[ok])]),
+                   cex = 0.8)
+  }
+  graphics::box()
+  invisible(x)
+}
+
+# A white-to-blue ramp of n colours, written out so no palette package is
+# needed.
+.white_to_blue <- function(n) {
+  t <- seq(0, 1, length.out = n)
+  sprintf("#%02X%02X%02X", round(255 * (1 - 0.85 * t)), round(255 * (1 - 0.6 * t)),
+          round(255 * (1 - 0.2 * t)))
+}

@@ -1,0 +1,325 @@
+#' Consensus of NMF restarts and the stability of each component
+#'
+#' NMF has many local optima: fits of the same data from different starting
+#' points can differ, and a component that comes back in every restart is
+#' more trustworthy than one that does not. `nmf_consensus()` fits the data
+#' `restarts` times from different seeds, aligns the components of every
+#' restart to those of the restart of lowest loss ([nmf_align()]: cosine
+#' similarity and an optimal one-to-one matching by [hungarian()]), and
+#' summarizes them:
+#' * the consensus W is the element-wise median of the aligned W's (each
+#'   column first scaled to sum to one), its columns rescaled to sum to one;
+#' * H is refitted on the data with the consensus W held fixed;
+#' * the stability of a component is the cosine similarity between the
+#'   consensus component and the matching component of each restart: its
+#'   mean and minimum over restarts. A stable component is close to 1 in
+#'   every restart; a rank that is too large typically shows components that
+#'   split or wander from restart to restart, with lower stability (compare
+#'   Brunet et al. 2004 and Kotliar et al. 2019, who look at the same
+#'   reproducibility through consensus clustering of the restarts).
+#'
+#' Only W and the loss of each restart are kept, so memory grows as
+#' `restarts` x m x r, never n x n.
+#'
+#' @section Seeds:
+#' `seed = NULL` draws one seed from R's random number generator (so
+#' `set.seed()` governs the result). Restart 1 uses that seed and restart
+#' `k` a seed derived from it in the same way as the restarts of
+#' [nmf_fit()], so each restart can be reproduced alone with
+#' `nmf_fit(x, rank, seed = result$seeds[k], init = "random")`.
+#'
+#' @param x The data, as for [nmf_fit()]; or a list of `nmf_fit` objects of
+#'   the same rank fitted earlier: then nothing is fitted, and since the data
+#'   are not at hand, H is the element-wise median of the aligned H's (each
+#'   rescaled to match its W with columns summing to one).
+#' @param rank Number of components. Not needed when `x` is a list of fits.
+#' @param beta The divergence, as for [nmf_fit()].
+#' @param restarts Number of fits, a whole number of at least 2.
+#' @param seed `NULL` or a whole number; see Seeds.
+#' @details Arguments in `...` go to [nmf_fit()] (such as `control`, `l1`,
+#'   `l2`, `init`). Unless `init` is given, restarts start from random
+#'   factors (`init = "random"`), since a deterministic start would make them
+#'   all alike. `fixed_W` and `fixed_H` cannot be used.
+#' @param threads Threads for each fit, as for [nmf_fit()].
+#' @param parallel `"threads"` runs the restarts one after the other, each
+#'   using `threads`; `"future"` runs one restart per future with
+#'   `future.apply::future_lapply()` (set the plan with `future::plan()`),
+#'   each on one thread. Needs the future.apply package.
+#' @param keep_fits If `TRUE`, keep every restart's fit, aligned, in `fits`.
+#'
+#' @return An object of class `nmf_consensus`, a list with
+#'   * `W`: the consensus W (m x r), columns summing to one, in the order of
+#'     the components of the best restart;
+#'   * `H`: H (r x n) refitted with `W` fixed;
+#'   * `stability`: a data frame with one row per component: `component`,
+#'     `mean` and `min`, the mean and minimum over restarts of the cosine
+#'     similarity between the consensus component and its match in each
+#'     restart;
+#'   * `similarity`: the r x restarts matrix of those similarities;
+#'   * `losses`: the final loss of each restart; `best`: the index of the
+#'     restart of lowest loss (the reference of the alignment);
+#'   * `loss`: the loss of the consensus fit (`NA` for a list of fits);
+#'   * `seeds`: the seed of each restart;
+#'   * `fits`: the aligned fits when `keep_fits = TRUE`, else `NULL`;
+#'   * `rank`, `beta`, `call`.
+#'
+#' @references
+#' Brunet, J.-P., Tamayo, P., Golub, T. R. and Mesirov, J. P. (2004).
+#' Metagenes and molecular pattern discovery using matrix factorization.
+#' *PNAS* 101, 4164--4169.
+#'
+#' Kotliar, D. et al. (2019). Identifying gene expression programs of
+#' cell-type identity and cellular activity with single-cell RNA-Seq.
+#' *eLife* 8, e43803.
+#'
+#' @seealso [nmf_fit()], [nmf_align()].
+#' @examples
+#' set.seed(1)
+#' W <- matrix(rexp(60 * 3), 60)
+#' H <- matrix(rexp(3 * 40), 3)
+#' X <- W %*% H + matrix(runif(60 * 40, 0, 0.05), 60)
+#' cons <- nmf_consensus(X, rank = 3, restarts = 5, seed = 1, threads = 1)
+#' cons
+#' cons$stability
+#' plot(cons)
+#' @export
+nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
+                          threads = NULL, parallel = c("threads", "future"),
+                          keep_fits = FALSE) {
+  call <- match.call()
+  parallel <- .match_choice(parallel, c("threads", "future"), "parallel")
+  .check_flag(keep_fits, "keep_fits")
+  if (is.list(x) && !is.data.frame(x)) {
+    if (...length() > 0L) {
+      stop("`...` must be empty when `x` is a list of fits: nothing is fitted.",
+           call. = FALSE)
+    }
+    return(.consensus_of_fits(x, if (missing(rank)) NULL else rank, keep_fits, call))
+  }
+  if (missing(rank)) {
+    stop("`rank` is missing; give the number of components.", call. = FALSE)
+  }
+  check_count(rank, "rank", min = 1L)
+  check_count(restarts, "restarts", min = 2L)
+  seed <- resolve_seed(seed)
+  if (!is.null(threads)) check_count(threads, "threads")
+  dots <- list(...)
+  reserved <- intersect(names(dots), c("fixed_W", "fixed_H"))
+  if (length(reserved) > 0L) {
+    stop(sprintf("`%s` cannot be used in nmf_consensus(): the consensus W is built from the restarts.",
+                 reserved[1]), call. = FALSE)
+  }
+  if (!"init" %in% names(dots)) dots$init <- "random"
+  restarts <- as.integer(restarts)
+  seeds <- c(seed, vapply(seq_len(restarts)[-1L], restart_seed, integer(1), seed = seed))
+
+  if (parallel == "future") {
+    if (!requireNamespace("future.apply", quietly = TRUE)) {
+      stop("`parallel = \"future\"` needs the future.apply package: ",
+           "install.packages(\"future.apply\"), or use parallel = \"threads\".",
+           call. = FALSE)
+    }
+    runs <- future.apply::future_lapply(
+      seeds, .consensus_restart, x = x, rank = rank, beta = beta, dots = dots,
+      threads = 1L, keep_fit = keep_fits, future.seed = TRUE
+    )
+  } else {
+    runs <- lapply(seeds, .consensus_restart, x = x, rank = rank, beta = beta,
+                   dots = dots, threads = threads, keep_fit = keep_fits)
+  }
+  cons <- .consensus_W(lapply(runs, `[[`, "W"), vapply(runs, `[[`, numeric(1), "loss"))
+  dots$init <- NULL
+  refit <- .catch_warnings(.refit_H(x, cons$W, beta, dots, seed, threads))
+  .warn_restarts(lapply(runs, `[[`, "warnings"), refit$warnings)
+  refit <- refit$value
+  fits <- NULL
+  if (keep_fits) {
+    fits <- Map(function(run, order) .permute_components(run$fit, order),
+                runs, cons$orders)
+  }
+  .new_nmf_consensus(cons, W = refit$W, H = refit$H, loss = refit$loss,
+                     seeds = seeds, fits = fits, rank = as.integer(rank),
+                     beta = refit$beta, call = call)
+}
+
+# One restart: fits the data and keeps W, the loss and the seed (the whole
+# fit only when asked). Warnings are collected and reported once by the
+# caller rather than once per restart.
+.consensus_restart <- function(seed, x, rank, beta, dots, threads, keep_fit) {
+  res <- .catch_warnings(do.call(nmf_fit, c(list(x, rank, beta = beta), dots,
+                                             list(seed = seed, threads = threads))))
+  fit <- res$value
+  if (keep_fit) fit$call <- call("nmf_fit", quote(x), rank = rank, seed = seed)
+  list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
+       fit = if (keep_fit) fit else NULL)
+}
+
+# Evaluates `expr`, muffling its warnings; returns the value and the
+# warning messages.
+.catch_warnings <- function(expr) {
+  caught <- character(0)
+  value <- withCallingHandlers(expr, warning = function(w) {
+    caught <<- c(caught, conditionMessage(w))
+    invokeRestart("muffleWarning")
+  })
+  list(value = value, warnings = caught)
+}
+
+# One warning per distinct message, saying how many restarts (and whether
+# the refit of H) raised it. `per_restart` is a list of character vectors.
+.warn_restarts <- function(per_restart, refit = character(0)) {
+  caught <- unlist(lapply(per_restart, unique))
+  for (msg in unique(c(caught, refit))) {
+    where <- sprintf("in %d of %d restarts", sum(caught == msg), length(per_restart))
+    if (msg %in% refit) where <- paste(where, "and in the refit of H")
+    warning(sprintf("%s: %s", where, msg), call. = FALSE)
+  }
+}
+
+# H for the data `x` with every column of W held fixed: a projection, the
+# same problem predict.nmf_fit() solves. It goes through nmf_fit(fixed_W = )
+# so the penalties and control of `...` apply as in the restarts; the fixed
+# components keep their order.
+.refit_H <- function(x, W, beta, dots, seed, threads) {
+  do.call(nmf_fit, c(list(x, ncol(W), beta = beta), dots,
+                     list(fixed_W = W, seed = seed, threads = threads)))
+}
+
+# Aligns every W of `Ws` to the one of lowest loss and takes the element-wise
+# median. Returns the consensus W, the aligned order of each restart and the
+# similarity of each consensus component to its match in each restart.
+.consensus_W <- function(Ws, losses) {
+  best <- which.min(losses)
+  orders <- lapply(Ws, function(W) .align_components(W, Ws[[best]])$order)
+  aligned <- Map(function(W, order) .sum_to_one(W[, order, drop = FALSE]), Ws, orders)
+  W <- .sum_to_one(.elementwise_median(aligned))
+  dimnames(W) <- dimnames(Ws[[best]])
+  similarity <- vapply(aligned, function(A) {
+    s <- cpp_cosine_similarity(W, A)
+    diag(s)
+  }, numeric(ncol(W)))
+  similarity <- matrix(similarity, nrow = ncol(W))
+  list(W = W, orders = orders, aligned = aligned, similarity = similarity,
+       losses = losses, best = best)
+}
+
+# Columns scaled to sum to one; zero columns stay zero. Returns the scaled
+# matrix with the scales as attribute "scale".
+.sum_to_one <- function(W) {
+  s <- colSums(W)
+  s[s <= 0] <- 1
+  out <- sweep(W, 2, s, `/`)
+  attr(out, "scale") <- s
+  out
+}
+
+# Element-wise median of a list of matrices of equal dimensions, without an
+# apply() over entries: sort each entry's values across the list at once.
+.elementwise_median <- function(mats) {
+  k <- length(mats)
+  d <- dim(mats[[1]])
+  values <- matrix(unlist(mats, use.names = FALSE), ncol = k) # one row per entry
+  entry <- rep(seq_len(nrow(values)), times = k)
+  sorted <- matrix(as.vector(values)[order(entry, as.vector(values))], nrow = k)
+  mid <- (k + 1) %/% 2
+  med <- if (k %% 2 == 1L) sorted[mid, ] else (sorted[mid, ] + sorted[mid + 1L, ]) / 2
+  matrix(med, d[1], d[2])
+}
+
+# Consensus of fits made earlier: no data, so H is the median of the
+# aligned H's, each rescaled to go with its W of columns summing to one.
+.consensus_of_fits <- function(fits, rank, keep_fits, call) {
+  if (length(fits) < 2L) {
+    stop(sprintf("`x` as a list must hold at least 2 nmf_fit objects; got %d.",
+                 length(fits)), call. = FALSE)
+  }
+  args <- sprintf("x[[%d]]", seq_along(fits))
+  for (i in seq_along(fits)) {
+    if (!inherits(fits[[i]], "nmf_fit")) {
+      stop(sprintf("`%s` must be an nmf_fit, not %s.", args[i], .describe(fits[[i]])),
+           call. = FALSE)
+    }
+    .components(fits[[i]], "W", args[i])
+    .components(fits[[i]], "H", args[i])
+  }
+  ranks <- vapply(fits, function(f) ncol(f$W), integer(1))
+  if (length(unique(ranks)) != 1L) {
+    stop(sprintf("every fit in `x` must have the same rank; got %s.",
+                 paste(ranks, collapse = ", ")), call. = FALSE)
+  }
+  if (!is.null(rank) && !identical(as.integer(rank), ranks[1])) {
+    stop(sprintf("`rank` must match the rank of the fits in `x` (%d) or be left out; got %s.",
+                 ranks[1], .describe(rank)), call. = FALSE)
+  }
+  losses <- vapply(fits, function(f) as.double(f$loss), numeric(1))
+  .best_loss_index(fits) # checks the losses
+  Ws <- lapply(fits, `[[`, "W")
+  cons <- .consensus_W(Ws, losses)
+  Hs <- Map(function(f, order) {
+    scale <- colSums(f$W)[order]
+    scale[scale <= 0] <- 1
+    f$H[order, , drop = FALSE] * scale
+  }, fits, cons$orders)
+  # cons$W is the median W rescaled by 1 / scale: move the scale into H.
+  W <- cons$W
+  H <- .elementwise_median(Hs) * attr(W, "scale")
+  if (!is.null(colnames(W)) || !is.null(colnames(fits[[cons$best]]$H))) {
+    dimnames(H) <- list(colnames(W), colnames(fits[[cons$best]]$H))
+  }
+  seeds <- vapply(fits, function(f) if (is.null(f$seed)) NA_integer_ else as.integer(f$seed),
+                  integer(1))
+  kept <- if (keep_fits) Map(.permute_components, fits, cons$orders) else NULL
+  .new_nmf_consensus(cons, W = W, H = H, loss = NA_real_, seeds = seeds, fits = kept,
+                     rank = ranks[1], beta = fits[[1]]$beta, call = call)
+}
+
+.new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
+  attr(W, "scale") <- NULL
+  stability <- data.frame(component = seq_len(rank),
+                          mean = rowMeans(cons$similarity),
+                          min = apply(cons$similarity, 1, min))
+  structure(list(
+    W = W, H = H, stability = stability, similarity = cons$similarity,
+    losses = cons$losses, best = cons$best, loss = loss, seeds = seeds,
+    fits = fits, rank = rank, beta = beta, call = call
+  ), class = "nmf_consensus")
+}
+
+#' @rdname nmf_consensus
+#' @param digits Number of significant digits to print.
+#' @param ... For `nmf_consensus()`, see above; ignored by `print()`; passed
+#'   to [graphics::barplot()] by `plot()`.
+#' @export
+print.nmf_consensus <- function(x, digits = 3L, ...) {
+  k <- length(x$losses)
+  cat(sprintf("<nmf_consensus> rank %d from %d restarts", x$rank, k))
+  if (!is.null(x$beta)) cat(sprintf(" (beta = %s)", format(x$beta)))
+  cat("\n")
+  cat(sprintf("restart losses: best %s, median %s, worst %s\n",
+              format(min(x$losses), digits = digits),
+              format(stats::median(x$losses), digits = digits),
+              format(max(x$losses), digits = digits)))
+  if (!is.na(x$loss)) {
+    cat(sprintf("consensus loss: %s\n", format(x$loss, digits = digits)))
+  }
+  cat("stability (cosine to the consensus component over restarts):\n")
+  print(x$stability, digits = digits, row.names = FALSE)
+  invisible(x)
+}
+
+#' @rdname nmf_consensus
+#' @param y Ignored.
+#' @export
+plot.nmf_consensus <- function(x, y, ...) {
+  st <- x$stability
+  lower <- min(0, st$min)
+  mids <- graphics::barplot(st$mean, names.arg = st$component, ylim = c(lower, 1.12),
+                            xlab = "component", ylab = "cosine similarity",
+                            main = "Stability over restarts", col = "#8DB6E0",
+                            border = NA, ...)
+  graphics::points(mids, st$min, pch = 25, bg = "black", cex = 0.9)
+  graphics::legend("top", legend = c("mean", "minimum"), horiz = TRUE,
+                   pch = c(15, 25), col = c("#8DB6E0", "black"), pt.bg = "black",
+                   bty = "n")
+  invisible(x)
+}
