@@ -2,13 +2,21 @@
 # message naming the argument, what it got and what it expects, before any
 # C++ runs.
 
+# A short description of what an argument holds, for error messages.
 describe <- function(x) {
   if (is.null(x)) return("NULL")
-  if (is.matrix(x) || methods::is(x, "Matrix")) {
-    return(sprintf("a %s with %d rows and %d columns", class(x)[1], nrow(x), ncol(x)))
+  if (is.data.frame(x)) return(sprintf("a data frame (%d x %d)", nrow(x), ncol(x)))
+  if (is.matrix(x)) return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), typeof(x)))
+  if (methods::is(x, "Matrix")) {
+    return(sprintf("a %d x %d %s", nrow(x), ncol(x), class(x)[1L]))
   }
-  if (is.atomic(x) && length(x) == 1L) return(paste0(class(x)[1], " ", format(x)))
-  sprintf("an object of class %s and length %d", class(x)[1], length(x))
+  if (is.object(x)) return(sprintf("an object of class '%s'", class(x)[1L]))
+  if (is.list(x)) return(sprintf("a list of length %d", length(x)))
+  if (is.atomic(x) && length(x) == 1L) {
+    value <- if (is.character(x)) encodeString(x, quote = "\"") else format(x)
+    return(sprintf("the %s value %s", typeof(x), value))
+  }
+  sprintf("a %s vector of length %d", typeof(x), length(x))
 }
 
 check_count <- function(x, arg, min = 1L, max = .Machine$integer.max) {
@@ -24,7 +32,7 @@ check_count <- function(x, arg, min = 1L, max = .Machine$integer.max) {
 
 check_flag <- function(x, arg) {
   if (!is.logical(x) || length(x) != 1L || is.na(x)) {
-    stop(sprintf("`%s` must be TRUE or FALSE; got %s", arg, describe(x)),
+    stop(sprintf("`%s` must be a single TRUE or FALSE; got %s", arg, describe(x)),
          call. = FALSE)
   }
   invisible(x)

@@ -60,7 +60,7 @@
 #' @export
 hungarian <- function(cost, maximize = FALSE) {
   .check_cost(cost)
-  .check_flag(maximize, "maximize")
+  check_flag(maximize, "maximize")
   work <- cost
   storage.mode(work) <- "double"
   if (maximize) work <- -work
@@ -106,40 +106,16 @@ print.hungarian <- function(x, max_pairs = 10L, ...) {
 
 # ---- argument checks shared by the alignment functions ----------------------
 
-# A short description of what an argument holds, for error messages.
-.describe <- function(x) {
-  if (is.null(x)) return("NULL")
-  if (is.data.frame(x)) return(sprintf("a data frame (%d x %d)", nrow(x), ncol(x)))
-  if (is.matrix(x)) {
-    return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), typeof(x)))
-  }
-  if (is.object(x)) return(sprintf("an object of class '%s'", class(x)[1L]))
-  if (is.list(x)) return(sprintf("a list of length %d", length(x)))
-  if (is.atomic(x) && length(x) == 1L) {
-    value <- if (is.character(x)) encodeString(x, quote = "\"") else format(x)
-    return(sprintf("the %s value %s", typeof(x), value))
-  }
-  sprintf("a %s vector of length %d", typeof(x), length(x))
-}
-
-.check_flag <- function(x, arg) {
-  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
-    stop(sprintf("`%s` must be a single TRUE or FALSE, not %s.", arg, .describe(x)),
-         call. = FALSE)
-  }
-  invisible(x)
-}
-
 # A numeric matrix with at least one entry and only finite values.
 .check_cost <- function(x, arg = "cost") {
   if (!is.matrix(x) || !(is.double(x) || is.integer(x))) {
     hint <- if (is.data.frame(x)) " (convert it with as.matrix())" else ""
-    stop(sprintf("`%s` must be a numeric matrix, not %s%s.", arg, .describe(x), hint),
+    stop(sprintf("`%s` must be a numeric matrix, not %s%s.", arg, describe(x), hint),
          call. = FALSE)
   }
   if (length(x) == 0L) {
     stop(sprintf("`%s` must have at least one row and one column, not %s.",
-                 arg, .describe(x)), call. = FALSE)
+                 arg, describe(x)), call. = FALSE)
   }
   if (anyNA(x)) {
     stop(sprintf("`%s` must not contain NA or NaN; found %d.", arg, sum(is.na(x))),

@@ -168,13 +168,13 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
     stop(sprintf(paste0("`reference` must be given when `x` holds matrices: ",
                         "x[[%d]] is %s, and only nmf_fit objects carry a loss ",
                         "to choose the reference."),
-                 which(!is_fit)[1], .describe(x[[which(!is_fit)[1]]])), call. = FALSE)
+                 which(!is_fit)[1], describe(x[[which(!is_fit)[1]]])), call. = FALSE)
   }
   losses <- vapply(seq_along(x), function(i) {
     l <- x[[i]]$loss
     if (!is.numeric(l) || length(l) != 1L || !is.finite(l)) {
       stop(sprintf("`x[[%d]]$loss` must be a single finite number to choose the %s, not %s.",
-                   i, "reference", .describe(l)), call. = FALSE)
+                   i, "reference", describe(l)), call. = FALSE)
     }
     as.double(l)
   }, numeric(1))
@@ -193,11 +193,11 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
     what <- sprintf("`%s`", arg)
   } else {
     stop(sprintf("`%s` must be an nmf_fit or a numeric matrix with components in columns, not %s.",
-                 arg, .describe(obj)), call. = FALSE)
+                 arg, describe(obj)), call. = FALSE)
   }
   if (length(comp) == 0L) {
     stop(sprintf("%s must have at least one row and one component, not %s.",
-                 what, .describe(comp)), call. = FALSE)
+                 what, describe(comp)), call. = FALSE)
   }
   if (anyNA(comp) || any(is.infinite(comp))) {
     stop(sprintf("%s must contain only finite values; found %d NA, NaN or Inf.",
@@ -217,7 +217,7 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
   H <- fit$H
   if (!is.matrix(W) || !is.numeric(W) || !is.matrix(H) || !is.numeric(H)) {
     stop(sprintf("`%s` must be an nmf_fit with numeric matrices W and H; got W as %s and H as %s.",
-                 arg, .describe(W), .describe(H)), call. = FALSE)
+                 arg, describe(W), describe(H)), call. = FALSE)
   }
   if (ncol(W) != nrow(H)) {
     stop(sprintf("`%s` must have as many columns of W as rows of H; got %d and %d.",
@@ -249,7 +249,7 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
   if (identical(x, choices)) return(choices[1L])
   if (!is.character(x) || length(x) != 1L || is.na(x) || !(x %in% choices)) {
     stop(sprintf("`%s` must be one of %s, not %s.", arg,
-                 paste0("\"", choices, "\"", collapse = ", "), .describe(x)),
+                 paste0("\"", choices, "\"", collapse = ", "), describe(x)),
          call. = FALSE)
   }
   x
@@ -305,7 +305,7 @@ plot.nmf_align <- function(x, y, fit = NULL, ...) {
       fit <- which.min(apply(x$similarity, 2, min, na.rm = TRUE))
     } else if (!is.numeric(fit) || length(fit) != 1L || !(fit %in% seq_len(x$n_fits))) {
       stop(sprintf("`fit` must be a single index between 1 and %d, not %s.",
-                   x$n_fits, .describe(fit)), call. = FALSE)
+                   x$n_fits, describe(fit)), call. = FALSE)
     }
     sim <- x$matrix[, , fit]
     sim <- matrix(sim, nrow = dim(x$matrix)[1])

@@ -88,7 +88,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           keep_fits = FALSE) {
   call <- match.call()
   parallel <- .match_choice(parallel, c("threads", "future"), "parallel")
-  .check_flag(keep_fits, "keep_fits")
+  check_flag(keep_fits, "keep_fits")
   if (is.list(x) && !is.data.frame(x)) {
     if (...length() > 0L) {
       stop("`...` must be empty when `x` is a list of fits: nothing is fitted.",
@@ -236,7 +236,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
   args <- sprintf("x[[%d]]", seq_along(fits))
   for (i in seq_along(fits)) {
     if (!inherits(fits[[i]], "nmf_fit")) {
-      stop(sprintf("`%s` must be an nmf_fit, not %s.", args[i], .describe(fits[[i]])),
+      stop(sprintf("`%s` must be an nmf_fit, not %s.", args[i], describe(fits[[i]])),
            call. = FALSE)
     }
     .components(fits[[i]], "W", args[i])
@@ -249,7 +249,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
   }
   if (!is.null(rank) && !identical(as.integer(rank), ranks[1])) {
     stop(sprintf("`rank` must match the rank of the fits in `x` (%d) or be left out; got %s.",
-                 ranks[1], .describe(rank)), call. = FALSE)
+                 ranks[1], describe(rank)), call. = FALSE)
   }
   losses <- vapply(fits, function(f) as.double(f$loss), numeric(1))
   .best_loss_index(fits) # checks the losses

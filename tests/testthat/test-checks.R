@@ -199,7 +199,9 @@ test_that("check_number() honours its bound", {
 
 test_that("describe() says what was received", {
   expect_match(betanmf:::describe(NULL), "NULL")
-  expect_match(betanmf:::describe(matrix(1, 2, 3)), "2 rows and 3 columns")
-  expect_match(betanmf:::describe("a"), "character a")
-  expect_match(betanmf:::describe(list(1, 2)), "list and length 2")
+  expect_match(betanmf:::describe(matrix(1, 2, 3)), "2 x 3 double matrix")
+  expect_match(betanmf:::describe(Matrix::Matrix(0, 4, 5, sparse = TRUE)), "4 x 5 dgCMatrix")
+  expect_match(betanmf:::describe("a"), "character value \"a\"")
+  expect_match(betanmf:::describe(list(1, 2)), "list of length 2")
+  expect_match(betanmf:::describe(data.frame(a = 1:3)), "data frame \\(3 x 1\\)")
 })
