@@ -9,16 +9,16 @@ cpp_cosine_similarity <- function(a, b) {
     .Call(`_betanmf_cpp_cosine_similarity`, a, b)
 }
 
-cpp_nmf_fit <- function(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose) {
-    .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose)
+cpp_nmf_fit <- function(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose) {
+    .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose)
 }
 
 cpp_nmf_init <- function(x, rank, solver, init, seed, threads) {
     .Call(`_betanmf_cpp_nmf_init`, x, rank, solver, init, seed, threads)
 }
 
-cpp_divergence <- function(x, W, H, beta, threads) {
-    .Call(`_betanmf_cpp_divergence`, x, W, H, beta, threads)
+cpp_divergence <- function(x, W, H, beta, weights, threads) {
+    .Call(`_betanmf_cpp_divergence`, x, W, H, beta, weights, threads)
 }
 
 cpp_has_openmp <- function() {

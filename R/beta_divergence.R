@@ -19,10 +19,12 @@
 #' @param mu The model: a non-negative matrix of the same shape as `x`, or an
 #'   `nmf_fit` (then \eqn{\mu = WH}).
 #' @param beta A number or a name as in [nmf_fit()].
-#' @param mask `NULL` or a logical matrix of the shape of `x`; `TRUE` entries
-#'   are left out of the sum.
-#' @param weights `NULL` or a non-negative matrix of the shape of `x`; each
-#'   term is multiplied by its weight.
+#' @param mask `NULL` or a logical (or 0/1) matrix, dense or sparse, of the
+#'   shape of `x`; `TRUE` entries are left out of the sum, and so are `NA`
+#'   entries of `x`.
+#' @param weights `NULL` or a non-negative matrix (dense, or sparse with
+#'   weight zero where it stores nothing) of the shape of `x`; each term is
+#'   multiplied by its weight.
 #' @param threads Number of threads for an `nmf_fit` model (see [nmf_fit()]).
 #' @return A single number.
 #' @examples
@@ -36,17 +38,17 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
                             threads = NULL) {
   if (missing(beta)) stop("`beta` is missing: give a number or a name such as \"kl\"", call. = FALSE)
   beta <- resolve_beta(beta)
-  x <- as_nmf_data(x, "x", beta, remedy = "add a positive constant to both `x` and `mu` on purpose")
+  data <- prepare_data(x, mask, weights, beta, "x",
+                       remedy = "add a positive constant to both `x` and `mu` on purpose")
+  x <- data$x
+  spec <- data$spec
   if (inherits(mu, "nmf_fit")) {
     if (nrow(mu$W) != nrow(x) || ncol(mu$H) != ncol(x)) {
       stop(sprintf("`mu` models a %d x %d matrix but `x` is %d x %d", nrow(mu$W),
                    ncol(mu$H), nrow(x), ncol(x)), call. = FALSE)
     }
-    if (is.null(mask) && is.null(weights)) {
-      return(cpp_divergence(x, unname(mu$W), unname(mu$H), beta,
-                            resolve_threads(threads)))
-    }
-    mu <- fitted(mu)
+    return(cpp_divergence(x, unname(mu$W), unname(mu$H), beta, spec,
+                          resolve_threads(threads)))
   }
   if (methods::is(mu, "Matrix")) mu <- as.matrix(mu)
   if (!is.numeric(mu) || !is.matrix(mu)) {
@@ -60,27 +62,8 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
   if (anyNA(mu) || any(!is.finite(mu)) || any(mu < 0)) {
     stop("`mu` must have finite, non-negative entries", call. = FALSE)
   }
-  w <- matrix(1, nrow(x), ncol(x))
-  if (!is.null(weights)) {
-    weights <- as.matrix(weights)
-    if (!is.numeric(weights) || !identical(dim(weights), dim(w))) {
-      stop(sprintf("`weights` must be a numeric %d x %d matrix like `x`; got %s",
-                   nrow(x), ncol(x), describe(weights)), call. = FALSE)
-    }
-    if (anyNA(weights) || any(!is.finite(weights)) || any(weights < 0)) {
-      stop("`weights` must have finite, non-negative entries", call. = FALSE)
-    }
-    w <- weights
-  }
-  if (!is.null(mask)) {
-    mask <- as.matrix(mask)
-    if (!(is.logical(mask) || is.numeric(mask)) || !identical(dim(mask), dim(w))) {
-      stop(sprintf("`mask` must be a logical %d x %d matrix like `x`; got %s",
-                   nrow(x), ncol(x), describe(mask)), call. = FALSE)
-    }
-    if (anyNA(mask)) stop("`mask` must not contain NA", call. = FALSE)
-    w[mask != 0] <- 0
-  }
+  w <- if (is.null(spec)) 1 else spec$base + as.matrix(spec$delta)
+  w <- array(w, dim(mu))
   d <- elementwise_divergence(as.matrix(x), mu, beta)
   sum(w[w > 0] * d[w > 0])
 }

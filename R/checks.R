@@ -52,7 +52,8 @@ check_number <- function(x, arg, min = -Inf, min_open = FALSE) {
 # Brings the data to a double matrix or a dgCMatrix and checks its entries.
 # `beta` decides whether zeros are allowed (not for beta <= 0).
 as_nmf_data <- function(x, arg = "x", beta = 2,
-                        remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)") {
+                        remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)",
+                        na_ok = FALSE, check_zeros = TRUE) {
   if (methods::is(x, "Matrix") && !methods::is(x, "sparseMatrix")) x <- as.matrix(x)
   if (methods::is(x, "sparseMatrix")) {
     x <- methods::as(methods::as(methods::as(x, "dMatrix"), "generalMatrix"),
@@ -74,11 +75,14 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
   }
   if (anyNA(values)) {
     if (any(is.nan(values))) {
-      stop(sprintf("`%s` contains NaN; NMF needs finite, non-negative entries", arg),
+      stop(sprintf("`%s` contains NaN; NMF needs finite, non-negative entries (NA marks a missing value)", arg),
            call. = FALSE)
     }
-    stop(sprintf("`%s` contains NA: missing values are not supported yet; replace them or drop those rows", arg),
-         call. = FALSE)
+    if (!na_ok) {
+      stop(sprintf("`%s` contains NA; missing values are not allowed here", arg),
+           call. = FALSE)
+    }
+    values <- values[!is.na(values)]
   }
   if (any(is.infinite(values))) {
     stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),
@@ -91,19 +95,21 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
   if (!any(values > 0)) {
     stop(sprintf("`%s` is all zero; there is nothing to factorize", arg), call. = FALSE)
   }
-  if (beta <= 0) {
+  if (beta <= 0 && check_zeros) {
     n_zero <- if (methods::is(x, "sparseMatrix")) {
       as.numeric(nrow(x)) * ncol(x) - sum(values != 0)
     } else {
       sum(values == 0)
     }
-    if (n_zero > 0) {
-      stop(sprintf(paste0(
-        "`%s` has %.0f zero entries, where the beta-divergence with beta = %g <= 0 ",
-        "is infinite; %s or use beta > 0"), arg, n_zero, beta, remedy), call. = FALSE)
-    }
+    if (n_zero > 0) stop_zeros(arg, n_zero, beta, remedy)
   }
   x
+}
+
+stop_zeros <- function(arg, n_zero, beta, remedy) {
+  stop(sprintf(paste0(
+    "`%s` has %.0f zero entries, where the beta-divergence with beta = %g <= 0 ",
+    "is infinite; %s or use beta > 0"), arg, n_zero, beta, remedy), call. = FALSE)
 }
 
 # Penalty argument: one number for both factors or a named pair c(W =, H =).

@@ -40,8 +40,17 @@
 #'   `"poisson"`/`"kl"` (1), `"gamma"`/`"itakura-saito"`/`"is"` (0).
 #' @param ... Arguments passed to methods; the default method accepts none
 #'   and reports any it receives.
-#' @param mask,weights Reserved for masked and weighted fits; must be `NULL`
-#'   in this version.
+#' @param mask `NULL` or a logical (or 0/1) matrix, dense or sparse, of the
+#'   shape of `x`: `TRUE` marks entries left out of the fit (held out for
+#'   cross-validation, saturated, unreliable). `NA` entries of `x` are left
+#'   out automatically. A sparse mask costs time in proportion to its
+#'   non-zeros.
+#' @param weights `NULL` or a non-negative matrix of the shape of `x`: the
+#'   objective becomes \eqn{\sum_{ij} w_{ij} d_\beta(x_{ij} | (WH)_{ij})}. A
+#'   dense matrix gives every entry its weight; a sparse matrix gives weight
+#'   zero to the entries it does not store. Masked and missing entries get
+#'   weight zero whatever `weights` says. A row or column with no observed
+#'   entry gets zeros in its factor, with a warning.
 #' @param l1,l2 L1 and L2 penalties: one non-negative number for both factors
 #'   or a named pair `c(W = , H = )`. A penalty on one factor alone is partly
 #'   undone by the scaling freedom of NMF (W can grow while H shrinks without
@@ -110,11 +119,11 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   check_no_dots(...)
   beta <- resolve_beta(beta)
   solver <- resolve_solver(solver, beta)
-  if (!is.null(mask)) stop_unsupported("mask")
-  if (!is.null(weights)) stop_unsupported("weights")
   check_number(offset, "offset", min = 0)
   if (offset > 0) x <- as.matrix(x) + offset
-  x <- as_nmf_data(x, "x", beta)
+  data <- prepare_data(x, mask, weights, beta)
+  x <- data$x
+  spec <- data$spec
   m <- nrow(x)
   n <- ncol(x)
   if (missing(rank)) stop("`rank` is missing; give the number of components", call. = FALSE)
@@ -128,13 +137,14 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   seed <- resolve_seed(seed)
   threads <- resolve_threads(threads)
   check_flag(verbose, "verbose")
+  warn_unobserved(spec, m, n)
 
   runs <- vector("list", restarts)
   for (k in seq_len(restarts)) {
     seed_k <- if (k == 1L) seed else restart_seed(seed, k)
     how <- if (k == 1L) start else "random"
     if (verbose && restarts > 1L) message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
-    runs[[k]] <- run_fit(x, rank, beta, solver, pen, how, fixed, control, seed_k,
+    runs[[k]] <- run_fit(x, rank, beta, solver, pen, how, fixed, spec, control, seed_k,
                          threads, verbose)
     runs[[k]]$seed <- seed_k
     runs[[k]]$init <- if (is.list(how)) "given" else how
@@ -162,13 +172,13 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
     history = best$history, iterations = best$iterations,
     converged = best$converged, solver = solver, seed = best$seed,
     call = call, restarts = restarts_df, penalty = pen,
-    data = data_summary(x, offset), control = control
+    data = data_summary(x, offset, spec), control = control
   )
 }
 
 # One restart: the C++ fit, with the known components put in place first.
-run_fit <- function(x, rank, beta, solver, pen, start, fixed, control, seed, threads,
-                    verbose) {
+run_fit <- function(x, rank, beta, solver, pen, start, fixed, spec, control, seed,
+                    threads, verbose) {
   W0 <- H0 <- NULL
   how <- start
   if (is.list(start)) {
@@ -190,7 +200,7 @@ run_fit <- function(x, rank, beta, solver, pen, start, fixed, control, seed, thr
   res <- cpp_nmf_fit(x, rank, beta, solver, unname(c(pen$l1["W"], pen$l1["H"])),
                      unname(c(pen$l2["W"], pen$l2["H"])), how, W0, H0,
                      fixed$k_W < rank, fixed$k_H < rank, fixed$k_W, fixed$k_H,
-                     control, seed, threads, verbose)
+                     spec, control, seed, threads, verbose)
   if (isTRUE(res$interrupted)) {
     stop("nmf_fit() was interrupted by the user", call. = FALSE)
   }
@@ -218,11 +228,6 @@ resolve_solver <- function(solver, beta) {
                  beta), call. = FALSE)
   }
   solver
-}
-
-stop_unsupported <- function(arg) {
-  stop(sprintf("`%s` is not supported in this version; it must be NULL", arg),
-       call. = FALSE)
 }
 
 check_no_dots <- function(...) {
@@ -294,12 +299,18 @@ name_factor <- function(f, rn, cn, what) {
   f
 }
 
-data_summary <- function(x, offset) {
+data_summary <- function(x, offset, spec = NULL) {
   sparse <- methods::is(x, "sparseMatrix")
   values <- if (sparse) x@x else x
+  sum_sq <- sum(values^2)
+  if (!is.null(spec)) {
+    # the weighted sum of squares, so that relative errors use the same weights
+    sum_sq <- spec$base * sum_sq + sum(spec$delta * x^2)
+  }
   list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
        nnz = if (sparse) length(values) else sum(values != 0),
-       sum_sq = sum(values^2), total = sum(values), offset = offset)
+       sum_sq = sum_sq, total = sum(values), offset = offset,
+       weighted = !is.null(spec))
 }
 
 #' @rdname nmf_fit

@@ -2,7 +2,8 @@
 #'
 #' Holds the fitted W fixed and finds the non-negative H that minimizes the
 #' same objective (same beta, same penalties on H) for new columns of data,
-#' with the same solver. This is the projection used to score new samples on
+#' with the same solver. A fit made with an `offset` adds the same constant
+#' to `newdata`. This is the projection used to score new samples on
 #' known components.
 #'
 #' @param object An `nmf_fit`.
@@ -10,6 +11,8 @@
 #'   as `object$W`, one column per new sample.
 #' @param control Settings from [nmf_control()]; `max_iter` and `tol` bound
 #'   the projection.
+#' @param mask,weights Masked entries and observation weights of `newdata`,
+#'   as in [nmf_fit()]; `NA` entries of `newdata` are left out.
 #' @param threads Number of threads (see [nmf_fit()]).
 #' @param ... Not used.
 #' @return The r x n matrix H for the columns of `newdata` (row names: the
@@ -21,11 +24,15 @@
 #' H_new <- predict(fit, X[, 51:60], threads = 1)
 #' dim(H_new)
 #' @export
-predict.nmf_fit <- function(object, newdata, control = nmf_control(),
-                            threads = NULL, ...) {
+predict.nmf_fit <- function(object, newdata, mask = NULL, weights = NULL,
+                            control = nmf_control(), threads = NULL, ...) {
   check_no_dots(...)
   if (missing(newdata)) stop("`newdata` is missing: give the columns to factor", call. = FALSE)
-  x <- as_nmf_data(newdata, "newdata", object$beta)
+  offset <- object$data$offset %||% 0
+  if (offset > 0) newdata <- as.matrix(newdata) + offset
+  data <- prepare_data(newdata, mask, weights, object$beta, "newdata",
+                       remedy = "add a positive constant on purpose")
+  x <- data$x
   if (nrow(x) != nrow(object$W)) {
     stop(sprintf("`newdata` must have %d rows, as many as W; got %d", nrow(object$W),
                  nrow(x)), call. = FALSE)
@@ -41,7 +48,7 @@ predict.nmf_fit <- function(object, newdata, control = nmf_control(),
   H0 <- matrix(max(level, .Machine$double.eps), r, ncol(x))
   res <- cpp_nmf_fit(x, r, object$beta, object$solver, unname(pen$l1[c("W", "H")]),
                      unname(pen$l2[c("W", "H")]), "given", unname(object$W), H0,
-                     FALSE, TRUE, r, 0L, control, 1, threads, FALSE)
+                     FALSE, TRUE, r, 0L, data$spec, control, 1, threads, FALSE)
   if (isTRUE(res$interrupted)) stop("predict() was interrupted by the user", call. = FALSE)
   H <- res$H
   dimnames(H) <- list(colnames(object$W), colnames(x))

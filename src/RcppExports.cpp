@@ -35,8 +35,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_nmf_fit
-Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, Rcpp::List control, double seed, int threads, bool verbose);
-RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP solverSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
+Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, SEXP weights, Rcpp::List control, double seed, int threads, bool verbose);
+RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP solverSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP weightsSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
@@ -52,11 +52,12 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type update_h(update_hSEXP);
     Rcpp::traits::input_parameter< int >::type fixed_w(fixed_wSEXP);
     Rcpp::traits::input_parameter< int >::type fixed_h(fixed_hSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type weights(weightsSEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, control, seed, threads, verbose));
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -76,16 +77,17 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_divergence
-double cpp_divergence(SEXP x, const arma::mat& W, const arma::mat& H, double beta, int threads);
-RcppExport SEXP _betanmf_cpp_divergence(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP betaSEXP, SEXP threadsSEXP) {
+double cpp_divergence(SEXP x, const arma::mat& W, const arma::mat& H, double beta, SEXP weights, int threads);
+RcppExport SEXP _betanmf_cpp_divergence(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP betaSEXP, SEXP weightsSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
     Rcpp::traits::input_parameter< const arma::mat& >::type W(WSEXP);
     Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
     Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type weights(weightsSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_divergence(x, W, H, beta, threads));
+    rcpp_result_gen = Rcpp::wrap(cpp_divergence(x, W, H, beta, weights, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -126,9 +128,9 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
     {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
-    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 17},
+    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 18},
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
-    {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 5},
+    {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 6},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {"_betanmf_cpp_cross_w", (DL_FUNC) &_betanmf_cpp_cross_w, 3},
     {"_betanmf_cpp_cross_h", (DL_FUNC) &_betanmf_cpp_cross_h, 3},

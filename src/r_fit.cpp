@@ -22,6 +22,20 @@ betanmf::Normalize parse_normalize(const std::string &s) {
   return betanmf::Normalize::none;
 }
 
+// Observation weights from R: NULL, or list(base = 0 or 1, delta = dgCMatrix
+// of w - base at the listed entries).
+betanmf::Weights to_weights(SEXP w, std::size_t m, std::size_t n) {
+  if (Rf_isNull(w)) return betanmf::Weights();
+  Rcpp::List l(w);
+  const double base = Rcpp::as<double>(l["base"]);
+  Rcpp::S4 d(l["delta"]);
+  Rcpp::IntegerVector i = d.slot("i"), p = d.slot("p"), dim = d.slot("Dim");
+  Rcpp::NumericVector x = d.slot("x");
+  if (static_cast<std::size_t>(dim[0]) != m || static_cast<std::size_t>(dim[1]) != n)
+    throw std::invalid_argument("weights do not match the data");
+  return betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin());
+}
+
 Rcpp::List to_list(const betanmf::Result &res) {
   return Rcpp::List::create(
       Rcpp::Named("W") = res.W, Rcpp::Named("H") = res.H,
@@ -44,7 +58,8 @@ Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
                        Rcpp::NumericVector l1,
                        Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0,
                        bool update_w, bool update_h, int fixed_w, int fixed_h,
-                       Rcpp::List control, double seed, int threads, bool verbose) {
+                       SEXP weights, Rcpp::List control, double seed, int threads,
+                       bool verbose) {
   betanmf::Config cfg;
   cfg.rank = rank;
   cfg.beta = beta;
@@ -73,7 +88,8 @@ Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
       H = Rcpp::as<arma::mat>(H0);
     }
     betanmf::initialize(X, cfg, how, W, H);
-    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon));
+    const betanmf::Weights wts = to_weights(weights, X.m, X.n);
+    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts));
   });
 }
 
@@ -97,10 +113,10 @@ Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init,
 // sum_ij d_beta(x_ij | (W H)_ij), exact, without forming W H for a sparse x.
 // [[Rcpp::export(rng = false)]]
 double cpp_divergence(SEXP x, const arma::mat &W, const arma::mat &H, double beta,
-                      int threads) {
+                      SEXP weights, int threads) {
   const arma::mat Wt = W.t();
   return with_data(x, [&](const auto &X) {
-    return betanmf::divergence(X, Wt, H, beta, threads);
+    return betanmf::divergence(X, Wt, H, beta, threads, to_weights(weights, X.m, X.n));
   });
 }
 

@@ -9,11 +9,13 @@ test_that("negative entries are an error naming x", {
   expect_error(nmf_fit(Matrix::Matrix(x, sparse = TRUE), 2), "`x` has 1 negative")
 })
 
-test_that("NA is an error naming x", {
+test_that("NA in x is a missing value, NA elsewhere an error naming the argument", {
   x <- small_matrix()
   x[1, 1] <- NA
-  expect_error(nmf_fit(x, 2), "`x` contains NA")
-  expect_error(nmf_fit(Matrix::Matrix(x, sparse = TRUE), 2), "`x` contains NA")
+  expect_no_error(nmf_fit(x, 2, threads = 1, seed = 1))
+  expect_no_error(nmf_fit(Matrix::Matrix(x, sparse = TRUE), 2, threads = 1, seed = 1))
+  expect_error(hungarian(matrix(c(1, NA), 1)), "`cost`")
+  expect_error(nmf_fit(small_matrix(), 2, mask = matrix(NA, 30, 20)), "`mask`")
 })
 
 test_that("NaN is an error naming x", {

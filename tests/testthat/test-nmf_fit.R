@@ -467,14 +467,19 @@ test_that("control not made by nmf_control() is an error naming control", {
   expect_error(nmf_fit(small_matrix(), 2, control = list(max_iter = 10)), "`control`")
 })
 
-test_that("mask must be NULL in this version", {
+test_that("mask and weights of the wrong shape or values are errors naming them", {
   x <- small_matrix()
-  expect_error(nmf_fit(x, 2, mask = x > 0), "`mask`")
-})
-
-test_that("weights must be NULL in this version", {
-  x <- small_matrix()
-  expect_error(nmf_fit(x, 2, weights = x), "`weights`")
+  expect_error(nmf_fit(x, 2, mask = (x > 0)[-1, ]), "`mask`")
+  expect_error(nmf_fit(x, 2, mask = "a"), "`mask`")
+  expect_error(nmf_fit(x, 2, mask = x), "`mask`")
+  expect_error(nmf_fit(x, 2, weights = x[, -1]), "`weights`")
+  expect_error(nmf_fit(x, 2, weights = -x), "`weights`")
+  w <- x
+  w[1, 1] <- Inf
+  expect_error(nmf_fit(x, 2, weights = w), "`weights`")
+  w[1, 1] <- NA
+  expect_error(nmf_fit(x, 2, weights = w), "`weights`")
+  expect_error(nmf_fit(x, 2, weights = "a"), "`weights`")
 })
 
 test_that("init that is neither a method nor factors is an error naming init", {

@@ -16,3 +16,4 @@
 #include "solvers/cd.hpp"
 #include "solvers/mu.hpp"
 #include "solvers/progress.hpp"
+#include "weights.hpp"

@@ -11,7 +11,9 @@
 #pragma once
 
 #include "kernels.hpp"
+#include "gather.hpp"
 #include "matrix.hpp"
+#include "weights.hpp"
 
 #include <armadillo>
 #include <cmath>
@@ -143,6 +145,28 @@ inline double sum_squares(const SparseMatrix &X) {
   return s;
 }
 
+// Sums of squares of every column (size n) and every row (size m).
+template <class Mat>
+void line_sums_of_squares(const Mat &X, std::vector<double> &cols, std::vector<double> &rows) {
+  cols.assign(X.n, 0.0);
+  rows.assign(X.m, 0.0);
+  for (std::size_t j = 0; j < X.n; ++j) {
+    if constexpr (Mat::is_sparse) {
+      for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
+        const double v = X.values[t] * X.values[t];
+        cols[j] += v;
+        rows[X.row_idx[t]] += v;
+      }
+    } else {
+      const double *x = X.col(j);
+      for (std::size_t i = 0; i < X.m; ++i) {
+        cols[j] += x[i] * x[i];
+        rows[i] += x[i] * x[i];
+      }
+    }
+  }
+}
+
 // Mean of all m x n entries (zeros included).
 template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
   double s = 0.0;
@@ -152,6 +176,49 @@ template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
     for (std::size_t t = 0; t < X.m * X.n; ++t) s += X.data[t];
   }
   return s / (static_cast<double>(X.m) * static_cast<double>(X.n));
+}
+
+// sum_ij w_ij d_beta(X_ij | (WH)_ij) under observation weights (weights.hpp).
+// For beta > 0: base times the plain sum plus delta d_beta at the listed
+// entries. For beta <= 0 every entry of positive weight is visited (zeros
+// of X may sit under zero weights there).
+template <class Mat>
+double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double beta,
+                  int threads, const Weights &wts) {
+  if (wts.trivial()) return divergence(X, Wt, H, beta, threads);
+  const int r = static_cast<int>(Wt.n_rows);
+  const std::ptrdiff_t n = X.n;
+  std::vector<double> per_col(n, 0.0);
+  if (beta > 0.0) {
+    const double plain = wts.base == 0.0 ? 0.0 : wts.base * divergence(X, Wt, H, beta, threads);
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<WeightedEntry> list;
+#pragma omp for schedule(dynamic, 64)
+      for (std::ptrdiff_t j = 0; j < n; ++j) {
+        gather_weights(X, wts, true, j, list);
+        double s = 0.0;
+        for (const WeightedEntry &e : list)
+          s += e.delta * beta_div(e.x, dot(r, Wt.colptr(e.idx), H.colptr(j)), beta);
+        per_col[j] = s;
+      }
+    }
+    return plain + detail::ordered_sum(per_col);
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> line, wline;
+#pragma omp for schedule(dynamic, 16)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      dense_col(X, j, line);
+      dense_weights(wts, true, j, X.m, wline);
+      double s = 0.0;
+      for (std::size_t i = 0; i < X.m; ++i)
+        if (wline[i] != 0.0) s += wline[i] * beta_div(line[i], dot(r, Wt.colptr(i), H.colptr(j)), beta);
+      per_col[j] = s;
+    }
+  }
+  return detail::ordered_sum(per_col);
 }
 
 }  // namespace betanmf

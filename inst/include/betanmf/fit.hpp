@@ -71,9 +71,26 @@ inline void finalize_components(arma::mat &W, arma::mat &H, Normalize normalize,
 }
 
 // Fits X ~ W H from the given starting factors (W: m x r, H: r x n).
+// Rows (columns) of X whose every weight is zero: their rows of W (columns
+// of H) are not determined by the data and are set to zero.
+inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
+  if (wts.trivial()) return;
+  std::vector<double> row_w(wts.m, wts.base * static_cast<double>(wts.n));
+  std::vector<double> col_w(wts.n, wts.base * static_cast<double>(wts.m));
+  for (std::size_t j = 0; j < wts.n; ++j)
+    for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t) {
+      row_w[wts.row_idx[t]] += wts.col_delta[t];
+      col_w[j] += wts.col_delta[t];
+    }
+  for (std::size_t i = 0; i < wts.m; ++i)
+    if (row_w[i] <= 0.0) Wt.col(i).zeros();
+  for (std::size_t j = 0; j < wts.n; ++j)
+    if (col_w[j] <= 0.0) H.col(j).zeros();
+}
+
 template <class Mat>
 [[nodiscard]] Result fit(const Mat &X, arma::mat W, arma::mat H, const Config &cfg,
-                         Monitor &mon) {
+                         Monitor &mon, const Weights &wts = Weights()) {
   if (cfg.rank < 1) throw std::invalid_argument("rank must be at least 1");
   if (cfg.threads < 1) throw std::invalid_argument("threads must be at least 1");
   if (cfg.solver == Solver::bcd && cfg.beta != 2.0)
@@ -85,12 +102,13 @@ template <class Mat>
   arma::mat Wt = W.t();
   if (cfg.update_w || cfg.update_h) {
     switch (cfg.solver) {
-    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res); break;
-    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res); break;
-    case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res); break;
+    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res, wts); break;
     }
   }
-  res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads);
+  zero_unobserved(wts, Wt, H);
+  res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
   res.loss = res.divergence + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
   // The multiplicative updates learn the objective one pass late: add the
   // value at the returned factors.

@@ -16,9 +16,11 @@ namespace betanmf {
 struct Entries {
   std::vector<int> idx;
   std::vector<double> val;
+  std::vector<double> w;  // observation weights at the entries (weights.hpp), when set
   void clear() {
     idx.clear();
     val.clear();
+    w.clear();
   }
   [[nodiscard]] std::size_t size() const { return idx.size(); }
 };

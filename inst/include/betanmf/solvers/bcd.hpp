@@ -22,6 +22,7 @@
 #include "../kernels.hpp"
 #include "../monitor.hpp"
 #include "../products.hpp"
+#include "../weights.hpp"
 #include "progress.hpp"
 
 #include <armadillo>
@@ -33,6 +34,37 @@ namespace betanmf {
 
 namespace detail {
 
+// Cyclic exact coordinate minimization of f^T G f / 2 - c^T f + l1 1^T f +
+// l2 / 2 f^T f over f >= 0 (r), coordinates k >= fixed only, with g = G f
+// kept current; G is r x r column-major. Sweeps stop by the inner rule.
+inline void quadratic_sweeps(int r, double *f, const double *G, const double *c,
+                             double *g, const Penalty &pen, int fixed, int max_inner,
+                             double inner_tol) {
+  std::fill(g, g + r, 0.0);
+  for (int l = 0; l < r; ++l)
+    if (f[l] != 0.0) axpy(r, f[l], G + l * r, g);
+  double first_move = 0.0;
+  for (int sweep = 0; sweep < max_inner; ++sweep) {
+    double move = 0.0;
+    for (int k = fixed; k < r; ++k) {
+      const double denom = G[k * r + k] + pen.l2;
+      double fk = 0.0;
+      if (denom > 0.0) {
+        const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
+        fk = std::max(0.0, f[k] - grad / denom);
+      }
+      const double d = fk - f[k];
+      if (d != 0.0) {
+        f[k] = fk;
+        axpy(r, d, G + k * r, g);
+        move += d * d;
+      }
+    }
+    if (sweep == 0) first_move = move;
+    if (move <= inner_tol * inner_tol * first_move) break;
+  }
+}
+
 // One factor step: each column f of F (r x N) solves the quadratic program
 // above with Gram matrix G (r x r) and linear term C.col(j) (r x N). The
 // first `fixed` coordinates of every column are known components: they enter
@@ -42,39 +74,45 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
                        int threads) {
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
-  arma::vec denom(r);
-  for (int k = 0; k < r; ++k) denom[k] = G(k, k) + pen.l2;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> g(r);  // g = G f, kept current as f changes
+    std::vector<double> g(r);
 #pragma omp for schedule(static)
-    for (std::ptrdiff_t j = 0; j < N; ++j) {
-      double *f = F.colptr(j);
-      const double *c = C.colptr(j);
-      std::fill(g.begin(), g.end(), 0.0);
-      for (int l = 0; l < r; ++l)
-        if (f[l] != 0.0) axpy(r, f[l], G.colptr(l), g.data());
-      double first_move = 0.0;
-      for (int sweep = 0; sweep < max_inner; ++sweep) {
-        double move = 0.0;
-        for (int k = fixed; k < r; ++k) {
-          double fk = 0.0;
-          if (denom[k] > 0.0) {
-            const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
-            fk = std::max(0.0, f[k] - grad / denom[k]);
-          }
-          const double d = fk - f[k];
-          if (d != 0.0) {
-            f[k] = fk;
-            axpy(r, d, G.colptr(k), g.data());
-            move += d * d;
-          }
-        }
-        if (sweep == 0) first_move = move;
-        if (move <= inner_tol * inner_tol * first_move) break;
-      }
+    for (std::ptrdiff_t j = 0; j < N; ++j)
+      quadratic_sweeps(r, F.colptr(j), G.memptr(), C.colptr(j), g.data(), pen, fixed,
+                       max_inner, inner_tol);
+  }
+}
+
+// The same step under observation weights (weights.hpp): line l of F gets
+//   G_l = base GG + sum_listed delta g_p g_p^T,  c_l = base C_l + sum_listed delta x g_p,
+// with g_p the columns of the partner factor P (r x lines of the other side).
+// Returns the weighted half squared error at the updated factor,
+//   sum_l (sum_i w x^2 - 2 c_l^T f + f^T G_l f) / 2,
+// given xx_line, the per-line sums of squares of X.
+template <class Mat>
+double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::mat &F,
+                           const arma::mat &C, const arma::mat &GG, const arma::mat &P,
+                           const std::vector<double> &xx_line, const Penalty &pen,
+                           int fixed, int max_inner, double inner_tol, int threads) {
+  const int r = static_cast<int>(F.n_rows);
+  const std::ptrdiff_t N = F.n_cols;
+  std::vector<double> per_line(N, 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> g(r), c(r), G(static_cast<std::size_t>(r) * r);
+    std::vector<WeightedEntry> list;
+#pragma omp for schedule(dynamic, 16)
+    for (std::ptrdiff_t l = 0; l < N; ++l) {
+      const double wxx =
+          weighted_system(X, wts, by_col, l, GG, C, P, xx_line[l], list, G.data(), c.data());
+      double *f = F.colptr(l);
+      quadratic_sweeps(r, f, G.data(), c.data(), g.data(), pen, fixed, max_inner, inner_tol);
+      // g = G_l f after the sweeps (kept current by them)
+      per_line[l] = 0.5 * (wxx - 2.0 * dot(r, c.data(), f) + dot(r, g.data(), f));
     }
   }
+  return std::max(0.0, detail::ordered_sum(per_line));
 }
 
 }  // namespace detail
@@ -83,33 +121,50 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
 // Fills the history, iteration count and convergence flags of `res`.
 template <class Mat>
 void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
-               Monitor &mon, Result &res) {
+               Monitor &mon, Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
+  const bool weighted = !wts.trivial();
   const double xx = sum_squares(X);
   log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
+  // Per-line sums of squares for the weighted objective.
+  std::vector<double> xx_col, xx_row;
+  if (weighted) line_sums_of_squares(X, xx_col, xx_row);
+  const bool need_products = !weighted || wts.base != 0.0;
   gram(H, gh);
   gram(Wt, gw);
-  if (!cfg.update_w) cross_w(X, Wt, cross_x_w, cfg.threads);  // fixed: compute once
-  if (!cfg.update_h) cross_h(X, H, cross_x_h, cfg.threads);
+  if (!cfg.update_w && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
+  if (!cfg.update_h && need_products) cross_h(X, H, cross_x_h, cfg.threads);
   for (int it = 1; it <= cfg.max_iter; ++it) {
-    double inner = 0.0;  // <W^T X, H> at the current W and H
+    double inner = 0.0, div = 0.0;  // inner = <W^T X, H> at the current W and H
     if (cfg.update_w) {
-      if (cfg.update_h) cross_h(X, H, cross_x_h, cfg.threads);
-      detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
-                         cfg.inner_tol, cfg.threads);
+      if (cfg.update_h && need_products) cross_h(X, H, cross_x_h, cfg.threads);
+      if (weighted) {
+        div = detail::bcd_update_weighted(X, wts, false, Wt, cross_x_h, gh, H, xx_row,
+                                          cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+                                          cfg.inner_tol, cfg.threads);
+      } else {
+        detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+                           cfg.inner_tol, cfg.threads);
+        inner = frob_dot(cross_x_h, Wt);
+      }
       gram(Wt, gw);
-      inner = frob_dot(cross_x_h, Wt);
     }
     if (cfg.update_h) {
-      if (cfg.update_w) cross_w(X, Wt, cross_x_w, cfg.threads);
-      detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
-                         cfg.inner_tol, cfg.threads);
+      if (cfg.update_w && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
+      if (weighted) {
+        div = detail::bcd_update_weighted(X, wts, true, H, cross_x_w, gw, Wt, xx_col,
+                                          cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+                                          cfg.inner_tol, cfg.threads);
+      } else {
+        detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+                           cfg.inner_tol, cfg.threads);
+        inner = frob_dot(cross_x_w, H);
+      }
       gram(H, gh);
-      inner = frob_dot(cross_x_w, H);
     }
-    const double div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)));
+    if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)));
     res.iterations = it;
     if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
       break;

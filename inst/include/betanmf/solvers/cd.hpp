@@ -21,6 +21,7 @@
 #include "../config.hpp"
 #include "../gather.hpp"
 #include "../kernels.hpp"
+#include "../weights.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
@@ -39,6 +40,8 @@ struct CdBuffers {
   std::vector<double> y;   // the model at the non-zeros
   std::vector<double> iy;  // 1 / y
   std::vector<double> y_new, iy_new;
+  std::vector<double> xw;  // weighted data w x at the non-zeros
+  std::vector<double> s;   // weighted partner sums of the line
 };
 
 // sum_t x_t g_t / y_t over the non-zeros.
@@ -62,7 +65,14 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
                          const Penalty &pen, int fixed, double y_floor, bool want_loss) {
   const int r = static_cast<int>(G.n_rows);
   const std::size_t nnz = b.e.size();
-  const double *x = b.e.val.data();
+  // Under weights the Newton terms see w x (a weight scales x log y) while
+  // the logarithms keep x itself.
+  const double *x0 = b.e.val.data(), *x = x0;
+  if (!b.e.w.empty()) {
+    b.xw.resize(nnz);
+    for (std::size_t t = 0; t < nnz; ++t) b.xw[t] = b.e.w[t] * x0[t];
+    x = b.xw.data();
+  }
   b.gt.resize(static_cast<std::size_t>(r) * nnz);
   b.y.resize(nnz);
   b.iy.resize(nnz);
@@ -115,7 +125,7 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   }
   if (!want_loss) return 0.0;
   double loss = dot(r, s, f);
-  for (std::size_t t = 0; t < nnz; ++t) loss += x[t] * std::log(x[t] * b.iy[t]) - x[t];
+  for (std::size_t t = 0; t < nnz; ++t) loss += x[t] * std::log(x0[t] * b.iy[t]) - x[t];
   return loss;
 }
 
@@ -127,7 +137,8 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
 template <class Mat>
 double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                     const Config &cfg, const Penalty &pen, int fixed, double y_floor,
-                    bool want_loss) {
+                    bool want_loss, const Weights &wts) {
+  const bool weighted = !wts.trivial();
   const std::ptrdiff_t N = F.n_cols;
   const arma::vec s = arma::sum(G, 1);
   std::vector<double> per_line(N, 0.0);
@@ -138,8 +149,14 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
     for (std::ptrdiff_t l = 0; l < N; ++l) {
       if (by_col) gather_col(X, l, b.e);
       else gather_row(X, l, b.e);
-      per_line[l] =
-          detail::cd_kl_line(F.colptr(l), G, s.memptr(), b, pen, fixed, y_floor, want_loss);
+      const double *sl = s.memptr();
+      if (weighted) {
+        weigh_entries(b.e, wts, by_col, l);
+        b.s.resize(s.n_elem);
+        weighted_partner_sum(wts, by_col, l, s, G, b.s.data());
+        sl = b.s.data();
+      }
+      per_line[l] = detail::cd_kl_line(F.colptr(l), G, sl, b, pen, fixed, y_floor, want_loss);
     }
   }
   return detail::ordered_sum(per_line);
@@ -148,15 +165,16 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
 // Runs coordinate descent for beta = 1 from Wt = W^T (r x m) and H (r x n).
 template <class Mat>
 void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,
-              Result &res) {
+              Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
   const double y_floor = 1e-12 * mean_value(X);
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double div = 0.0;
     if (cfg.update_w)
-      div = cd_kl_update(X, Wt, H, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, !cfg.update_h);
+      div = cd_kl_update(X, Wt, H, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, !cfg.update_h,
+                         wts);
     if (cfg.update_h)
-      div = cd_kl_update(X, H, Wt, true, cfg, cfg.pen_h, cfg.fixed_h, y_floor, true);
+      div = cd_kl_update(X, H, Wt, true, cfg, cfg.pen_h, cfg.fixed_h, y_floor, true, wts);
     res.iterations = it;
     if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
       break;

@@ -23,6 +23,7 @@
 #include "../gather.hpp"
 #include "../kernels.hpp"
 #include "../products.hpp"
+#include "../weights.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
@@ -83,42 +84,60 @@ inline void mu_apply(int r, int fixed, double *f, const double *num, const doubl
 
 // Updates every line of F (r x N) by one multiplicative step; G (r x P) is
 // the partner factor. by_col = true: F = H, G = W^T, lines are columns of X.
-// Returns sum_ij d_beta(X_ij | (WH)_ij) at the factors before the step (for
-// beta = 2 from the Gram-matrix form, with xx = ||X||^2).
+// Under observation weights (weights.hpp) every term of both sums is
+// multiplied by its weight. Returns sum_ij w_ij d_beta(X_ij | (WH)_ij) at
+// the factors before the step (for beta = 2 from the Gram-matrix form, with
+// xx_line the per-line sums of squares of X and xx their total).
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, double y_floor,
-                 double xx, int threads) {
+                 const Weights &wts, double xx, const std::vector<double> &xx_line,
+                 int threads) {
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
   const double gamma = mu_gamma(beta);
+  const bool weighted = !wts.trivial();
   std::vector<double> per_line(N, 0.0);
   if (beta == 2.0) {
     arma::mat C, gg;  // C = G X_l for every line (r x N), gg = G G^T
-    if (by_col) cross_w(X, G, C, threads);
-    else cross_h(X, G, C, threads);
+    if (!weighted || wts.base != 0.0) {
+      if (by_col) cross_w(X, G, C, threads);
+      else cross_h(X, G, C, threads);
+    }
     gram(G, gg);
-    arma::mat ff;
-    gram(F, ff);
-    const double before = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(C, F) + frob_dot(gg, ff)));
+    double before = 0.0;
+    if (!weighted) {
+      arma::mat ff;
+      gram(F, ff);
+      before = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(C, F) + frob_dot(gg, ff)));
+    }
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<double> den(r);
+      std::vector<double> den(r), c(r), Gl(static_cast<std::size_t>(r) * r);
+      std::vector<WeightedEntry> list;
 #pragma omp for schedule(static)
       for (std::ptrdiff_t l = 0; l < N; ++l) {
         double *f = F.colptr(l);
+        const double *gram_l = gg.memptr(), *num = weighted ? c.data() : C.colptr(l);
+        double wxx = 0.0;
+        if (weighted) {
+          wxx = weighted_system(X, wts, by_col, l, gg, C, G, xx_line[l], list, Gl.data(),
+                                c.data());
+          gram_l = Gl.data();
+        }
         std::fill(den.begin(), den.end(), 0.0);
         for (int k = 0; k < r; ++k)
-          if (f[k] != 0.0) axpy(r, f[k], gg.colptr(k), den.data());
-        detail::mu_apply(r, fixed, f, C.colptr(l), den.data(), pen, gamma);
+          if (f[k] != 0.0) axpy(r, f[k], gram_l + k * r, den.data());
+        if (weighted) per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
+        detail::mu_apply(r, fixed, f, num, den.data(), pen, gamma);
       }
     }
-    return before;
+    return weighted ? std::max(0.0, detail::ordered_sum(per_line)) : before;
   }
   const arma::vec gsum = arma::sum(G, 1);  // sum over partners, for beta = 1
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> num(r), den(r), line;
+    std::vector<double> num(r), den(r), line, wline;
     Entries e;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t l = 0; l < N; ++l) {
@@ -126,30 +145,37 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       std::fill(num.begin(), num.end(), 0.0);
       double loss = 0.0;
       if (beta == 1.0) {
-        // KL: zeros contribute y to the divergence and 1 to the denominator.
+        // KL: zeros contribute w y to the divergence and w g to the denominator.
         if (by_col) gather_col(X, l, e);
         else gather_row(X, l, e);
+        if (weighted) weigh_entries(e, wts, by_col, l);
         for (std::size_t t = 0; t < e.size(); ++t) {
           const double *g = G.colptr(e.idx[t]);
-          const double y = std::max(dot(r, f, g), y_floor), x = e.val[t];
-          loss += x * std::log(x / y) - x;
-          axpy(r, x / y, g, num.data());
+          // the objective at the exact model; the update with the floored one
+          const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
+          const double w = weighted ? e.w[t] : 1.0;
+          loss += w * (x * std::log(x / y_exact) - x);
+          axpy(r, w * x / y, g, num.data());
         }
-        loss += dot(r, f, gsum.memptr());
-        std::copy(gsum.begin(), gsum.end(), den.begin());
+        if (weighted) weighted_partner_sum(wts, by_col, l, gsum, G, den.data());
+        else std::copy(gsum.begin(), gsum.end(), den.begin());
+        loss += dot(r, f, den.data());
       } else {
         std::fill(den.begin(), den.end(), 0.0);
         if (by_col) dense_col(X, l, line);
         else dense_row(X, l, line);
         const std::ptrdiff_t P = static_cast<std::ptrdiff_t>(line.size());
+        if (weighted) dense_weights(wts, by_col, l, P, wline);
         for (std::ptrdiff_t p = 0; p < P; ++p) {
+          const double w = weighted ? wline[p] : 1.0;
+          if (w == 0.0) continue;
           const double *g = G.colptr(p);
-          const double y = std::max(dot(r, f, g), y_floor), x = line[p];
+          const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = line[p];
           double a, b;
           detail::mu_terms(x, y, beta, a, b);
-          loss += beta_div(x, y, beta);
-          if (a != 0.0) axpy(r, a, g, num.data());
-          axpy(r, b, g, den.data());
+          loss += w * beta_div(x, y_exact, beta);
+          if (a != 0.0) axpy(r, w * a, g, num.data());
+          axpy(r, w * b, g, den.data());
         }
       }
       per_line[l] = loss;
@@ -169,19 +195,21 @@ namespace betanmf {
 // driver adds the final value.
 template <class Mat>
 void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,
-              Result &res) {
+              Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
   const double xx = cfg.beta == 2.0 ? sum_squares(X) : 0.0;
+  std::vector<double> xx_col, xx_row;
+  if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
   const double y_floor = 1e-12 * mean_value(X);
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
     double before = arma::datum::nan;
     if (cfg.update_w)
-      before = mu_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w, y_floor, xx,
-                         cfg.threads);
+      before = mu_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w, y_floor, wts,
+                         xx, xx_row, cfg.threads);
     if (cfg.update_h) {
       const double v = mu_update(X, H, Wt, true, cfg.beta, cfg.pen_h, cfg.fixed_h,
-                                 y_floor, xx, cfg.threads);
+                                 y_floor, wts, xx, xx_col, cfg.threads);
       if (!cfg.update_w) before = v;
     }
     res.iterations = it;

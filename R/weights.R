@@ -1,0 +1,190 @@
+# Observation weights: missing values (NA in x), `mask` and `weights`
+# combine into one specification for the core,
+#   w_ij = base + delta_ij,
+# with base = 1 and a sparse delta (-1 at masked or missing entries, w - 1
+# where a dense weight differs from one), or base = 0 and delta = the
+# weights themselves (a sparse weight matrix: unlisted entries count zero).
+# NULL means every entry has weight one.
+
+# Checks `mask` against the shape of x; returns the masked positions as a
+# two-column matrix of (row, column) indices, or NULL.
+mask_positions <- function(mask, m, n) {
+  if (is.null(mask)) return(NULL)
+  if (methods::is(mask, "Matrix") || is.matrix(mask)) {
+    if (nrow(mask) != m || ncol(mask) != n) {
+      stop(sprintf("`mask` must be %d x %d like `x`; got %d x %d", m, n, nrow(mask),
+                   ncol(mask)), call. = FALSE)
+    }
+  } else {
+    stop(sprintf("`mask` must be a logical (or 0/1) matrix, dense or sparse; got %s",
+                 describe(mask)), call. = FALSE)
+  }
+  if (methods::is(mask, "sparseMatrix")) {
+    tm <- methods::as(mask, "TsparseMatrix")
+    vals <- if (methods::.hasSlot(tm, "x")) tm@x else rep(TRUE, length(tm@i))
+    if (anyNA(vals)) stop("`mask` must not contain NA", call. = FALSE)
+    if (!all(vals %in% c(0, 1))) {
+      stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
+    }
+    keep <- vals != 0
+    pos <- cbind(tm@i[keep] + 1L, tm@j[keep] + 1L)
+    return(unique(pos))
+  }
+  mask <- as.matrix(mask)
+  if (!(is.logical(mask) || is.numeric(mask))) {
+    stop(sprintf("`mask` must be a logical (or 0/1) matrix; got %s", describe(mask)),
+         call. = FALSE)
+  }
+  if (anyNA(mask)) stop("`mask` must not contain NA", call. = FALSE)
+  if (!all(mask %in% c(0, 1))) stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
+  which(mask != 0, arr.ind = TRUE)
+}
+
+# Checks `weights` against the shape of x: a dense matrix or a dgCMatrix.
+check_weights <- function(weights, m, n) {
+  if (is.null(weights)) return(NULL)
+  ok_type <- (is.matrix(weights) && is.numeric(weights)) || methods::is(weights, "Matrix")
+  if (!ok_type) {
+    stop(sprintf("`weights` must be a non-negative numeric matrix, dense or sparse; got %s",
+                 describe(weights)), call. = FALSE)
+  }
+  if (nrow(weights) != m || ncol(weights) != n) {
+    stop(sprintf("`weights` must be %d x %d like `x`; got %d x %d", m, n, nrow(weights),
+                 ncol(weights)), call. = FALSE)
+  }
+  if (methods::is(weights, "sparseMatrix")) {
+    weights <- methods::as(methods::as(methods::as(weights, "dMatrix"), "generalMatrix"),
+                           "CsparseMatrix")
+    vals <- weights@x
+  } else {
+    weights <- as.matrix(weights)
+    storage.mode(weights) <- "double"
+    vals <- weights
+  }
+  if (anyNA(vals) || any(!is.finite(vals))) {
+    stop("`weights` must be finite: found NA, NaN or Inf", call. = FALSE)
+  }
+  if (any(vals < 0)) {
+    stop(sprintf("`weights` must be non-negative; found %d negative entries",
+                 sum(vals < 0)), call. = FALSE)
+  }
+  weights
+}
+
+# The specification for the core, list(base, delta), or NULL. `na_pos` are
+# the positions of missing values in x.
+weight_spec <- function(m, n, mask_pos, weights, na_pos) {
+  drop_pos <- rbind(mask_pos, na_pos)
+  if (is.null(weights)) {
+    if (is.null(drop_pos) || !nrow(drop_pos)) return(NULL)
+    drop_pos <- unique(drop_pos)
+    delta <- Matrix::sparseMatrix(i = drop_pos[, 1], j = drop_pos[, 2], x = -1,
+                                  dims = c(m, n))
+    return(list(base = 1, delta = methods::as(delta, "CsparseMatrix")))
+  }
+  if (methods::is(weights, "sparseMatrix")) {
+    if (!is.null(drop_pos) && nrow(drop_pos)) weights[drop_pos] <- 0
+    weights <- Matrix::drop0(weights)
+    return(list(base = 0, delta = methods::as(weights, "CsparseMatrix")))
+  }
+  if (!is.null(drop_pos) && nrow(drop_pos)) weights[drop_pos] <- 0
+  delta <- Matrix::drop0(methods::as(weights - 1, "CsparseMatrix"))
+  if (!length(delta@x)) return(NULL)
+  list(base = 1, delta = methods::as(methods::as(delta, "generalMatrix"), "CsparseMatrix"))
+}
+
+# Total weight of each row and column under a specification.
+weight_margins <- function(spec, m, n) {
+  if (is.null(spec)) return(list(rows = rep(n, m), cols = rep(m, n)))
+  list(rows = spec$base * n + Matrix::rowSums(spec$delta),
+       cols = spec$base * m + Matrix::colSums(spec$delta))
+}
+
+# Warns once about rows or columns of x with no observed entry.
+warn_unobserved <- function(spec, m, n) {
+  mar <- weight_margins(spec, m, n)
+  rows <- which(mar$rows <= 0)
+  cols <- which(mar$cols <= 0)
+  if (sum(mar$rows) <= 0) {
+    stop("every entry of `x` is masked, missing or has weight zero; nothing to fit",
+         call. = FALSE)
+  }
+  if (length(rows) || length(cols)) {
+    what <- c(if (length(rows)) sprintf("%d row(s) (%s)", length(rows), show_some(rows)),
+              if (length(cols)) sprintf("%d column(s) (%s)", length(cols), show_some(cols)))
+    warning(sprintf(paste0("%s of `x` have no observed entry (all missing, masked or of ",
+                           "weight zero); their factors are set to zero"),
+                    paste(what, collapse = " and ")), call. = FALSE)
+  }
+  invisible(NULL)
+}
+
+show_some <- function(idx, k = 5L) {
+  s <- paste(utils::head(idx, k), collapse = ", ")
+  if (length(idx) > k) paste0(s, ", ...") else s
+}
+
+# Positions of NA entries of x (dense or dgCMatrix) and x with them set to 0.
+take_missing <- function(x) {
+  if (methods::is(x, "sparseMatrix")) {
+    bad <- is.na(x@x)
+    if (!any(bad)) return(list(x = x, pos = NULL))
+    j <- rep(seq_len(ncol(x)), diff(x@p))
+    pos <- cbind(x@i[bad] + 1L, j[bad])
+    x@x[bad] <- 0
+    return(list(x = x, pos = pos))
+  }
+  if (!anyNA(x)) return(list(x = x, pos = NULL))
+  pos <- which(is.na(x), arr.ind = TRUE)
+  x[is.na(x)] <- 0
+  list(x = x, pos = pos)
+}
+
+# Zeros of x where the weight is positive, for beta <= 0.
+count_weighted_zeros <- function(x, spec) {
+  m <- nrow(x)
+  n <- ncol(x)
+  if (is.null(spec)) {
+    if (methods::is(x, "sparseMatrix")) return(as.numeric(m) * n - sum(x@x != 0))
+    return(sum(x == 0))
+  }
+  w <- spec$base + as.matrix(spec$delta)
+  sum(as.matrix(x) == 0 & w > 0)
+}
+
+# Data and observation weights together, as every entry point needs them:
+# checks x (missing values allowed), the mask and the weights, and for
+# beta <= 0 refuses zeros that carry weight.
+prepare_data <- function(x, mask, weights, beta, arg = "x",
+                         remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)") {
+  x <- as_nmf_data(x, arg, beta, na_ok = TRUE, check_zeros = FALSE)
+  miss <- take_missing(x)
+  x <- miss$x
+  m <- nrow(x)
+  n <- ncol(x)
+  spec <- weight_spec(m, n, mask_positions(mask, m, n), check_weights(weights, m, n),
+                      miss$pos)
+  x <- zero_unweighted(x, spec)
+  if (beta <= 0) {
+    n_zero <- count_weighted_zeros(x, spec)
+    if (n_zero > 0) stop_zeros(arg, n_zero, beta, remedy)
+  }
+  list(x = x, spec = spec)
+}
+
+# Sets x to zero where the weight is zero (masked entries under base 1), so
+# that nothing, not even the starting factors, depends on their values.
+zero_unweighted <- function(x, spec) {
+  if (is.null(spec) || spec$base != 1) return(x)
+  d <- spec$delta
+  j <- rep(seq_len(ncol(d)), diff(d@p))
+  hit <- d@x == -1
+  if (!any(hit)) return(x)
+  pos <- cbind(d@i[hit] + 1L, j[hit])
+  if (methods::is(x, "sparseMatrix")) {
+    x[pos] <- 0
+    return(Matrix::drop0(x))
+  }
+  x[pos] <- 0
+  x
+}
