@@ -68,3 +68,24 @@ match_columns <- function(A, B) {
 quick_fit <- function(x = small_matrix(), rank = 2, ...) {
   nmf_fit(x, rank, threads = 1, seed = 1, ...)
 }
+
+# Counts X ~ Poisson(W H) from planted factors W (m x r) and H (r x n).
+# W: gamma entries (shape `shape`, heavy-tailed below 1), a fraction `zero`
+# of them set to zero, columns summing to one; H: exponential entries, 30%
+# zero. H is scaled so that the mean of W H, the mean count, is
+# `mean_count`. Returns the counts X (a double matrix), W, H and the Poisson
+# means M = W H.
+planted_poisson <- function(m, n, r, mean_count, seed = 1, shape = 0.5, zero = 0.5) {
+  withr::local_seed(seed)
+  W <- matrix(stats::rgamma(m * r, shape = shape), m, r) * (stats::runif(m * r) > zero)
+  H <- matrix(stats::rexp(r * n), r, n) * (stats::runif(r * n) > 0.3)
+  # every component must be present somewhere
+  W[cbind(seq_len(r), seq_len(r))] <- W[cbind(seq_len(r), seq_len(r))] + 1
+  H[cbind(seq_len(r), seq_len(r))] <- H[cbind(seq_len(r), seq_len(r))] + 1
+  W <- sweep(W, 2, colSums(W), "/")
+  H <- H * mean_count / mean(W %*% H)
+  M <- W %*% H
+  X <- matrix(stats::rpois(m * n, M), m, n)
+  storage.mode(X) <- "double"
+  list(X = X, W = W, H = H, M = M)
+}
