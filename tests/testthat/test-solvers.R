@@ -268,7 +268,10 @@ test_that("predict() gives H for new columns with the solver and beta of the fit
     # sparse newdata gives the same H
     Hs <- suppressWarnings(predict(fit, Matrix::Matrix(new, sparse = TRUE), control = ctl,
                                    threads = 1))
-    expect_lt(max_rel_diff(Hs, H), 1e-8, label = paste(label, "sparse newdata"))
+    # predict() stops on the relative change of the objective, and the dense
+    # and sparse products round differently, so the stop can fall one
+    # iteration apart: agreement to the tolerance of the stop, not to 1e-8
+    expect_lt(max_rel_diff(Hs, H), 1e-6, label = paste(label, "sparse newdata"))
   }
 })
 
@@ -351,7 +354,10 @@ test_that("predict() with a fit that used an offset does not point to a missing 
                                conditionMessage(res)))
     expect_error(predict(fit, x, offset = 1, threads = 1), "unknown argument.*offset")
   } else {
-    expect_equal(res, predict(fit, x + 1, threads = 1), tolerance = 1e-12)
+    # the offset of the fit is added to newdata, exactly as to the training data
+    no_offset <- fit
+    no_offset$data$offset <- 0
+    expect_equal(res, predict(no_offset, x + 1, threads = 1), tolerance = 1e-12)
   }
   # positive new data are accepted
   expect_true(all(is.finite(predict(fit, x + 1, threads = 1))))
