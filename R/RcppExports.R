@@ -9,6 +9,14 @@ cpp_cosine_similarity <- function(a, b) {
     .Call(`_betanmf_cpp_cosine_similarity`, a, b)
 }
 
+cpp_holdout_pattern <- function(m, n, type, fraction, seed, replicate) {
+    .Call(`_betanmf_cpp_holdout_pattern`, m, n, type, fraction, seed, replicate)
+}
+
+cpp_holdout_bicross <- function(m, n, fraction, seed, replicate) {
+    .Call(`_betanmf_cpp_holdout_bicross`, m, n, fraction, seed, replicate)
+}
+
 cpp_nmf_fit <- function(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose) {
     .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose)
 }

@@ -38,19 +38,26 @@ predict.nmf_fit <- function(object, newdata, mask = NULL, weights = NULL,
                  nrow(x)), call. = FALSE)
   }
   control <- check_control(control)
-  control$normalize <- "none"
-  threads <- resolve_threads(threads)
   pen <- object$penalty %||% list(l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0))
-  r <- object$rank
-  # A flat positive start whose model has the mean of the data (zeros would
-  # never move under the multiplicative updates).
-  level <- mean_value(x) / max(sum(colMeans(object$W)), .Machine$double.xmin)
-  H0 <- matrix(max(level, .Machine$double.eps), r, ncol(x))
-  res <- cpp_nmf_fit(x, r, object$beta, object$solver, unname(pen$l1[c("W", "H")]),
-                     unname(pen$l2[c("W", "H")]), "given", unname(object$W), H0,
-                     FALSE, TRUE, r, 0L, data$spec, control, 1, threads, FALSE)
-  if (isTRUE(res$interrupted)) stop("predict() was interrupted by the user", call. = FALSE)
+  res <- project_factor(x, unname(object$W), object$beta, object$solver, pen$l1["H"],
+                        pen$l2["H"], data$spec, control, resolve_threads(threads))
   H <- res$H
   dimnames(H) <- list(colnames(object$W), colnames(x))
   H
+}
+
+# H (r x n) minimizing the objective for x (m x n, checked) with W (m x r)
+# fixed, by `solver`; returns the core's result list. Shared by predict()
+# and the bi-cross-validation of nmf_cv().
+project_factor <- function(x, W, beta, solver, l1_h, l2_h, spec, control, threads) {
+  control$normalize <- "none"
+  r <- ncol(W)
+  # A flat positive start whose model has the mean of the data (zeros would
+  # never move under the multiplicative updates).
+  level <- mean_value(x) / max(sum(colMeans(W)), .Machine$double.xmin)
+  H0 <- matrix(max(level, .Machine$double.eps), r, ncol(x))
+  res <- cpp_nmf_fit(x, r, beta, solver, c(0, unname(l1_h)), c(0, unname(l2_h)), "given",
+                     W, H0, FALSE, TRUE, r, 0L, spec, control, 1, threads, FALSE)
+  if (isTRUE(res$interrupted)) stop("the fit was interrupted by the user", call. = FALSE)
+  res
 }

@@ -34,6 +34,35 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_holdout_pattern
+Rcpp::List cpp_holdout_pattern(int m, int n, std::string type, double fraction, double seed, int replicate);
+RcppExport SEXP _betanmf_cpp_holdout_pattern(SEXP mSEXP, SEXP nSEXP, SEXP typeSEXP, SEXP fractionSEXP, SEXP seedSEXP, SEXP replicateSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< int >::type m(mSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< double >::type fraction(fractionSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type replicate(replicateSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_holdout_pattern(m, n, type, fraction, seed, replicate));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_holdout_bicross
+Rcpp::List cpp_holdout_bicross(int m, int n, double fraction, double seed, int replicate);
+RcppExport SEXP _betanmf_cpp_holdout_bicross(SEXP mSEXP, SEXP nSEXP, SEXP fractionSEXP, SEXP seedSEXP, SEXP replicateSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< int >::type m(mSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< double >::type fraction(fractionSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type replicate(replicateSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_holdout_bicross(m, n, fraction, seed, replicate));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_nmf_fit
 Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, SEXP weights, Rcpp::List control, double seed, int threads, bool verbose);
 RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP solverSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP weightsSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
@@ -128,6 +157,8 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
     {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
+    {"_betanmf_cpp_holdout_pattern", (DL_FUNC) &_betanmf_cpp_holdout_pattern, 6},
+    {"_betanmf_cpp_holdout_bicross", (DL_FUNC) &_betanmf_cpp_holdout_bicross, 5},
     {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 18},
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 6},
