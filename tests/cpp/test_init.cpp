@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using betanmf::DenseMatrix;
@@ -93,6 +94,25 @@ TEST_CASE("NNDSVD gives non-negative factors of the right shapes, dense equal to
     arma::svd(U, s, V, X);
     const arma::mat best = s[0] * U.col(0) * V.col(0).t();
     CHECK(rel_diff(Wd.col(0) * Hd.row(0), arma::abs(best)) < 1e-6);
+    // later components keep the sign part with the larger norm product:
+    // ||w_k|| ||h_k|| = s_k max(||u+|| ||v+||, ||u-|| ||v-||), which does
+    // not depend on the sign LAPACK gives the pair (u, v). Checked on the
+    // five planted components; past them the noise singular values are too
+    // close for the randomized SVD to match LAPACK's vectors.
+    for (int k = 1; k < std::min(r, 5); ++k) {
+      CAPTURE(k);
+      const arma::vec u = U.col(k), v = V.col(k);
+      const double pos = arma::norm(arma::clamp(u, 0.0, arma::datum::inf)) *
+                         arma::norm(arma::clamp(v, 0.0, arma::datum::inf));
+      const double neg = arma::norm(arma::clamp(-u, 0.0, arma::datum::inf)) *
+                         arma::norm(arma::clamp(-v, 0.0, arma::datum::inf));
+      const double expected = s[k] * std::max(pos, neg);
+      CHECK(std::abs(pos - neg) > 0.02 * std::max(pos, neg));  // not a near tie
+      CHECK(arma::norm(Wd.col(k)) * arma::norm(Hd.row(k)) ==
+            Approx(expected).epsilon(1e-3));
+      // and w_k h_k is supported on one sign pattern of (u, v)
+      CHECK(arma::norm(Wd.col(k)) == Approx(arma::norm(Hd.row(k))).epsilon(1e-12));
+    }
   }
 }
 
