@@ -1,0 +1,172 @@
+// Starting factors: the randomized SVD against LAPACK's, NNDSVD's shapes,
+// signs and dense/sparse agreement, and the random start's scale.
+#include "helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+using betanmf::DenseMatrix;
+using testing::Csc;
+using testing::rel_diff;
+
+TEST_CASE("randomized_svd recovers the singular values of an exact-rank matrix", "[init][svd]") {
+  arma::arma_rng::set_seed(31);
+  for (int rank : {1, 3, 5}) {
+    const arma::mat A = arma::randn<arma::mat>(45, rank), B = arma::randn<arma::mat>(rank, 37);
+    const arma::mat Y = A * B;  // exact rank `rank`
+    const arma::vec s_ref = arma::svd(Y);
+    for (int r = 1; r <= rank; ++r) {
+      CAPTURE(rank, r);
+      arma::mat U, V;
+      arma::vec s;
+      betanmf::randomized_svd(DenseMatrix(Y), r, 7, 1, U, s, V);
+      REQUIRE(U.n_rows == 45);
+      REQUIRE(U.n_cols == arma::uword(r));
+      REQUIRE(V.n_rows == 37);
+      REQUIRE(V.n_cols == arma::uword(r));
+      REQUIRE(s.n_elem == arma::uword(r));
+      for (int k = 0; k < r; ++k) CHECK(std::abs(s[k] - s_ref[k]) <= 1e-6 * s_ref[k]);
+      // orthonormal singular vectors that reproduce X V = U diag(s)
+      CHECK(arma::abs(U.t() * U - arma::eye(r, r)).max() < 1e-10);
+      CHECK(arma::abs(V.t() * V - arma::eye(r, r)).max() < 1e-10);
+      CHECK(rel_diff(Y * V, U * arma::diagmat(s)) < 1e-8);
+      if (r == rank) CHECK(rel_diff(U * arma::diagmat(s) * V.t(), Y) < 1e-8);
+    }
+  }
+}
+
+TEST_CASE("randomized_svd is accurate on a decaying spectrum and sparse input", "[init][svd]") {
+  // Non-negative data with exact zeros: full rank, but dominated by four
+  // components; the power iterations make the leading values accurate.
+  const arma::mat X = testing::planted(70, 55, 4, 0.02, 0.5, 32);
+  const Csc csc(X);
+  const arma::vec s_ref = arma::svd(X);
+  arma::mat Ud, Vd, Us, Vs;
+  arma::vec sd, ss;
+  betanmf::randomized_svd(DenseMatrix(X), 4, 3, 1, Ud, sd, Vd);
+  betanmf::randomized_svd(csc.view(), 4, 3, 2, Us, ss, Vs);
+  for (int k = 0; k < 4; ++k) {
+    CAPTURE(k);
+    CHECK(std::abs(sd[k] - s_ref[k]) <= 1e-6 * s_ref[k]);
+    CHECK(std::abs(ss[k] - sd[k]) <= 1e-10 * sd[k]);
+  }
+  CHECK(rel_diff(Us, Ud) < 1e-8);
+  CHECK(rel_diff(Vs, Vd) < 1e-8);
+}
+
+TEST_CASE("NNDSVD gives non-negative factors of the right shapes, dense equal to sparse",
+          "[init][nndsvd]") {
+  const arma::uword m = 48, n = 39;
+  const arma::mat X = testing::planted(m, n, 5, 0.05, 0.7, 33);
+  REQUIRE(arma::accu(X == 0.0) > 0.15 * X.n_elem);
+  const Csc csc(X);
+  const betanmf::SparseMatrix S = csc.view();
+  for (int r : {1, 2, 5, 8}) {
+    CAPTURE(r);
+    betanmf::Config cfg;
+    cfg.rank = r;
+    cfg.seed = 99;
+    arma::mat Wd, Hd, Ws, Hs;
+    betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::nndsvd, Wd, Hd);
+    cfg.threads = 2;
+    betanmf::initialize(S, cfg, betanmf::Init::nndsvd, Ws, Hs);
+    REQUIRE(Wd.n_rows == m);
+    REQUIRE(Wd.n_cols == arma::uword(r));
+    REQUIRE(Hd.n_rows == arma::uword(r));
+    REQUIRE(Hd.n_cols == n);
+    REQUIRE(Ws.n_rows == m);
+    REQUIRE(Hs.n_cols == n);
+    CHECK(Wd.is_finite());
+    CHECK(Hd.is_finite());
+    CHECK(Wd.min() >= 0.0);
+    CHECK(Hd.min() >= 0.0);
+    CHECK(Ws.min() >= 0.0);
+    CHECK(Hs.min() >= 0.0);
+    CHECK(rel_diff(Ws, Wd) <= 1e-8);
+    CHECK(rel_diff(Hs, Hd) <= 1e-8);
+    // every component is used on data of rank >= r (up to the fifth)
+    if (r <= 5) CHECK(arma::all(arma::sum(Wd, 0) > 0.0));
+    // the first component is the best rank-one approximation s1 u1 v1^T
+    arma::mat U, V;
+    arma::vec s;
+    arma::svd(U, s, V, X);
+    const arma::mat best = s[0] * U.col(0) * V.col(0).t();
+    CHECK(rel_diff(Wd.col(0) * Hd.row(0), arma::abs(best)) < 1e-6);
+    // later components keep the sign part with the larger norm product:
+    // ||w_k|| ||h_k|| = s_k max(||u+|| ||v+||, ||u-|| ||v-||), which does
+    // not depend on the sign LAPACK gives the pair (u, v). Checked on the
+    // five planted components; past them the noise singular values are too
+    // close for the randomized SVD to match LAPACK's vectors.
+    for (int k = 1; k < std::min(r, 5); ++k) {
+      CAPTURE(k);
+      const arma::vec u = U.col(k), v = V.col(k);
+      const double pos = arma::norm(arma::clamp(u, 0.0, arma::datum::inf)) *
+                         arma::norm(arma::clamp(v, 0.0, arma::datum::inf));
+      const double neg = arma::norm(arma::clamp(-u, 0.0, arma::datum::inf)) *
+                         arma::norm(arma::clamp(-v, 0.0, arma::datum::inf));
+      const double expected = s[k] * std::max(pos, neg);
+      CHECK(std::abs(pos - neg) > 0.02 * std::max(pos, neg));  // not a near tie
+      CHECK(arma::norm(Wd.col(k)) * arma::norm(Hd.row(k)) ==
+            Approx(expected).epsilon(1e-3));
+      // and w_k h_k is supported on one sign pattern of (u, v)
+      CHECK(arma::norm(Wd.col(k)) == Approx(arma::norm(Hd.row(k))).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("NNDSVD with a positive fill has no zeros", "[init][nndsvd]") {
+  const arma::mat X = testing::planted(30, 25, 3, 0.05, 0.5, 34);
+  arma::mat W, H;
+  const double fill = betanmf::mean_value(DenseMatrix(X));
+  REQUIRE(fill > 0.0);
+  betanmf::init_nndsvd(DenseMatrix(X), 6, 1, 1, fill, W, H);
+  CHECK(W.min() > 0.0);
+  CHECK(H.min() > 0.0);
+  arma::mat W0, H0;
+  betanmf::init_nndsvd(DenseMatrix(X), 6, 1, 1, 0.0, W0, H0);
+  CHECK(arma::accu(W0 == 0.0) + arma::accu(H0 == 0.0) > 0);
+  // the fill touches exactly the zeros
+  CHECK(arma::accu(W != W0) == arma::accu(W0 == 0.0));
+  CHECK(arma::all(arma::vectorise(W.elem(arma::find(W0 == 0.0))) == fill));
+}
+
+TEST_CASE("random start: scale, determinism, given factors", "[init]") {
+  const arma::mat X = testing::planted(40, 30, 3, 0.05, 0.0, 35);
+  const double mu = arma::mean(arma::vectorise(X));
+  betanmf::Config cfg;
+  cfg.rank = 4;
+  cfg.seed = 2024;
+  arma::mat W1, H1, W2, H2, W3, H3;
+  betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::random, W1, H1);
+  betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::random, W2, H2);
+  cfg.seed = 2025;
+  betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::random, W3, H3);
+  REQUIRE(W1.n_rows == 40);
+  REQUIRE(W1.n_cols == 4);
+  REQUIRE(H1.n_rows == 4);
+  REQUIRE(H1.n_cols == 30);
+  CHECK(testing::identical(W1, W2));
+  CHECK(testing::identical(H1, H2));
+  CHECK_FALSE(testing::identical(W1, W3));
+  const double c = 2.0 * std::sqrt(mu / 4.0);
+  CHECK(W1.min() > 0.0);
+  CHECK(H1.min() > 0.0);
+  CHECK(W1.max() < c);
+  CHECK(H1.max() < c);
+  // E[(W H)_ij] = mean(X): the sample mean of W H is within 15%
+  CHECK(std::abs(arma::mean(arma::vectorise(W1 * H1)) / mu - 1.0) < 0.15);
+  // the same start for sparse input
+  const Csc csc(X);
+  arma::mat Ws, Hs;
+  betanmf::initialize(csc.view(), cfg, betanmf::Init::random, Ws, Hs);
+  CHECK(rel_diff(Ws, W3) < 1e-12);
+  CHECK(rel_diff(Hs, H3) < 1e-12);
+  // given factors are checked against the data and the rank
+  arma::mat Wg(40, 4, arma::fill::ones), Hg(4, 30, arma::fill::ones);
+  CHECK_NOTHROW(betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, Wg, Hg));
+  arma::mat Hbad(4, 29, arma::fill::ones);
+  CHECK_THROWS_AS(betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, Wg, Hbad),
+                  std::invalid_argument);
+}

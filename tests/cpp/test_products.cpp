@@ -1,0 +1,131 @@
+// cross_w (W^T X) and cross_h (H X^T) against Armadillo, for dense and sparse
+// X, ranks around the four-wide blocking and sizes not multiples of four.
+#include "helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <tuple>
+#include <vector>
+
+using betanmf::cross_h;
+using betanmf::cross_w;
+using betanmf::DenseMatrix;
+using testing::Csc;
+using testing::identical;
+using testing::rel_diff;
+
+namespace {
+
+// X (m x n) with about a third of its entries zero, some zero rows/columns
+// only when m, n are large enough to keep the rest non-trivial.
+arma::mat data_with_zeros(arma::uword m, arma::uword n) {
+  arma::mat X = arma::randu<arma::mat>(m, n);
+  X.elem(arma::find(X < 0.33)).zeros();
+  if (m > 8 && n > 8) {
+    X.row(m / 2).zeros();
+    X.col(n - 1).zeros();
+  }
+  return X;
+}
+
+}  // namespace
+
+TEST_CASE("cross_w and cross_h match Armadillo for dense and sparse X", "[products]") {
+  arma::arma_rng::set_seed(21);
+  const std::vector<std::pair<arma::uword, arma::uword>> sizes = {
+      {1, 1}, {7, 5}, {4, 8}, {33, 29}, {64, 3}, {2, 70}};
+  for (auto [m, n] : sizes) {
+    const arma::mat X = data_with_zeros(m, n);
+    const Csc csc(X);
+    const betanmf::SparseMatrix S = csc.view();
+    for (int r : {1, 3, 4, 5, 17}) {
+      CAPTURE(m, n, r);
+      const arma::mat W = arma::randu<arma::mat>(m, r);
+      const arma::mat H = arma::randu<arma::mat>(r, n);
+      const arma::mat Wt = W.t();
+      const arma::mat ref_w = W.t() * X;  // r x n
+      const arma::mat ref_h = H * X.t();  // r x m
+
+      arma::mat dw1, dw2, sw1, sw2, dh1, dh2, sh1, sh2;
+      cross_w(DenseMatrix(X), Wt, dw1, 1);
+      cross_w(DenseMatrix(X), Wt, dw2, 2);
+      cross_w(S, Wt, sw1, 1);
+      cross_w(S, Wt, sw2, 2);
+      cross_h(DenseMatrix(X), H, dh1, 1);
+      cross_h(DenseMatrix(X), H, dh2, 2);
+      cross_h(S, H, sh1, 1);
+      cross_h(S, H, sh2, 2);
+
+      REQUIRE(dw1.n_rows == arma::uword(r));
+      REQUIRE(dw1.n_cols == n);
+      REQUIRE(sw1.n_rows == arma::uword(r));
+      REQUIRE(sw1.n_cols == n);
+      REQUIRE(dh1.n_rows == arma::uword(r));
+      REQUIRE(dh1.n_cols == m);
+      REQUIRE(sh1.n_rows == arma::uword(r));
+      REQUIRE(sh1.n_cols == m);
+
+      if (arma::abs(ref_w).max() > 0.0) {
+        CHECK(rel_diff(dw1, ref_w) <= 1e-12);
+        CHECK(rel_diff(sw1, ref_w) <= 1e-12);
+        CHECK(rel_diff(dh1, ref_h) <= 1e-12);
+        CHECK(rel_diff(sh1, ref_h) <= 1e-12);
+      } else {
+        CHECK(arma::accu(arma::abs(dw1) + arma::abs(sw1)) == 0.0);
+        CHECK(arma::accu(arma::abs(dh1) + arma::abs(sh1)) == 0.0);
+      }
+      // bit-identical across thread counts
+      CHECK(identical(dw1, dw2));
+      CHECK(identical(sw1, sw2));
+      CHECK(identical(dh1, dh2));
+      CHECK(identical(sh1, sh2));
+      CHECK(arma::approx_equal(dw1, dw2, "absdiff", 0.0));
+    }
+  }
+}
+
+TEST_CASE("products of a zero row or column are exactly zero", "[products]") {
+  arma::arma_rng::set_seed(22);
+  arma::mat X = arma::randu<arma::mat>(13, 11);
+  X.row(5).zeros();
+  X.col(2).zeros();
+  const Csc csc(X);
+  const arma::mat Wt = arma::randu<arma::mat>(5, 13), H = arma::randu<arma::mat>(5, 11);
+  arma::mat dw, sw, dh, sh;
+  cross_w(DenseMatrix(X), Wt, dw, 2);
+  cross_w(csc.view(), Wt, sw, 2);
+  cross_h(DenseMatrix(X), H, dh, 2);
+  cross_h(csc.view(), H, sh, 2);
+  CHECK(arma::all(dw.col(2) == 0.0));
+  CHECK(arma::all(sw.col(2) == 0.0));
+  CHECK(arma::all(dh.col(5) == 0.0));
+  CHECK(arma::all(sh.col(5) == 0.0));
+  CHECK(arma::all(arma::vectorise(dw) >= 0.0));
+  // outputs are overwritten, not accumulated into, when reused
+  cross_w(DenseMatrix(X), Wt, dw, 1);
+  cross_h(csc.view(), H, sh, 1);
+  CHECK(rel_diff(dw, Wt * X) <= 1e-12);
+  CHECK(rel_diff(sh, H * X.t()) <= 1e-12);
+}
+
+TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[products][sparse]") {
+  arma::arma_rng::set_seed(23);
+  const arma::mat X = data_with_zeros(19, 14);
+  const Csc csc(X);
+  const betanmf::SparseMatrix S = csc.view();
+  REQUIRE(S.row_ptr.size() == 20);
+  CHECK(S.row_ptr.back() == S.nnz());
+  arma::mat back(19, 14, arma::fill::zeros);
+  for (arma::uword i = 0; i < 19; ++i) {
+    for (std::size_t t = S.row_ptr[i]; t < S.row_ptr[i + 1]; ++t) {
+      if (t > S.row_ptr[i]) CHECK(S.col_idx[t] > S.col_idx[t - 1]);
+      back(i, S.col_idx[t]) = S.row_values[t];
+    }
+  }
+  CHECK(identical(back, X));
+  // A row index outside 0..m-1 is rejected.
+  std::vector<int> p = {0, 1}, i = {3};
+  std::vector<double> x = {1.0};
+  CHECK_THROWS_AS(betanmf::SparseMatrix(3, 1, p.data(), i.data(), x.data()),
+                  std::invalid_argument);
+}
