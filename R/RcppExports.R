@@ -25,8 +25,8 @@ cpp_nmf_init <- function(x, rank, solver, init, seed, threads) {
     .Call(`_betanmf_cpp_nmf_init`, x, rank, solver, init, seed, threads)
 }
 
-cpp_divergence <- function(x, W, H, beta, weights, threads) {
-    .Call(`_betanmf_cpp_divergence`, x, W, H, beta, weights, threads)
+cpp_divergence <- function(x, W, H, beta, weights, threads, y_floor = 0.0) {
+    .Call(`_betanmf_cpp_divergence`, x, W, H, beta, weights, threads, y_floor)
 }
 
 cpp_has_openmp <- function() {

@@ -20,6 +20,10 @@
 #'   `round(2 * fraction * ncol(x))` columns, so the autocorrelation in time
 #'   does not leak from training to test entries.
 #'
+#' Held-out entries are scored with model values of at least 1e-10 times
+#' the mean of the training data, so that an exact zero of the model at a
+#' positive count (possible under `beta <= 1`) is a large but finite error.
+#'
 #' The pattern depends only on the seed and the replicate (a counter-based
 #' generator), never on the number of threads or workers, and every rank of
 #' a replicate is tested on the same held-out entries. Within a replicate
@@ -176,7 +180,7 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
     fit <- suppressWarnings(do.call(nmf_fit, args))
     secs <- proc.time()[["elapsed"]] - t0
     test_div <- cpp_divergence(test$x, unname(fit$W), unname(fit$H), beta, test$spec,
-                               threads)
+                               threads, score_floor(train$x))
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
@@ -226,7 +230,8 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
     H_J <- project_factor(top$x, unname(fit$W), beta, fit$solver, pen_l1["H"],
                           pen_l2["H"], top$spec, control, threads)$H
     secs <- proc.time()[["elapsed"]] - t0
-    test_div <- cpp_divergence(block$x, W_I, H_J, beta, block$spec, threads)
+    test_div <- cpp_divergence(block$x, W_I, H_J, beta, block$spec, threads,
+                               score_floor(train$x))
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
@@ -241,3 +246,8 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
 }
 
 t_or_null <- function(a) if (is.null(a)) NULL else t(a)
+
+# Smallest model value used to score held-out entries: 1e-10 times the mean
+# of the training data (an exact zero at a positive count would make the KL
+# test error infinite).
+score_floor <- function(x) 1e-10 * mean_value(x)

@@ -106,8 +106,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_divergence
-double cpp_divergence(SEXP x, const arma::mat& W, const arma::mat& H, double beta, SEXP weights, int threads);
-RcppExport SEXP _betanmf_cpp_divergence(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP betaSEXP, SEXP weightsSEXP, SEXP threadsSEXP) {
+double cpp_divergence(SEXP x, const arma::mat& W, const arma::mat& H, double beta, SEXP weights, int threads, double y_floor);
+RcppExport SEXP _betanmf_cpp_divergence(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP betaSEXP, SEXP weightsSEXP, SEXP threadsSEXP, SEXP y_floorSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
@@ -116,7 +116,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
     Rcpp::traits::input_parameter< SEXP >::type weights(weightsSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_divergence(x, W, H, beta, weights, threads));
+    Rcpp::traits::input_parameter< double >::type y_floor(y_floorSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_divergence(x, W, H, beta, weights, threads, y_floor));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -161,7 +162,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_holdout_bicross", (DL_FUNC) &_betanmf_cpp_holdout_bicross, 5},
     {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 18},
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
-    {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 6},
+    {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {"_betanmf_cpp_cross_w", (DL_FUNC) &_betanmf_cpp_cross_w, 3},
     {"_betanmf_cpp_cross_h", (DL_FUNC) &_betanmf_cpp_cross_h, 3},

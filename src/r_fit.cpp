@@ -113,10 +113,11 @@ Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init,
 // sum_ij d_beta(x_ij | (W H)_ij), exact, without forming W H for a sparse x.
 // [[Rcpp::export(rng = false)]]
 double cpp_divergence(SEXP x, const arma::mat &W, const arma::mat &H, double beta,
-                      SEXP weights, int threads) {
+                      SEXP weights, int threads, double y_floor = 0.0) {
   const arma::mat Wt = W.t();
   return with_data(x, [&](const auto &X) {
-    return betanmf::divergence(X, Wt, H, beta, threads, to_weights(weights, X.m, X.n));
+    return betanmf::divergence(X, Wt, H, beta, threads, to_weights(weights, X.m, X.n),
+                               y_floor);
   });
 }
 

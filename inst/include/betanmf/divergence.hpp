@@ -15,6 +15,7 @@
 #include "matrix.hpp"
 #include "weights.hpp"
 
+#include <algorithm>
 #include <armadillo>
 #include <cmath>
 #include <limits>
@@ -29,17 +30,18 @@ namespace betanmf {
   if (beta == 1.0) {
     if (x == 0.0) return y;
     if (y <= 0.0) return inf;
-    return x * std::log(x / y) - x + y;
+    return std::max(0.0, x * std::log(x / y) - x + y);
   }
   if (beta == 0.0) {
     if (x <= 0.0 || y <= 0.0) return (x == 0.0 && y == 0.0) ? 0.0 : inf;
-    return x / y - std::log(x / y) - 1.0;
+    return std::max(0.0, x / y - std::log(x / y) - 1.0);
   }
   if (x == 0.0) return beta > 0.0 ? std::pow(y, beta) / beta : (y == 0.0 ? 0.0 : inf);
   if (y <= 0.0) return beta > 1.0 ? std::pow(x, beta) / (beta * (beta - 1.0)) : inf;
-  return (std::pow(x, beta) + (beta - 1.0) * std::pow(y, beta) -
-          beta * x * std::pow(y, beta - 1.0)) /
-         (beta * (beta - 1.0));
+  // a divergence is never negative; the formula can round to -1e-15 at x = y
+  return std::max(0.0, (std::pow(x, beta) + (beta - 1.0) * std::pow(y, beta) -
+                        beta * x * std::pow(y, beta - 1.0)) /
+                           (beta * (beta - 1.0)));
 }
 
 namespace detail {
@@ -182,9 +184,12 @@ template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
 // For beta > 0: base times the plain sum plus delta d_beta at the listed
 // entries. For beta <= 0 every entry of positive weight is visited (zeros
 // of X may sit under zero weights there).
+// Model values below y_floor are raised to it at the listed entries and for
+// beta <= 0 (cross-validation scores held-out entries this way, so that an
+// exact zero of the model at a positive datum is a large, finite error).
 template <class Mat>
 double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double beta,
-                  int threads, const Weights &wts) {
+                  int threads, const Weights &wts, double y_floor = 0.0) {
   if (wts.trivial()) return divergence(X, Wt, H, beta, threads);
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t n = X.n;
@@ -199,7 +204,8 @@ double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double 
         gather_weights(X, wts, true, j, list);
         double s = 0.0;
         for (const WeightedEntry &e : list)
-          s += e.delta * beta_div(e.x, dot(r, Wt.colptr(e.idx), H.colptr(j)), beta);
+          s += e.delta *
+               beta_div(e.x, std::max(y_floor, dot(r, Wt.colptr(e.idx), H.colptr(j))), beta);
         per_col[j] = s;
       }
     }
@@ -214,7 +220,9 @@ double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double 
       dense_weights(wts, true, j, X.m, wline);
       double s = 0.0;
       for (std::size_t i = 0; i < X.m; ++i)
-        if (wline[i] != 0.0) s += wline[i] * beta_div(line[i], dot(r, Wt.colptr(i), H.colptr(j)), beta);
+        if (wline[i] != 0.0)
+          s += wline[i] *
+               beta_div(line[i], std::max(y_floor, dot(r, Wt.colptr(i), H.colptr(j))), beta);
       per_col[j] = s;
     }
   }

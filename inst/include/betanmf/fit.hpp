@@ -93,6 +93,13 @@ template <class Mat>
                          Monitor &mon, const Weights &wts = Weights()) {
   if (cfg.rank < 1) throw std::invalid_argument("rank must be at least 1");
   if (cfg.threads < 1) throw std::invalid_argument("threads must be at least 1");
+  const auto r = static_cast<arma::uword>(cfg.rank);
+  if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
+    throw std::invalid_argument("W and H must be m x rank and rank x n");
+  if (cfg.fixed_w < 0 || cfg.fixed_w > cfg.rank || cfg.fixed_h < 0 || cfg.fixed_h > cfg.rank)
+    throw std::invalid_argument("fixed components must number between 0 and rank");
+  if (!wts.trivial() && (wts.m != X.m || wts.n != X.n))
+    throw std::invalid_argument("weights must have the shape of the data");
   if (cfg.solver == Solver::bcd && cfg.beta != 2.0)
     throw std::invalid_argument("the BCD solver needs beta = 2");
   if (cfg.solver == Solver::cd && cfg.beta != 1.0)
