@@ -586,9 +586,8 @@ test_that("data that are all missing are an error that says so", {
   expect_match(msg, "missing|nothing to fit")
 })
 
-test_that("masks and weights are validated before any work", {
+test_that("masks and weights are checked for every solver and beta", {
   x <- small_matrix()
-  # rank is checked too, but a bad mask is reported whatever the rank
   expect_error(nmf_fit(x, 2, mask = matrix(TRUE, 2, 2), threads = 1), "`mask`")
   expect_error(nmf_fit(x, 2, beta = 1, solver = "cd", weights = -matrix(1, 30, 20)),
                "`weights`")
