@@ -188,3 +188,58 @@ test_that("bad arguments name the argument", {
   fit <- nmf_fit(small_matrix(10, 8), 2, seed = 1, threads = 1)
   expect_error(beta_divergence(d$x, fit, 2), "`mu`")
 })
+
+test_that("NA in x, a dense mask and a sparse mask leave out the same terms", {
+  d <- div_data()
+  withr::local_seed(6)
+  mask <- matrix(stats::runif(length(d$x)) < 0.3, nrow(d$x))
+  with_na <- d$x
+  with_na[mask] <- NA
+  huge <- d$x
+  huge[mask] <- 1e6
+  for (b in c(0.5, 1, 2)) {
+    ref <- beta_divergence(d$x, d$mu, b, mask = mask)
+    expect_identical(beta_divergence(with_na, d$mu, b), ref)
+    expect_identical(beta_divergence(huge, d$mu, b, mask = mask), ref)
+    expect_equal(beta_divergence(d$x, d$mu, b, mask = Matrix::Matrix(mask, sparse = TRUE)), ref)
+    expect_equal(beta_divergence(Matrix::Matrix(d$x, sparse = TRUE), d$mu, b, mask = mask), ref)
+  }
+  # a masked zero is allowed for beta = 0
+  xpos <- d$xpos
+  xpos[1, 1] <- 0
+  one <- matrix(FALSE, nrow(xpos), ncol(xpos))
+  one[1, 1] <- TRUE
+  expect_error(beta_divergence(xpos, d$mu, 0), "positive constant")
+  expect_true(is.finite(beta_divergence(xpos, d$mu, 0, mask = one)))
+})
+
+test_that("sparse weights give weight zero to the entries they do not store", {
+  d <- div_data()
+  withr::local_seed(7)
+  w <- matrix(stats::runif(length(d$x), 0.5, 2), nrow(d$x)) *
+    (stats::runif(length(d$x)) < 0.6)
+  sw <- Matrix::Matrix(w, sparse = TRUE)
+  for (b in c(0.5, 1, 2)) {
+    expect_equal(beta_divergence(d$x, d$mu, b, weights = sw),
+                 beta_divergence(d$x, d$mu, b, weights = w))
+  }
+  expect_equal(beta_divergence(d$x, d$mu, 2, weights = sw), sum(w * (d$x - d$mu)^2) / 2)
+})
+
+test_that("bad masks and weights are errors naming them", {
+  d <- div_data()
+  n <- length(d$x)
+  bad <- matrix(0, nrow(d$x), ncol(d$x))
+  bad[1] <- 2
+  expect_error(beta_divergence(d$x, d$mu, 2, mask = bad), "`mask`")
+  expect_error(beta_divergence(d$x, d$mu, 2, mask = Matrix::Matrix(bad, sparse = TRUE)),
+               "`mask`")
+  w <- matrix(1, nrow(d$x), ncol(d$x))
+  for (v in c(NA, Inf, -1)) {
+    w[1] <- v
+    expect_error(beta_divergence(d$x, d$mu, 2, weights = w), "`weights`")
+    expect_error(beta_divergence(d$x, d$mu, 2, weights = Matrix::Matrix(w, sparse = TRUE)),
+                 "`weights`")
+  }
+  expect_error(beta_divergence(d$x, d$mu, 2, weights = rep(1, n)), "`weights`")
+})

@@ -92,3 +92,81 @@ test_that("predict keeps the penalty of the fit", {
   H1 <- predict(fit1, x, threads = 1)
   expect_gt(mean(H1 == 0), mean(H0 == 0))
 })
+
+test_that("predict ignores masked entries of newdata and treats NA as masked, for every solver", {
+  x <- small_matrix(30, 20, zeros = 0.3)
+  withr::local_seed(3)
+  mask <- matrix(stats::runif(600) < 0.1, 30, 20)
+  cases <- data.frame(beta = c(0, 1, 1, 2, 2), solver = c("mu", "mu", "cd", "mu", "bcd"),
+                      stringsAsFactors = FALSE)
+  for (k in seq_len(nrow(cases))) {
+    b <- cases$beta[k]
+    s <- cases$solver[k]
+    lab <- sprintf("beta = %g, solver = \"%s\"", b, s)
+    xx <- if (b <= 0) x + 1 else x
+    fit <- nmf_fit(xx, 3, b, solver = s, seed = 1, threads = 1)
+    huge <- xx
+    huge[mask] <- 1e6
+    with_na <- xx
+    with_na[mask] <- NA
+    ref <- predict(fit, xx, mask = mask, threads = 1)
+    expect_identical(predict(fit, huge, mask = mask, threads = 1), ref,
+                     label = paste(lab, "huge values under the mask"))
+    expect_identical(predict(fit, huge, mask = Matrix::Matrix(mask, sparse = TRUE),
+                             threads = 1), ref, label = paste(lab, "sparse mask"))
+    expect_identical(predict(fit, with_na, threads = 1), ref, label = paste(lab, "NA"))
+    sparse_huge <- Matrix::Matrix(huge, sparse = TRUE)
+    expect_equal(predict(fit, sparse_huge, mask = mask, threads = 1), ref, tolerance = 1e-8,
+                 label = paste(lab, "sparse newdata"))
+    # the mask matters: without it the fit sees the values
+    expect_gt(max(abs(predict(fit, xx, threads = 1) - ref)), 1e-3)
+  }
+})
+
+test_that("predict with weights equals the projection under the same weights in nmf_fit", {
+  x <- small_matrix(30, 20, zeros = 0.3)
+  withr::local_seed(4)
+  w <- matrix(stats::runif(600, 0.2, 3), 30, 20)
+  ctl <- nmf_control(tol = 1e-12, max_iter = 3000)
+  fit <- nmf_fit(x, 3, seed = 1, threads = 1)
+  H <- predict(fit, x, weights = w, control = ctl, threads = 1)
+  proj <- suppressWarnings(nmf_fit(x, 3, fixed_W = fit$W, weights = w, control = ctl,
+                                   seed = 1, threads = 1))
+  expect_equal(unname(H), unname(proj$H), tolerance = 1e-6)
+  expect_identical(predict(fit, x, weights = matrix(1, 30, 20), threads = 1),
+                   predict(fit, x, threads = 1))
+})
+
+test_that("a newdata column with no observed entry gets zeros, not NaN", {
+  x <- small_matrix(30, 20, zeros = 0.3)
+  cases <- data.frame(beta = c(0, 1, 1, 2, 2), solver = c("mu", "mu", "cd", "mu", "bcd"),
+                      stringsAsFactors = FALSE)
+  for (k in seq_len(nrow(cases))) {
+    b <- cases$beta[k]
+    s <- cases$solver[k]
+    lab <- sprintf("beta = %g, solver = \"%s\"", b, s)
+    xx <- if (b <= 0) x + 1 else x
+    fit <- nmf_fit(xx, 3, b, solver = s, seed = 1, threads = 1)
+    with_na <- xx
+    with_na[, 2] <- NA
+    H <- suppressWarnings(predict(fit, with_na, threads = 1))
+    expect_true(all(H[, 2] == 0), label = paste(lab, "column 2 is zero"))
+    expect_true(all(is.finite(H)), label = paste(lab, "finite"))
+    mask <- matrix(FALSE, 30, 20)
+    mask[, 2] <- TRUE
+    expect_identical(suppressWarnings(predict(fit, xx, mask = mask, threads = 1)), H,
+                     label = paste(lab, "masked column"))
+  }
+})
+
+test_that("a mask or weights not shaped like newdata are errors naming them", {
+  x <- small_matrix(30, 20)
+  fit <- nmf_fit(x, 2, seed = 1, threads = 1)
+  expect_error(predict(fit, x[, 1:5], mask = matrix(FALSE, 30, 20)), "`mask` must be 30 x 5")
+  expect_error(predict(fit, x, mask = Matrix::Matrix(FALSE, 29, 20, sparse = TRUE)), "`mask`")
+  expect_error(predict(fit, x, weights = matrix(1, 30, 19)), "`weights` must be 30 x 20")
+  expect_error(predict(fit, x, weights = -matrix(1, 30, 20)), "`weights`")
+  bad <- matrix(FALSE, 30, 20)
+  bad[1, 1] <- NA
+  expect_error(predict(fit, x, mask = bad), "`mask`")
+})
