@@ -83,6 +83,10 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
            call. = FALSE)
     }
     values <- values[!is.na(values)]
+    if (!length(values)) {
+      stop(sprintf("every entry of `%s` is missing (NA); there is nothing to factorize", arg),
+           call. = FALSE)
+    }
   }
   if (any(is.infinite(values))) {
     stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),

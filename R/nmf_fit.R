@@ -169,7 +169,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
     W = name_factor(best$W, rownames(x), component_names(rank, fixed_W), "W"),
     H = name_factor(best$H, component_names(rank, fixed_W), colnames(x), "H"),
     beta = beta, rank = rank, loss = best$loss, divergence = best$divergence,
-    history = best$history, iterations = best$iterations,
+    history = best$history, iterations = best$iterations, order = best$order,
     converged = best$converged, solver = solver, seed = best$seed,
     call = call, restarts = restarts_df, penalty = pen,
     data = data_summary(x, offset, spec), control = control
@@ -194,8 +194,23 @@ run_fit <- function(x, rank, beta, solver, pen, start, fixed, spec, control, see
       H0 <- init_fit$H
       how <- "given"
     }
-    if (fixed$k_W > 0L) W0[, seq_len(fixed$k_W)] <- fixed$W
-    if (fixed$k_H > 0L) H0[seq_len(fixed$k_H), ] <- fixed$H
+    # Known parts in place; the matching rows of H (columns of W) take the
+    # scale they had against the starting factor, so W H is unchanged when
+    # the start already holds the known parts up to scale (a warm start).
+    if (fixed$k_W > 0L) {
+      k <- seq_len(fixed$k_W)
+      ratio <- colSums(W0[, k, drop = FALSE]) / colSums(fixed$W)
+      ratio[!is.finite(ratio) | ratio <= 0] <- 1
+      W0[, k] <- fixed$W
+      H0[k, ] <- H0[k, , drop = FALSE] * ratio
+    }
+    if (fixed$k_H > 0L) {
+      k <- seq_len(fixed$k_H)
+      ratio <- rowSums(H0[k, , drop = FALSE]) / rowSums(fixed$H)
+      ratio[!is.finite(ratio) | ratio <= 0] <- 1
+      H0[k, ] <- fixed$H
+      W0[, k] <- sweep(W0[, k, drop = FALSE], 2L, ratio, `*`)
+    }
   }
   res <- cpp_nmf_fit(x, rank, beta, solver, unname(c(pen$l1["W"], pen$l1["H"])),
                      unname(c(pen$l2["W"], pen$l2["H"])), how, W0, H0,
@@ -266,7 +281,18 @@ resolve_fixed <- function(fixed_W, fixed_H, m, n, rank) {
 }
 
 resolve_init <- function(init, m, n, rank) {
-  if (inherits(init, "nmf_fit")) init <- list(W = init$W, H = init$H)
+  if (inherits(init, "nmf_fit")) {
+    # restore the solver's order of the components, so that continuing a fit
+    # follows the same path as one longer fit
+    o <- init$order %||% seq_len(ncol(init$W))
+    W <- init$W
+    H <- init$H
+    if (length(o) == ncol(W)) {
+      W[, o] <- init$W
+      H[o, ] <- init$H
+    }
+    init <- list(W = W, H = H)
+  }
   if (is.list(init)) {
     if (!all(c("W", "H") %in% names(init))) {
       stop("`init` as a list needs elements `W` and `H`", call. = FALSE)

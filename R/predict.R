@@ -37,6 +37,7 @@ predict.nmf_fit <- function(object, newdata, mask = NULL, weights = NULL,
     stop(sprintf("`newdata` must have %d rows, as many as W; got %d", nrow(object$W),
                  nrow(x)), call. = FALSE)
   }
+  warn_unobserved(data$spec, nrow(x), ncol(x), rows_matter = FALSE)
   control <- check_control(control)
   pen <- object$penalty %||% list(l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0))
   res <- project_factor(x, unname(object$W), object$beta, object$solver, pen$l1["H"],

@@ -101,9 +101,9 @@ weight_margins <- function(spec, m, n) {
 }
 
 # Warns once about rows or columns of x with no observed entry.
-warn_unobserved <- function(spec, m, n) {
+warn_unobserved <- function(spec, m, n, rows_matter = TRUE) {
   mar <- weight_margins(spec, m, n)
-  rows <- which(mar$rows <= 0)
+  rows <- if (rows_matter) which(mar$rows <= 0) else integer(0)
   cols <- which(mar$cols <= 0)
   if (sum(mar$rows) <= 0) {
     stop("every entry of `x` is masked, missing or has weight zero; nothing to fit",
@@ -175,7 +175,15 @@ prepare_data <- function(x, mask, weights, beta, arg = "x",
 # Sets x to zero where the weight is zero (masked entries under base 1), so
 # that nothing, not even the starting factors, depends on their values.
 zero_unweighted <- function(x, spec) {
-  if (is.null(spec) || spec$base != 1) return(x)
+  if (is.null(spec)) return(x)
+  if (spec$base == 0) {
+    # only the stored positive weights count: everything else becomes zero
+    keep <- spec$delta > 0
+    if (methods::is(x, "sparseMatrix")) {
+      return(methods::as(Matrix::drop0(x * keep), "CsparseMatrix"))
+    }
+    return(x * as.matrix(keep))
+  }
   d <- spec$delta
   j <- rep(seq_len(ncol(d)), diff(d@p))
   hit <- d@x == -1

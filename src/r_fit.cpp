@@ -36,6 +36,12 @@ betanmf::Weights to_weights(SEXP w, std::size_t m, std::size_t n) {
   return betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin());
 }
 
+Rcpp::IntegerVector order_1based(const std::vector<arma::uword> &order) {
+  Rcpp::IntegerVector out(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) out[k] = static_cast<int>(order[k]) + 1;
+  return out;
+}
+
 Rcpp::List to_list(const betanmf::Result &res) {
   return Rcpp::List::create(
       Rcpp::Named("W") = res.W, Rcpp::Named("H") = res.H,
@@ -43,6 +49,7 @@ Rcpp::List to_list(const betanmf::Result &res) {
       Rcpp::Named("history") = Rcpp::DataFrame::create(
           Rcpp::Named("iteration") = res.hist_iter, Rcpp::Named("loss") = res.hist_loss,
           Rcpp::Named("seconds") = res.hist_seconds),
+      Rcpp::Named("order") = order_1based(res.order),
       Rcpp::Named("iterations") = res.iterations,
       Rcpp::Named("converged") = res.converged,
       Rcpp::Named("interrupted") = res.interrupted);

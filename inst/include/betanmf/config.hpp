@@ -48,6 +48,7 @@ struct Result {
   double divergence = 0.0;  // sum_ij d_beta(X_ij | (WH)_ij)
   std::vector<int> hist_iter;
   std::vector<double> hist_loss, hist_seconds;
+  std::vector<arma::uword> order;  // result component k is solver component order[k]
   int iterations = 0;
   bool converged = false;
   bool interrupted = false;

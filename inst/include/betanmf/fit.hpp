@@ -44,8 +44,11 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
 // Moves the scale of each column of W into the matching row of H (so WH is
 // unchanged) and orders the components by decreasing total contribution
 // sum_ij W_ik H_kj. Zero components keep zero scale; no division by zero.
-inline void finalize_components(arma::mat &W, arma::mat &H, Normalize normalize,
-                                bool sort_components) {
+// Returns the order: component k of the result was component order[k] of
+// the solver, so a warm start can restore the solver's order.
+inline std::vector<arma::uword> finalize_components(arma::mat &W, arma::mat &H,
+                                                    Normalize normalize,
+                                                    bool sort_components) {
   const arma::uword r = W.n_cols;
   if (normalize != Normalize::none) {
     for (arma::uword k = 0; k < r; ++k) {
@@ -57,20 +60,20 @@ inline void finalize_components(arma::mat &W, arma::mat &H, Normalize normalize,
       }
     }
   }
-  if (!sort_components || r < 2) return;
+  std::vector<arma::uword> order(r);
+  std::iota(order.begin(), order.end(), 0);
+  if (!sort_components || r < 2) return order;
   arma::vec total(r);
   for (arma::uword k = 0; k < r; ++k)
     total[k] = arma::accu(W.col(k)) * arma::accu(H.row(k));
-  std::vector<arma::uword> order(r);
-  std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](arma::uword a, arma::uword b) { return total[a] > total[b]; });
   const arma::uvec idx(order);
   W = W.cols(idx);
   H = H.rows(idx);
+  return order;
 }
 
-// Fits X ~ W H from the given starting factors (W: m x r, H: r x n).
 // Rows (columns) of X whose every weight is zero: their rows of W (columns
 // of H) are not determined by the data and are set to zero.
 inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
@@ -130,7 +133,8 @@ template <class Mat>
   res.H = std::move(H);
   // Known components stay first, in the order given.
   const bool has_fixed = cfg.fixed_w > 0 || cfg.fixed_h > 0 || !cfg.update_w || !cfg.update_h;
-  finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !has_fixed);
+  res.order =
+      finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !has_fixed);
   return res;
 }
 
