@@ -242,6 +242,8 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
   if (!inherits(obj, "nmf_fit")) return(obj[, order, drop = FALSE])
   obj$W <- obj$W[, order, drop = FALSE]
   obj$H <- obj$H[order, , drop = FALSE]
+  # keep the map to the solver's order that a warm start uses
+  if (length(obj$order) == length(order)) obj$order <- obj$order[order]
   obj
 }
 
