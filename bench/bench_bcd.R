@@ -11,28 +11,14 @@
 # error ||X - WH||_F / ||X||_F at the end, as ratios to betanmf.
 # Also the time of the two products W^T X and X H^T alone, the floor of
 # any alternating method.
-suppressPackageStartupMessages({
-  library(betanmf)
-  library(Matrix)
-})
+source(file.path(if (file.exists("bench/common.R")) "bench" else ".", "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 threads <- if (length(args) >= 1) as.integer(args[1]) else 1L
 iters <- if (length(args) >= 2) as.integer(args[2]) else 100L
-python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else "python3"
-here <- if (file.exists("bench/sklearn_nmf.py")) "bench" else "."
-has <- function(pkg) requireNamespace(pkg, quietly = TRUE)
 
 rel_error <- function(X, W, H) {
-  fit <- structure(list(W = W, H = H), class = "nmf_fit")
   ss <- if (is(X, "sparseMatrix")) sum(X@x^2) else sum(X^2)
-  sqrt(2 * beta_divergence(X, fit, beta = 2, threads = threads) / ss)
-}
-
-time_it <- function(expr) {
-  gc(FALSE)
-  t0 <- proc.time()[["elapsed"]]
-  value <- force(expr)
-  list(value = value, seconds = proc.time()[["elapsed"]] - t0)
+  sqrt(2 * objective(X, W, H, 2, threads) / ss)
 }
 
 run_betanmf <- function(X, r) {
@@ -61,30 +47,6 @@ run_nmfpkg <- function(X, r) {
   list(seconds = out$seconds, W = NMF::basis(f), H = NMF::coef(f))
 }
 
-run_sklearn <- function(X, r) {
-  ok <- system2(python, c("-c", shQuote("import sklearn, threadpoolctl")),
-                stdout = FALSE, stderr = FALSE) == 0
-  if (!ok) return(NULL)
-  d <- tempfile("sk")
-  dir.create(d)
-  on.exit(unlink(d, recursive = TRUE))
-  if (is(X, "sparseMatrix")) {
-    writeLines(sprintf("sparse %d %d %d", nrow(X), ncol(X), length(X@x)), file.path(d, "meta.txt"))
-    writeBin(X@x, file.path(d, "x.bin"), endian = "little")
-    writeBin(X@i, file.path(d, "i.bin"), endian = "little")
-    writeBin(X@p, file.path(d, "p.bin"), endian = "little")
-  } else {
-    writeLines(sprintf("dense %d %d", nrow(X), ncol(X)), file.path(d, "meta.txt"))
-    writeBin(as.vector(X), file.path(d, "x.bin"), endian = "little")
-  }
-  out <- system2(python, c(file.path(here, "sklearn_nmf.py"), d, r, iters, threads,
-                           "cd", "frobenius"), stdout = TRUE)
-  secs <- as.numeric(sub("seconds ", "", grep("^seconds", out, value = TRUE)))
-  W <- matrix(readBin(file.path(d, "W.bin"), "double", nrow(X) * r), nrow(X))
-  H <- matrix(readBin(file.path(d, "H.bin"), "double", r * ncol(X)), r)
-  list(seconds = secs, W = W, H = H)
-}
-
 product_floor <- function(X, r) {
   f <- nmf_fit(X, r, seed = 1, threads = threads,
                control = nmf_control(max_iter = 1, tol = 0))
@@ -102,7 +64,7 @@ bench_case <- function(name, X, r) {
                   nrow(X), ncol(X), r, iters, threads))
   runs <- list(betanmf = run_betanmf(X, r), RcppML = run_rcppml(X, r),
                NMF_lee = if (name == "a") run_nmfpkg(X, r) else NULL,
-               sklearn_cd = run_sklearn(X, r))
+               sklearn_cd = run_sklearn(X, r, iters, threads))
   runs <- runs[!vapply(runs, is.null, logical(1))]
   res <- data.frame(
     case = name, method = names(runs),

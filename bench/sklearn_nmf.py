@@ -15,6 +15,10 @@ from sklearn.decomposition import NMF
 
 d, rank, iters, threads, solver, beta_loss = sys.argv[1:7]
 rank, iters, threads = int(rank), int(iters), int(threads)
+try:
+    beta_loss = float(beta_loss)
+except ValueError:
+    pass
 meta = open(f"{d}/meta.txt").read().split()
 m, n = int(meta[1]), int(meta[2])
 if meta[0] == "dense":

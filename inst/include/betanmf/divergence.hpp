@@ -38,6 +38,16 @@ namespace betanmf {
   }
   if (x == 0.0) return beta > 0.0 ? std::pow(y, beta) / beta : (y == 0.0 ? 0.0 : inf);
   if (y <= 0.0) return beta > 1.0 ? std::pow(x, beta) / (beta * (beta - 1.0)) : inf;
+  // common betas without pow(): the same formula with square roots and products
+  if (beta == 0.5) {
+    const double sx = std::sqrt(x), sy = std::sqrt(y);
+    return std::max(0.0, -4.0 * (sx - 0.5 * sy - 0.5 * x / sy));
+  }
+  if (beta == 1.5) {
+    const double sx = std::sqrt(x), sy = std::sqrt(y);
+    return std::max(0.0, (x * sx + 0.5 * y * sy - 1.5 * x * sy) / 0.75);
+  }
+  if (beta == 3.0) return std::max(0.0, (x * x * x + 2.0 * y * y * y - 3.0 * x * y * y) / 6.0);
   // a divergence is never negative; the formula can round to -1e-15 at x = y
   return std::max(0.0, (std::pow(x, beta) + (beta - 1.0) * std::pow(y, beta) -
                         beta * x * std::pow(y, beta - 1.0)) /

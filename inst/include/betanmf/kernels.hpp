@@ -14,6 +14,16 @@ inline void axpy(int r, double a, const double *__restrict v, double *__restrict
   for (int k = 0; k < r; ++k) o[k] += a * v[k];
 }
 
+// o[0..r) += a * v[0..r) and p[0..r) += b * v[0..r) in one pass over v.
+inline void axpy2(int r, double a, double b, const double *__restrict v,
+                  double *__restrict o, double *__restrict p) {
+#pragma omp simd
+  for (int k = 0; k < r; ++k) {
+    o[k] += a * v[k];
+    p[k] += b * v[k];
+  }
+}
+
 // o_q[0..r) += a_q * v[0..r) for q = 0..3: one load of v feeds four outputs,
 // which is what makes the products compute-bound rather than load-bound.
 inline void axpy4(int r, const double *__restrict v, double a0, double a1, double a2,

@@ -92,7 +92,7 @@ template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, double y_floor,
                  const Weights &wts, double xx, const std::vector<double> &xx_line,
-                 int threads) {
+                 int threads, bool want_loss = true) {
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
   const double gamma = mu_gamma(beta);
@@ -173,9 +173,8 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
           const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = line[p];
           double a, b;
           detail::mu_terms(x, y, beta, a, b);
-          loss += w * beta_div(x, y_exact, beta);
-          if (a != 0.0) axpy(r, w * a, g, num.data());
-          axpy(r, w * b, g, den.data());
+          if (want_loss) loss += w * beta_div(x, y_exact, beta);
+          axpy2(r, w * a, w * b, g, num.data(), den.data());
         }
       }
       per_line[l] = loss;
@@ -208,8 +207,9 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
       before = mu_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w, y_floor, wts,
                          xx, xx_row, cfg.threads);
     if (cfg.update_h) {
+      // the objective comes from the first pass; the second skips it
       const double v = mu_update(X, H, Wt, true, cfg.beta, cfg.pen_h, cfg.fixed_h,
-                                 y_floor, wts, xx, xx_col, cfg.threads);
+                                 y_floor, wts, xx, xx_col, cfg.threads, !cfg.update_w);
       if (!cfg.update_w) before = v;
     }
     res.iterations = it;
