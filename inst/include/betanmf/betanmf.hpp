@@ -15,5 +15,7 @@
 #include "solvers/bcd.hpp"
 #include "solvers/cd.hpp"
 #include "solvers/mu.hpp"
+#include "solvers/mu_blocked.hpp"
+#include "solvers/mu_terms.hpp"
 #include "solvers/progress.hpp"
 #include "weights.hpp"

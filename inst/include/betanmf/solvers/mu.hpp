@@ -24,6 +24,8 @@
 #include "../kernels.hpp"
 #include "../products.hpp"
 #include "../weights.hpp"
+#include "mu_blocked.hpp"
+#include "mu_terms.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
@@ -34,53 +36,7 @@
 
 namespace betanmf {
 
-[[nodiscard]] inline double mu_gamma(double beta) {
-  if (beta < 1.0) return 1.0 / (2.0 - beta);
-  if (beta > 2.0) return 1.0 / (beta - 1.0);
-  return 1.0;
-}
 
-namespace detail {
-
-// a = x y^(beta-2) and b = y^(beta-1), with the common betas without pow().
-inline void mu_terms(double x, double y, double beta, double &a, double &b) {
-  if (beta == 1.0) {
-    b = 1.0;
-    a = x / y;
-  } else if (beta == 0.0) {
-    b = 1.0 / y;
-    a = x * b * b;
-  } else if (beta == 0.5) {
-    b = 1.0 / std::sqrt(y);
-    a = x * b / y;
-  } else if (beta == 1.5) {
-    b = std::sqrt(y);
-    a = x / b;
-  } else if (beta == 2.0) {
-    b = y;
-    a = x;
-  } else if (beta == 3.0) {
-    b = y * y;
-    a = x * y;
-  } else {
-    const double p = std::pow(y, beta - 2.0);
-    a = x * p;
-    b = p * y;
-  }
-}
-
-// f_k <- f_k (num_k / (den_k + l1 + l2 f_k))^gamma for k >= fixed.
-inline void mu_apply(int r, int fixed, double *f, const double *num, const double *den,
-                     const Penalty &pen, double gamma) {
-  for (int k = fixed; k < r; ++k) {
-    const double d = den[k] + pen.l1 + pen.l2 * f[k];
-    if (!(d > 0.0)) continue;  // a dead component: nothing moves it
-    const double ratio = num[k] / d;
-    f[k] *= gamma == 1.0 ? ratio : (gamma == 0.5 ? std::sqrt(ratio) : std::pow(ratio, gamma));
-  }
-}
-
-}  // namespace detail
 
 // Updates every line of F (r x N) by one multiplicative step; G (r x P) is
 // the partner factor. by_col = true: F = H, G = W^T, lines are columns of X.
@@ -200,9 +156,25 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
   const double y_floor = 1e-12 * mean_value(X);
+  const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
     double before = arma::datum::nan;
+    if (blocked) {
+      // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
+      if (cfg.update_w)
+        before = mu_blocked_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w,
+                                   y_floor, wts, true, cfg.threads);
+      if (cfg.update_h) {
+        const double v = mu_blocked_update(X, Wt, H, true, cfg.beta, cfg.pen_h, cfg.fixed_h,
+                                           y_floor, wts, !cfg.update_w, cfg.threads);
+        if (!cfg.update_w) before = v;
+      }
+      res.iterations = it;
+      if (it >= 2 && log.record(it - 1, before + pen)) break;
+      if (log.interrupted()) break;
+      continue;
+    }
     if (cfg.update_w)
       before = mu_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w, y_floor, wts,
                          xx, xx_row, cfg.threads);

@@ -1,0 +1,157 @@
+// The multiplicative updates of mu.hpp for beta not in {1, 2}, computed a
+// block of columns at a time with the dense kernels of products.hpp:
+//   Y = W H_J                      (m x B, the model on the block)
+//   A = w o X_J o Y^(beta-2),  B = w o Y^(beta-1)   (element-wise)
+//   H step:  num_J = W^T A,  den_J = W^T B
+//   W step:  num += A H_J^T,  den += B H_J^T   (summed over the blocks)
+// which is Fevotte & Idier's update (eq. 4) with the element-wise work in
+// vectorizable loops and the products in the register-tiled kernel. Memory
+// stays O((m + n) r + m B): a sparse X is expanded one block at a time.
+// The blocks are visited in a fixed order and every product writes disjoint
+// outputs, so results do not depend on the thread count.
+#pragma once
+
+#include "../config.hpp"
+#include "../divergence.hpp"
+#include "../gather.hpp"
+#include "../kernels.hpp"
+#include "../products.hpp"
+#include "../weights.hpp"
+#include "mu_terms.hpp"
+
+#include <algorithm>
+#include <armadillo>
+#include <vector>
+
+namespace betanmf {
+
+namespace detail {
+
+// Columns [j0, j1) of X as a dense m x B array: a view for dense data, a
+// zero-filled scatter for sparse data.
+inline const double *block_of(const DenseMatrix &X, std::size_t j0, std::size_t,
+                              std::vector<double> &) {
+  return X.col(j0);
+}
+inline const double *block_of(const SparseMatrix &X, std::size_t j0, std::size_t j1,
+                              std::vector<double> &buf) {
+  buf.assign(X.m * (j1 - j0), 0.0);
+  for (std::size_t j = j0; j < j1; ++j)
+    for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
+      buf[(j - j0) * X.m + X.row_idx[t]] = X.values[t];
+  return buf.data();
+}
+
+// Block width: about 2^21 entries per m x B buffer, at least 4 columns.
+inline std::size_t block_width(std::size_t m, std::size_t n) {
+  return std::min<std::size_t>(n, std::max<std::size_t>(4, (std::size_t{1} << 21) / m));
+}
+
+// Fills A and B (m x B each) for the block from the model Y, returns the
+// block's weighted divergence when want_loss.
+inline double block_terms(const double *x, const double *wt_line, std::size_t m,
+                          std::size_t nb, double beta, double y_floor, bool want_loss,
+                          arma::mat &Y, arma::mat &A, arma::mat &B, int threads) {
+  std::vector<double> per_col(nb, 0.0);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
+    const double *xc = x + c * m, *wc = wt_line ? wt_line + c * m : nullptr;
+    double *yc = Y.colptr(c), *ac = A.colptr(c), *bc = B.colptr(c);
+    double loss = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const double w = wc ? wc[i] : 1.0;
+      if (w == 0.0) {
+        ac[i] = bc[i] = 0.0;
+        continue;
+      }
+      const double y = std::max(yc[i], y_floor);
+      double a, b;
+      mu_terms(xc[i], y, beta, a, b);
+      ac[i] = w * a;
+      bc[i] = w * b;
+      if (want_loss) loss += w * beta_div(xc[i], yc[i], beta);
+    }
+    per_col[c] = loss;
+  }
+  return ordered_sum(per_col);
+}
+
+// Y (m x B) = W H_J with W (m x r) column-major: long axpys over m.
+inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
+                        std::size_t nb, arma::mat &Y, int threads) {
+  const int r = static_cast<int>(W.n_cols);
+  const std::ptrdiff_t m = W.n_rows;
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
+    double *y = Y.colptr(c);
+    std::fill(y, y + m, 0.0);
+    const double *h = H.colptr(j0 + c);
+    for (int k = 0; k < r; ++k) {
+      const double hk = h[k];
+      if (hk == 0.0) continue;
+      const double *w = W.colptr(k);
+#pragma omp simd
+      for (std::ptrdiff_t i = 0; i < m; ++i) y[i] += hk * w[i];
+    }
+  }
+}
+
+}  // namespace detail
+
+// One multiplicative step of W (by_col = false) or of H (by_col = true) on
+// Wt = W^T (r x m) and H (r x n). Returns the weighted divergence at the
+// factors before the step when want_loss (else 0).
+template <class Mat>
+double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
+                         double beta, const Penalty &pen, int fixed, double y_floor,
+                         const Weights &wts, bool want_loss, int threads) {
+  const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
+  const int r = static_cast<int>(Wt.n_rows);
+  const double gamma = mu_gamma(beta);
+  const bool weighted = !wts.trivial();
+  const arma::mat W = Wt.t();
+  arma::mat Y(m, bw), A(m, bw), B(m, bw), num, den;
+  arma::mat num_w(r, m, arma::fill::zeros), den_w(r, m, arma::fill::zeros);
+  std::vector<double> buf, wbuf, wline;
+  double loss = 0.0;
+  for (std::size_t j0 = 0; j0 < n; j0 += bw) {
+    const std::size_t j1 = std::min(n, j0 + bw), nb = j1 - j0;
+    const double *x = detail::block_of(X, j0, j1, buf);
+    const double *wl = nullptr;
+    if (weighted) {
+      wbuf.resize(m * nb);
+      for (std::size_t j = j0; j < j1; ++j) {
+        dense_weights(wts, true, j, m, wline);
+        std::copy(wline.begin(), wline.end(), wbuf.begin() + (j - j0) * m);
+      }
+      wl = wbuf.data();
+    }
+    if (nb < bw) {
+      Y.set_size(m, nb);
+      A.set_size(m, nb);
+      B.set_size(m, nb);
+    }
+    detail::block_model(W, H, j0, nb, Y, threads);
+    loss += detail::block_terms(x, wl, m, nb, beta, y_floor, want_loss, Y, A, B, threads);
+    const DenseMatrix a(A.memptr(), m, nb), b(B.memptr(), m, nb);
+    if (by_col) {
+      cross_w(a, Wt, num, threads);  // W^T A, r x B
+      cross_w(b, Wt, den, threads);
+      for (std::size_t c = 0; c < nb; ++c)
+        detail::mu_apply(r, fixed, H.colptr(j0 + c), num.colptr(c), den.colptr(c), pen,
+                         gamma);
+    } else {
+      const arma::mat Hj = H.cols(j0, j1 - 1);
+      cross_h(a, Hj, num, threads);  // H_J A^T, r x m
+      cross_h(b, Hj, den, threads);
+      num_w += num;
+      den_w += den;
+    }
+  }
+  if (!by_col)
+    for (std::size_t i = 0; i < m; ++i)
+      detail::mu_apply(r, fixed, Wt.colptr(i), num_w.colptr(i), den_w.colptr(i), pen, gamma);
+  return loss;
+}
+
+}  // namespace betanmf
