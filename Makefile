@@ -10,7 +10,9 @@ RSCRIPT ?= Rscript
 APT_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcpparmadillo r-cran-matrix \
   r-cran-testthat r-cran-withr r-cran-clue r-cran-future r-cran-future.apply \
   r-cran-roxygen2 catch2 libarmadillo-dev cmake make g++
-BENCH_PACKAGES = r-cran-rcppml r-cran-nmf python3-sklearn
+BENCH_PACKAGES = r-cran-rcppml r-cran-nmf python3-sklearn python3-threadpoolctl \
+  r-cran-rcppparallel r-cran-uwot r-cran-cowplot r-cran-ggrepel r-cran-plotly \
+  r-cran-quadprog r-cran-pbapply r-cran-progress
 
 .PHONY: deps bench-deps install demo test test-r test-cpp document check bench clean
 
@@ -20,6 +22,8 @@ deps:
 
 bench-deps: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BENCH_PACKAGES)
+	$(RSCRIPT) -e 'if (!requireNamespace("fastTopics", quietly = TRUE)) install.packages("fastTopics", repos = "https://cloud.r-project.org")'
+
 
 install:
 	$(R) CMD INSTALL --preclean --no-multiarch .
@@ -38,7 +42,12 @@ check:
 	  _R_CHECK_FORCE_SUGGESTS_=false $(R) CMD check --as-cran --no-manual betanmf_*.tar.gz
 
 bench: install
-	$(RSCRIPT) bench/bench_bcd.R
+	$(RSCRIPT) bench/bench_bcd.R 1
+	$(RSCRIPT) bench/bench_beta.R 1
+	$(RSCRIPT) bench/bench_mask.R 1
+	$(RSCRIPT) bench/bench_cv.R 1
+	$(RSCRIPT) bench/bench_hungarian.R
+	$(RSCRIPT) bench/bench_consensus_memory.R 2
 
 clean:
 	rm -rf build tests/cpp/build src/*.o src/*.so betanmf.Rcheck

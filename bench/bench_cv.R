@@ -1,0 +1,24 @@
+# Overhead of nmf_cv() (issue: cross-validated rank selection): ranks 1..10
+# with 3 replicates on benchmark (a), as a ratio to the 30 plain fits it
+# contains (same ranks, same control, same threads; the plain fits use the
+# whole data and their own NNDSVD start).
+#
+#   Rscript bench/bench_cv.R [threads] [max_iter]
+source(file.path(if (file.exists("bench/common.R")) "bench" else ".", "common.R"))
+args <- commandArgs(trailingOnly = TRUE)
+threads <- if (length(args) >= 1) as.integer(args[1]) else 1L
+max_iter <- if (length(args) >= 2) as.integer(args[2]) else 50L
+set.seed(20261129)
+Xa <- matrix(runif(3000 * 20), 3000) %*% matrix(runif(20 * 2000), 20) +
+  matrix(runif(3000 * 2000, 0, 1), 3000)
+ctl <- nmf_control(max_iter = max_iter, tol = 0)
+plain <- time_it(for (rep in 1:3) for (k in 1:10) {
+  nmf_fit(Xa, k, seed = rep, threads = threads, control = ctl)
+})
+for (holdout in c("speckled", "blocks", "bicross")) {
+  cv <- time_it(nmf_cv(Xa, 1:10, holdout = holdout, replicates = 3, control = ctl, seed = 1,
+                       threads = threads))
+  cat(sprintf("%-8s nmf_cv %.2f s, 30 plain fits %.2f s, ratio %.2f (rank_min %d, rank_1se %d)\n",
+              holdout, cv$seconds, plain$seconds, cv$seconds / plain$seconds,
+              cv$value$rank_min, cv$value$rank_1se))
+}
