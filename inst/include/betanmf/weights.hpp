@@ -59,6 +59,17 @@ public:
       }
   }
 
+  // The listed entries by columns (by_col) or by rows: pointers, positions
+  // along the line and deltas.
+  struct Lines {
+    const std::vector<std::size_t> &ptr;
+    const std::vector<int> &idx;
+    const std::vector<double> &del;
+  };
+  [[nodiscard]] Lines lines(bool by_col) const {
+    return by_col ? Lines{col_ptr, row_idx, col_delta} : Lines{row_ptr, col_idx, row_delta};
+  }
+
   // True when every entry has weight one: the solvers take their plain path.
   [[nodiscard]] bool trivial() const { return base == 1.0 && col_delta.empty(); }
 };
@@ -83,9 +94,7 @@ inline double dense_at(const DenseMatrix &X, bool by_col, std::size_t l, std::si
 inline void gather_weights(const DenseMatrix &X, const Weights &w, bool by_col,
                            std::size_t l, std::vector<WeightedEntry> &out) {
   out.clear();
-  const auto &ptr = by_col ? w.col_ptr : w.row_ptr;
-  const auto &idx = by_col ? w.row_idx : w.col_idx;
-  const auto &del = by_col ? w.col_delta : w.row_delta;
+  const auto [ptr, idx, del] = w.lines(by_col);
   for (std::size_t t = ptr[l]; t < ptr[l + 1]; ++t)
     out.push_back({idx[t], del[t], detail::dense_at(X, by_col, l, idx[t])});
 }
@@ -93,9 +102,7 @@ inline void gather_weights(const DenseMatrix &X, const Weights &w, bool by_col,
 inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
                            std::size_t l, std::vector<WeightedEntry> &out) {
   out.clear();
-  const auto &ptr = by_col ? w.col_ptr : w.row_ptr;
-  const auto &idx = by_col ? w.row_idx : w.col_idx;
-  const auto &del = by_col ? w.col_delta : w.row_delta;
+  const auto [ptr, idx, del] = w.lines(by_col);
   // the line of X, sorted by position
   std::size_t a, a_end;
   const int *xi;
@@ -121,9 +128,7 @@ inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
 // The weights at the non-zeros of a line (e, sorted by position) into e.w;
 // entries of weight zero are dropped.
 inline void weigh_entries(Entries &e, const Weights &wts, bool by_col, std::size_t l) {
-  const auto &ptr = by_col ? wts.col_ptr : wts.row_ptr;
-  const auto &idx = by_col ? wts.row_idx : wts.col_idx;
-  const auto &del = by_col ? wts.col_delta : wts.row_delta;
+  const auto [ptr, idx, del] = wts.lines(by_col);
   std::size_t t = ptr[l];
   const std::size_t t_end = ptr[l + 1];
   std::size_t keep = 0;
@@ -143,9 +148,7 @@ inline void weigh_entries(Entries &e, const Weights &wts, bool by_col, std::size
 // The weights of a whole line of length P.
 inline void dense_weights(const Weights &wts, bool by_col, std::size_t l, std::size_t P,
                           std::vector<double> &out) {
-  const auto &ptr = by_col ? wts.col_ptr : wts.row_ptr;
-  const auto &idx = by_col ? wts.row_idx : wts.col_idx;
-  const auto &del = by_col ? wts.col_delta : wts.row_delta;
+  const auto [ptr, idx, del] = wts.lines(by_col);
   out.assign(P, wts.base);
   for (std::size_t t = ptr[l]; t < ptr[l + 1]; ++t) out[idx[t]] += del[t];
 }
@@ -155,9 +158,7 @@ inline void dense_weights(const Weights &wts, bool by_col, std::size_t l, std::s
 inline void weighted_partner_sum(const Weights &wts, bool by_col, std::size_t l,
                                  const arma::vec &s, const arma::mat &P, double *out) {
   const int r = static_cast<int>(P.n_rows);
-  const auto &ptr = by_col ? wts.col_ptr : wts.row_ptr;
-  const auto &idx = by_col ? wts.row_idx : wts.col_idx;
-  const auto &del = by_col ? wts.col_delta : wts.row_delta;
+  const auto [ptr, idx, del] = wts.lines(by_col);
   for (int k = 0; k < r; ++k) out[k] = wts.base * s[k];
   for (std::size_t t = ptr[l]; t < ptr[l + 1]; ++t) {
     const double *g = P.colptr(idx[t]);
