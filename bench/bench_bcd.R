@@ -42,7 +42,7 @@ run_nmfpkg <- function(X, r) {
   out <- time_it(NMF::nmf(Xd, r, method = "lee", seed = "nndsvd",
                           .options = list(maxIter = iters, parallel = FALSE,
                                           track = FALSE),
-                          .stop = function(strategy, i, target, data, ...) FALSE))
+                          .stop = as.integer(iters)))
   f <- out$value
   list(seconds = out$seconds, W = NMF::basis(f), H = NMF::coef(f))
 }

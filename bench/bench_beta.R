@@ -28,7 +28,7 @@ peer_runs <- function(X, r, beta, case) {
   if (beta == 1 && !is(X, "sparseMatrix") && has("NMF")) {
     out <- time_it(NMF::nmf(X, r, method = "brunet", seed = "nndsvd",
                             .options = list(maxIter = iters, parallel = FALSE, track = FALSE),
-                            .stop = function(strategy, i, target, data, ...) FALSE))
+                            .stop = as.integer(iters)))
     runs$NMF_brunet <- list(seconds = out$seconds, W = NMF::basis(out$value),
                             H = NMF::coef(out$value))
   }
