@@ -29,7 +29,8 @@ run_betanmf <- function(X, r) {
 
 run_rcppml <- function(X, r) {
   if (!has("RcppML")) return(NULL)
-  options(RcppML.threads = threads)
+  # RcppML reads its thread count from the environment variable RcppMLthreads
+  Sys.setenv(RcppMLthreads = threads)
   out <- time_it(RcppML::nmf(X, r, tol = 1e-30, maxit = iters, verbose = FALSE,
                              seed = 1))
   f <- out$value
