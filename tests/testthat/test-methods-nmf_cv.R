@@ -22,10 +22,11 @@ test_that("print shows the curve and marks the chosen ranks", {
   expect_snapshot(print(cv))
   expect_snapshot(print(hand_cv(rank_min = 3L, rank_1se = 3L, se = rep(NA_real_, 4),
                                 replicates = 1L)))
-  expect_invisible(print(cv))
-  expect_identical(capture.output(x <- print(cv))[1],
-                   "<nmf_cv> blocks hold-out (fraction 0.1), 2 replicate(s), beta = 1 (Kullback-Leibler)")
-  expect_identical(x, cv)
+  out <- capture.output(vis <- withVisible(print(cv)))
+  expect_false(vis$visible)
+  expect_identical(vis$value, cv)
+  expect_identical(out[1], paste("<nmf_cv> blocks hold-out (fraction 0.1), 2 replicate(s),",
+                                 "beta = 1 (Kullback-Leibler)"))
 })
 
 test_that("summary returns the per-rank table and prints it", {
@@ -38,7 +39,9 @@ test_that("summary returns the per-rank table and prints it", {
   expect_identical(attr(s, "rank_min"), 3L)
   expect_identical(attr(s, "rank_1se"), 2L)
   expect_snapshot(print(s))
-  expect_invisible(print(s))
+  capture.output(vis <- withVisible(print(s)))
+  expect_false(vis$visible)
+  expect_identical(vis$value, s)
 })
 
 test_that("plot draws without error and returns its argument invisibly", {
