@@ -89,3 +89,37 @@ planted_poisson <- function(m, n, r, mean_count, seed = 1, shape = 0.5, zero = 0
   storage.mode(X) <- "double"
   list(X = X, W = W, H = H, M = M)
 }
+
+# Planted data for the rank-selection tests of nmf_cv(): m x n with planted
+# rank r. "gaussian": W H plus Gaussian noise of standard deviation 15% of
+# the mean of W H (planted_nmf(), fitted with beta = 2); "poisson": counts
+# with mean 8 (planted_poisson(), fitted with beta = 1). Returns the data X
+# and the beta to fit it with.
+cv_planted <- function(model, r, seed, m = 300, n = 400) {
+  if (model == "gaussian") {
+    list(X = planted_nmf(m, n, r, noise = 0.15, seed = seed)$X, beta = 2)
+  } else {
+    list(X = planted_poisson(m, n, r, mean_count = 8, seed = seed)$X, beta = 1)
+  }
+}
+
+# The held-out entries of one replicate of a speckled or blocks pattern, as
+# an m x n logical matrix.
+holdout_matrix <- function(m, n, holdout, fraction, seed, replicate) {
+  pat <- betanmf:::cpp_holdout_pattern(m, n, holdout, fraction, seed, replicate)
+  held <- matrix(FALSE, m, n)
+  held[cbind(pat$i + 1L, rep(seq_len(n), diff(pat$p)))] <- TRUE
+  held
+}
+
+# The results of an nmf_cv without the timings, which vary between runs.
+cv_results <- function(cv) cv$results[setdiff(names(cv$results), "seconds")]
+
+# The one-standard-error rank recomputed from an nmf_cv summary: the
+# smallest rank whose mean test error is at most the minimum plus its
+# standard error.
+one_se_rank <- function(s) {
+  best <- which.min(s$test_mean)
+  se <- if (is.na(s$test_se[best])) 0 else s$test_se[best]
+  min(s$rank[s$test_mean <= s$test_mean[best] + se])
+}
