@@ -123,8 +123,11 @@ plot.nmf_cv <- function(x, ...) {
   graphics::plot(s$rank, s$test_mean, type = "b", pch = 19, ylim = yl, xlab = "rank",
                  ylab = "mean divergence per entry",
                  main = sprintf("nmf_cv: %s hold-out, beta = %g", x$holdout, x$beta))
-  graphics::arrows(s$rank, s$test_mean - se, s$rank, s$test_mean + se, angle = 90,
-                   code = 3, length = 0.03)
+  bars <- se > 0
+  if (any(bars)) {
+    graphics::arrows(s$rank[bars], (s$test_mean - se)[bars], s$rank[bars],
+                     (s$test_mean + se)[bars], angle = 90, code = 3, length = 0.03)
+  }
   graphics::lines(s$rank, s$train_mean, type = "b", lty = 2, pch = 1)
   graphics::abline(v = c(x$rank_min, x$rank_1se), col = c("firebrick", "steelblue"),
                    lty = 3)

@@ -52,9 +52,9 @@
 #'   from it.
 #' @param threads Threads of each fit (see [nmf_fit()]).
 #' @param parallel `"threads"`: the fits run one after the other, each on
-#'   `threads` threads. `"future"`: one task per replicate and rank through
-#'   `future.apply` under the user's [future::plan()], one thread per
-#'   worker; the results are identical.
+#'   `threads` threads. `"future"`: one task per replicate (all its ranks,
+#'   which share one start) through `future.apply` under the user's
+#'   [future::plan()], one thread per worker; the results are identical.
 #' @param verbose If `TRUE`, report each fit with [message()].
 #' @return An object of class `nmf_cv`, a list with
 #'   * `results`: one row per replicate and rank: `rank`, `replicate`,
@@ -105,6 +105,8 @@ nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "block
     dots$offset <- NULL
   }
   checked <- prepare_data(x, dots$mask, dots$weights, beta)
+  # missing values join the user's mask, so that every fit leaves them out
+  dots$mask <- mask_with_missing(x, dots$mask)
   m <- nrow(checked$x)
   n <- ncol(checked$x)
   ranks <- check_ranks(ranks, if (holdout == "bicross") max(1L, min(m, n) %/% 2L) else min(m, n))
@@ -112,7 +114,6 @@ nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "block
   threads <- resolve_threads(threads)
   check_flag(verbose, "verbose")
 
-  tasks <- expand.grid(rank = ranks, replicate = seq_len(replicates))
   run <- function(rep) {
     cv_replicate(x, ranks, rep, beta, holdout, fraction, dots, seed,
                  if (parallel == "future") 1L else threads, verbose)
@@ -245,9 +246,28 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
   })
 }
 
-t_or_null <- function(a) if (is.null(a)) NULL else t(a)
+t_or_null <- function(a) if (is.null(a)) NULL else if (methods::is(a, "Matrix")) Matrix::t(a) else t(a)
 
 # Smallest model value used to score held-out entries: 1e-10 times the mean
 # of the training data (an exact zero at a positive count would make the KL
 # test error infinite).
 score_floor <- function(x) 1e-10 * mean_value(x)
+
+# The user's mask (or NULL) with the missing entries of x added, as a sparse
+# 0/1 matrix; NULL when there is neither.
+mask_with_missing <- function(x, mask) {
+  na <- if (methods::is(x, "sparseMatrix")) {
+    xs <- methods::as(x, "CsparseMatrix")
+    if (!anyNA(xs@x)) NULL else {
+      j <- rep(seq_len(ncol(xs)), diff(xs@p))
+      cbind(xs@i[is.na(xs@x)] + 1L, j[is.na(xs@x)])
+    }
+  } else if (anyNA(x)) {
+    which(is.na(x), arr.ind = TRUE)
+  }
+  if (is.null(na)) return(mask)
+  na_mask <- Matrix::sparseMatrix(i = na[, 1], j = na[, 2], x = 1, dims = dim(x))
+  if (is.null(mask)) return(na_mask)
+  user <- methods::as(methods::as(mask, "dMatrix"), "CsparseMatrix")
+  methods::as(((user != 0) + na_mask > 0) * 1, "CsparseMatrix")
+}

@@ -67,15 +67,16 @@ inline double ordered_sum(const std::vector<double> &v) {
 
 // sum_ij d_beta(X_ij | (W H)_ij) for a dense X (m x n), Wt = W^T (r x m), H (r x n).
 inline double divergence(const DenseMatrix &X, const arma::mat &Wt, const arma::mat &H,
-                         double beta, int threads) {
+                         double beta, int threads, double y_floor = 0.0) {
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t m = X.m, n = X.n;
   std::vector<double> per_col(n, 0.0);
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t j = 0; j < n; ++j) {
     const double *x = X.col(j), *h = H.colptr(j);
     double s = 0.0;
-    for (std::ptrdiff_t i = 0; i < m; ++i) s += beta_div(x[i], dot(r, Wt.colptr(i), h), beta);
+    for (std::ptrdiff_t i = 0; i < m; ++i)
+      s += beta_div(x[i], std::max(y_floor, dot(r, Wt.colptr(i), h)), beta);
     per_col[j] = s;
   }
   return detail::ordered_sum(per_col);
@@ -83,7 +84,7 @@ inline double divergence(const DenseMatrix &X, const arma::mat &Wt, const arma::
 
 // The same for a sparse X, visiting the zeros only through closed forms.
 inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma::mat &H,
-                         double beta, int threads) {
+                         double beta, int threads, double y_floor = 0.0) {
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t m = X.m, n = X.n;
   std::vector<double> per_col(n, 0.0);
@@ -91,11 +92,12 @@ inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma:
     // A zero datum makes the divergence infinite; with every entry stored,
     // the non-zeros are all the terms.
     if (X.nnz() < X.m * X.n) return std::numeric_limits<double>::infinity();
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
     for (std::ptrdiff_t j = 0; j < n; ++j) {
       double s = 0.0;
       for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
-        s += beta_div(X.values[t], dot(r, Wt.colptr(X.row_idx[t]), H.colptr(j)), beta);
+        s += beta_div(X.values[t],
+                      std::max(y_floor, dot(r, Wt.colptr(X.row_idx[t]), H.colptr(j))), beta);
       per_col[j] = s;
     }
     return detail::ordered_sum(per_col);
@@ -103,14 +105,14 @@ inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma:
   if (beta == 1.0 || beta == 2.0) {
     // Non-zero terms minus what a zero would contribute there; the zeros'
     // contribution over all entries is added below in closed form.
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
     for (std::ptrdiff_t j = 0; j < n; ++j) {
       const double *h = H.colptr(j);
       double s = 0.0;
       for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
         const double x = X.values[t];
         const double y = dot(r, Wt.colptr(X.row_idx[t]), h);
-        s += beta_div(x, y, beta) - beta_div(0.0, y, beta);
+        s += beta_div(x, std::max(y_floor, y), beta) - beta_div(0.0, y, beta);
       }
       per_col[j] = s;
     }
@@ -130,14 +132,14 @@ inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma:
   }
   // Any other beta > 0: stream over columns; y^b / b for every entry, then
   // correct at the non-zeros.
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(team(threads, entries(X) * r + double(m) * n * r))
   for (std::ptrdiff_t j = 0; j < n; ++j) {
     const double *h = H.colptr(j);
     double s = 0.0;
     for (std::ptrdiff_t i = 0; i < m; ++i) s += beta_div(0.0, dot(r, Wt.colptr(i), h), beta);
     for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
       const double y = dot(r, Wt.colptr(X.row_idx[t]), h);
-      s += beta_div(X.values[t], y, beta) - beta_div(0.0, y, beta);
+      s += beta_div(X.values[t], std::max(y_floor, y), beta) - beta_div(0.0, y, beta);
     }
     per_col[j] = s;
   }
@@ -200,13 +202,14 @@ template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
 template <class Mat>
 double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double beta,
                   int threads, const Weights &wts, double y_floor = 0.0) {
-  if (wts.trivial()) return divergence(X, Wt, H, beta, threads);
+  if (wts.trivial()) return divergence(X, Wt, H, beta, threads, y_floor);
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t n = X.n;
   std::vector<double> per_col(n, 0.0);
   if (beta > 0.0) {
-    const double plain = wts.base == 0.0 ? 0.0 : wts.base * divergence(X, Wt, H, beta, threads);
-#pragma omp parallel num_threads(threads)
+    const double plain =
+        wts.base == 0.0 ? 0.0 : wts.base * divergence(X, Wt, H, beta, threads, y_floor);
+#pragma omp parallel num_threads(team(threads, double(wts.col_delta.size()) * r + n))
     {
       std::vector<WeightedEntry> list;
 #pragma omp for schedule(dynamic, 64)
@@ -221,7 +224,7 @@ double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double 
     }
     return plain + detail::ordered_sum(per_col);
   }
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(team(threads, double(X.m) * X.n * r))
   {
     std::vector<double> line, wline;
 #pragma omp for schedule(dynamic, 16)

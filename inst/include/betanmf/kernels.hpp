@@ -8,6 +8,13 @@
 
 namespace betanmf {
 
+// Threads worth starting for `work` multiply-adds: one below 2^17, where a
+// parallel region costs more than it saves (and waiting threads spin,
+// which hurts most on a busy machine). Results do not depend on it.
+[[nodiscard]] inline int team(int threads, double work) {
+  return work < 131072.0 ? 1 : threads;
+}
+
 // o[0..r) += a * v[0..r)
 inline void axpy(int r, double a, const double *__restrict v, double *__restrict o) {
 #pragma omp simd

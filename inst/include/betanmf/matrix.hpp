@@ -78,4 +78,12 @@ private:
   }
 };
 
+// Number of stored entries, a measure of the work of one pass.
+[[nodiscard]] inline double entries(const DenseMatrix &X) {
+  return static_cast<double>(X.m) * static_cast<double>(X.n);
+}
+[[nodiscard]] inline double entries(const SparseMatrix &X) {
+  return static_cast<double>(X.nnz());
+}
+
 }  // namespace betanmf

@@ -25,7 +25,7 @@ inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
   const std::ptrdiff_t m = X.m, n = X.n, groups = n / 4;
   out.set_size(r, n);
   const double *wt = Wt.memptr();
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
     const std::ptrdiff_t j = 4 * g;
     panel::run({wt, r, X.col(j), m, 1, m,
@@ -46,7 +46,7 @@ inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
   const std::ptrdiff_t m = X.m, n = X.n, groups = m / 4;
   out.set_size(r, m);
   const double *h = H.memptr();
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
     const std::ptrdiff_t i = 4 * g;
     panel::run({h, r, X.data + i, 1, m, n,
@@ -67,7 +67,7 @@ inline void cross_w(const SparseMatrix &X, const arma::mat &Wt, arma::mat &out,
   const std::ptrdiff_t n = X.n;
   out.zeros(r, n);
   const double *wt = Wt.memptr();
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t j = 0; j < n; ++j) {
     double *o = out.colptr(j);
     for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
@@ -83,7 +83,7 @@ inline void cross_h(const SparseMatrix &X, const arma::mat &H, arma::mat &out,
   const std::ptrdiff_t m = X.m;
   out.zeros(r, m);
   const double *h = H.memptr();
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t i = 0; i < m; ++i) {
     double *o = out.colptr(i);
     for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)

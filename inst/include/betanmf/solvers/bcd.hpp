@@ -74,7 +74,7 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
                        int threads) {
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
   {
     std::vector<double> g(r);
 #pragma omp for schedule(static)
@@ -98,7 +98,7 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
   std::vector<double> per_line(N, 0.0);
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
   {
     std::vector<double> g(r), c(r), G(static_cast<std::size_t>(r) * r);
     std::vector<WeightedEntry> list;

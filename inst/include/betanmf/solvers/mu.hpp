@@ -67,7 +67,7 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       gram(F, ff);
       before = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(C, F) + frob_dot(gg, ff)));
     }
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(team(threads, double(N) * r * r))
     {
       std::vector<double> den(r), c(r), Gl(static_cast<std::size_t>(r) * r);
       std::vector<WeightedEntry> list;
@@ -91,7 +91,7 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
     return weighted ? std::max(0.0, detail::ordered_sum(per_line)) : before;
   }
   const arma::vec gsum = arma::sum(G, 1);  // sum over partners, for beta = 1
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(team(threads, entries(X) * r))
   {
     std::vector<double> num(r), den(r), line, wline;
     Entries e;

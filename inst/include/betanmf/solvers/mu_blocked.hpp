@@ -53,7 +53,7 @@ inline double block_terms(const double *x, const double *wt_line, std::size_t m,
                           std::size_t nb, double beta, double y_floor, bool want_loss,
                           arma::mat &Y, arma::mat &A, arma::mat &B, int threads) {
   std::vector<double> per_col(nb, 0.0);
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb))
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
     const double *xc = x + c * m, *wc = wt_line ? wt_line + c * m : nullptr;
     double *yc = Y.colptr(c), *ac = A.colptr(c), *bc = B.colptr(c);
@@ -81,7 +81,7 @@ inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
                         std::size_t nb, arma::mat &Y, int threads) {
   const int r = static_cast<int>(W.n_cols);
   const std::ptrdiff_t m = W.n_rows;
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb * r))
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
     double *y = Y.colptr(c);
     std::fill(y, y + m, 0.0);
