@@ -36,10 +36,12 @@ namespace detail {
 
 // Cyclic exact coordinate minimization of f^T G f / 2 - c^T f + l1 1^T f +
 // l2 / 2 f^T f over f >= 0 (r), coordinates k >= fixed only, with g = G f
-// kept current; G is r x r column-major. Sweeps stop by the inner rule.
-inline void quadratic_sweeps(int r, double *f, const double *G, const double *c,
-                             double *g, const Penalty &pen, int fixed, int max_inner,
-                             double inner_tol) {
+// kept current; G is r x r column-major and inv[k] = 1 / (G_kk + l2), or 0
+// for a component with nothing to fit (precomputed: a sweep has no
+// division). Sweeps stop by the inner rule.
+inline void quadratic_sweeps(int r, double *f, const double *G, const double *inv,
+                             const double *c, double *g, const Penalty &pen, int fixed,
+                             int max_inner, double inner_tol) {
   std::fill(g, g + r, 0.0);
   for (int l = 0; l < r; ++l)
     if (f[l] != 0.0) axpy(r, f[l], G + l * r, g);
@@ -47,12 +49,8 @@ inline void quadratic_sweeps(int r, double *f, const double *G, const double *c,
   for (int sweep = 0; sweep < max_inner; ++sweep) {
     double move = 0.0;
     for (int k = fixed; k < r; ++k) {
-      const double denom = G[k * r + k] + pen.l2;
-      double fk = 0.0;
-      if (denom > 0.0) {
-        const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
-        fk = std::max(0.0, f[k] - grad / denom);
-      }
+      const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
+      const double fk = inv[k] > 0.0 ? std::max(0.0, f[k] - grad * inv[k]) : 0.0;
       const double d = fk - f[k];
       if (d != 0.0) {
         f[k] = fk;
@@ -65,6 +63,14 @@ inline void quadratic_sweeps(int r, double *f, const double *G, const double *c,
   }
 }
 
+// inv[k] = 1 / (G_kk + l2) where positive, else 0.
+inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
+  for (int k = 0; k < r; ++k) {
+    const double d = G[k * r + k] + l2;
+    inv[k] = d > 0.0 ? 1.0 / d : 0.0;
+  }
+}
+
 // One factor step: each column f of F (r x N) solves the quadratic program
 // above with Gram matrix G (r x r) and linear term C.col(j) (r x N). The
 // first `fixed` coordinates of every column are known components: they enter
@@ -74,13 +80,15 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
                        int threads) {
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
+  std::vector<double> inv(r);
+  inverse_diagonal(r, G.memptr(), pen.l2, inv.data());
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
   {
     std::vector<double> g(r);
 #pragma omp for schedule(static)
     for (std::ptrdiff_t j = 0; j < N; ++j)
-      quadratic_sweeps(r, F.colptr(j), G.memptr(), C.colptr(j), g.data(), pen, fixed,
-                       max_inner, inner_tol);
+      quadratic_sweeps(r, F.colptr(j), G.memptr(), inv.data(), C.colptr(j), g.data(), pen,
+                       fixed, max_inner, inner_tol);
   }
 }
 
@@ -100,14 +108,16 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
   std::vector<double> per_line(N, 0.0);
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
   {
-    std::vector<double> g(r), c(r), G(static_cast<std::size_t>(r) * r);
+    std::vector<double> g(r), c(r), inv(r), G(static_cast<std::size_t>(r) * r);
     std::vector<WeightedEntry> list;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t l = 0; l < N; ++l) {
       const double wxx =
           weighted_system(X, wts, by_col, l, GG, C, P, xx_line[l], list, G.data(), c.data());
       double *f = F.colptr(l);
-      quadratic_sweeps(r, f, G.data(), c.data(), g.data(), pen, fixed, max_inner, inner_tol);
+      inverse_diagonal(r, G.data(), pen.l2, inv.data());
+      quadratic_sweeps(r, f, G.data(), inv.data(), c.data(), g.data(), pen, fixed, max_inner,
+                       inner_tol);
       // g = G_l f after the sweeps (kept current by them)
       per_line[l] = 0.5 * (wxx - 2.0 * dot(r, c.data(), f) + dot(r, g.data(), f));
     }
