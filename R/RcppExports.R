@@ -41,3 +41,7 @@ cpp_cross_h <- function(x, H, threads) {
     .Call(`_betanmf_cpp_cross_h`, x, H, threads)
 }
 
+cpp_product_seconds <- function(x, W, H, threads, reps) {
+    .Call(`_betanmf_cpp_product_seconds`, x, W, H, threads, reps)
+}
+

@@ -51,13 +51,7 @@ run_nmfpkg <- function(X, r) {
 product_floor <- function(X, r) {
   f <- nmf_fit(X, r, seed = 1, threads = threads,
                control = nmf_control(max_iter = 1, tol = 0))
-  Wt <- t(f$W)
-  reps <- 5
-  t <- time_it(for (k in seq_len(reps)) {
-    betanmf:::cpp_cross_w(X, Wt, threads)
-    betanmf:::cpp_cross_h(X, f$H, threads)
-  })$seconds
-  t / reps
+  betanmf:::cpp_product_seconds(X, unname(f$W), unname(f$H), threads, 7L)
 }
 
 bench_case <- function(name, X, r) {

@@ -154,6 +154,20 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_product_seconds
+double cpp_product_seconds(SEXP x, const arma::mat& W, const arma::mat& H, int threads, int reps);
+RcppExport SEXP _betanmf_cpp_product_seconds(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP threadsSEXP, SEXP repsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type W(WSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< int >::type reps(repsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_product_seconds(x, W, H, threads, reps));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
@@ -166,6 +180,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {"_betanmf_cpp_cross_w", (DL_FUNC) &_betanmf_cpp_cross_w, 3},
     {"_betanmf_cpp_cross_h", (DL_FUNC) &_betanmf_cpp_cross_h, 3},
+    {"_betanmf_cpp_product_seconds", (DL_FUNC) &_betanmf_cpp_product_seconds, 5},
     {NULL, NULL, 0}
 };
 
