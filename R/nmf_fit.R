@@ -331,7 +331,9 @@ data_summary <- function(x, offset, spec = NULL) {
   sum_sq <- sum(values^2)
   if (!is.null(spec)) {
     # the weighted sum of squares, so that relative errors use the same weights
-    sum_sq <- spec$base * sum_sq + sum(spec$delta * x^2)
+    d <- spec$delta
+    j <- rep.int(seq_len(ncol(d)), diff(d@p))
+    sum_sq <- spec$base * sum_sq + sum(d@x * x[cbind(d@i + 1L, j)]^2)
   }
   list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
        nnz = if (sparse) length(values) else sum(values != 0),

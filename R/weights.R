@@ -20,15 +20,16 @@ mask_positions <- function(mask, m, n) {
                  describe(mask)), call. = FALSE)
   }
   if (methods::is(mask, "sparseMatrix")) {
-    tm <- methods::as(mask, "TsparseMatrix")
-    vals <- if (methods::.hasSlot(tm, "x")) tm@x else rep(TRUE, length(tm@i))
+    cm <- methods::as(methods::as(methods::as(mask, "dMatrix"), "generalMatrix"),
+                      "CsparseMatrix")  # sums duplicates, so positions are unique
+    vals <- cm@x
     if (anyNA(vals)) stop("`mask` must not contain NA", call. = FALSE)
-    if (!all(vals %in% c(0, 1))) {
+    if (!all(vals == 0 | vals == 1)) {
       stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
     }
     keep <- vals != 0
-    pos <- cbind(tm@i[keep] + 1L, tm@j[keep] + 1L)
-    return(unique(pos))
+    j <- rep.int(seq_len(ncol(cm)), diff(cm@p))
+    return(cbind(cm@i[keep] + 1L, j[keep]))
   }
   mask <- as.matrix(mask)
   if (!(is.logical(mask) || is.numeric(mask))) {
@@ -36,7 +37,7 @@ mask_positions <- function(mask, m, n) {
          call. = FALSE)
   }
   if (anyNA(mask)) stop("`mask` must not contain NA", call. = FALSE)
-  if (!all(mask %in% c(0, 1))) stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
+  if (!all(mask == 0 | mask == 1)) stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
   which(mask != 0, arr.ind = TRUE)
 }
 
@@ -77,10 +78,12 @@ weight_spec <- function(m, n, mask_pos, weights, na_pos) {
   drop_pos <- rbind(mask_pos, na_pos)
   if (is.null(weights)) {
     if (is.null(drop_pos) || !nrow(drop_pos)) return(NULL)
-    drop_pos <- unique(drop_pos)
+    # repeated positions (masked and missing) add up: reset them to -1
     delta <- Matrix::sparseMatrix(i = drop_pos[, 1], j = drop_pos[, 2], x = -1,
                                   dims = c(m, n))
-    return(list(base = 1, delta = methods::as(delta, "CsparseMatrix")))
+    delta <- methods::as(delta, "CsparseMatrix")
+    delta@x[] <- -1
+    return(list(base = 1, delta = delta))
   }
   if (methods::is(weights, "sparseMatrix")) {
     if (!is.null(drop_pos) && nrow(drop_pos)) weights[drop_pos] <- 0

@@ -125,6 +125,60 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
   return std::max(0.0, detail::ordered_sum(per_line));
 }
 
+// The same step for weights in [0, 1] on top of base 1 (masks, missing
+// values, down-weighted entries) by majorization: the weighted objective is
+// majorized by the plain one on imputed data x~ = w x + (1 - w) y_old
+// (the EM step for missing data; the majorizer touches the objective at the
+// current factors), so one product and the plain Gram matrix serve every
+// line and only the linear term is corrected, in O(listed entries x r):
+//   c~_l = C_l + sum_listed (-delta) (y_old - x) g_p.
+// Each step decreases the weighted objective. When want_loss, returns
+// sum_listed delta (x - y_new)^2 / 2, the weighted objective minus the
+// plain one at the updated factor.
+template <class Mat>
+double bcd_update_em(const Mat &X, const Weights &wts, bool by_col, arma::mat &F,
+                     const arma::mat &C, const arma::mat &GG, const arma::mat &P,
+                     const Penalty &pen, int fixed, int max_inner, double inner_tol,
+                     bool want_loss, int threads) {
+  const int r = static_cast<int>(F.n_rows);
+  const std::ptrdiff_t N = F.n_cols;
+  std::vector<double> per_line(N, 0.0), inv(r);
+  inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
+#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
+  {
+    std::vector<double> g(r), c(r);
+    std::vector<WeightedEntry> list;
+#pragma omp for schedule(dynamic, 16)
+    for (std::ptrdiff_t l = 0; l < N; ++l) {
+      gather_weights(X, wts, by_col, l, list);
+      double *f = F.colptr(l);
+      std::copy(C.colptr(l), C.colptr(l) + r, c.begin());
+      for (const WeightedEntry &e : list) {
+        const double *gp = P.colptr(e.idx);
+        axpy(r, -e.delta * (dot(r, gp, f) - e.x), gp, c.data());
+      }
+      quadratic_sweeps(r, f, GG.memptr(), inv.data(), c.data(), g.data(), pen, fixed,
+                       max_inner, inner_tol);
+      if (!want_loss) continue;
+      double corr = 0.0;
+      for (const WeightedEntry &e : list) {
+        const double d = e.x - dot(r, P.colptr(e.idx), f);
+        corr += e.delta * 0.5 * d * d;
+      }
+      per_line[l] = corr;
+    }
+  }
+  return detail::ordered_sum(per_line);
+}
+
+// Whether the weights fit bcd_update_em: base 1 and every weight in [0, 1].
+inline bool em_weights(const Weights &wts) {
+  if (wts.base != 1.0) return false;
+  for (double d : wts.col_delta)
+    if (d > 0.0 || d < -1.0) return false;
+  return true;
+}
+
 }  // namespace detail
 
 // Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
@@ -133,7 +187,10 @@ template <class Mat>
 void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                Monitor &mon, Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
-  const bool weighted = !wts.trivial();
+  // exact per-line Gram matrices for general weights; masks and weights in
+  // [0, 1] take the majorization step with the plain Gram matrix
+  const bool em = !wts.trivial() && detail::em_weights(wts);
+  const bool weighted = !wts.trivial() && !em;
   const double xx = sum_squares(X);
   log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
@@ -148,12 +205,18 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   if (!cfg.update_h && need_products) cross_h(X, H, cross_x_h, cfg.threads);
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double inner = 0.0, div = 0.0;  // inner = <W^T X, H> at the current W and H
+    double corr = 0.0;              // weighted minus plain objective (em)
     if (cfg.update_w) {
       if (cfg.update_h && need_products) cross_h(X, H, cross_x_h, cfg.threads);
       if (weighted) {
         div = detail::bcd_update_weighted(X, wts, false, Wt, cross_x_h, gh, H, xx_row,
                                           cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
+      } else if (em) {
+        corr = detail::bcd_update_em(X, wts, false, Wt, cross_x_h, gh, H, cfg.pen_w,
+                                     cfg.fixed_w, cfg.max_inner, cfg.inner_tol,
+                                     !cfg.update_h, cfg.threads);
+        inner = frob_dot(cross_x_h, Wt);
       } else {
         detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                            cfg.inner_tol, cfg.threads);
@@ -167,6 +230,11 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
         div = detail::bcd_update_weighted(X, wts, true, H, cross_x_w, gw, Wt, xx_col,
                                           cfg.pen_h, cfg.fixed_h, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
+      } else if (em) {
+        corr = detail::bcd_update_em(X, wts, true, H, cross_x_w, gw, Wt, cfg.pen_h,
+                                     cfg.fixed_h, cfg.max_inner, cfg.inner_tol, true,
+                                     cfg.threads);
+        inner = frob_dot(cross_x_w, H);
       } else {
         detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
                            cfg.inner_tol, cfg.threads);
@@ -174,7 +242,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
       }
       gram(H, gh);
     }
-    if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)));
+    if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)) + corr);
     res.iterations = it;
     if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
       break;
