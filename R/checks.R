@@ -88,15 +88,17 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
            call. = FALSE)
     }
   }
-  if (any(is.infinite(values))) {
+  # range() scans without allocating a copy of the data (large inputs)
+  rng <- if (length(values)) range(values) else c(0, 0)
+  if (any(is.infinite(rng))) {
     stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),
          call. = FALSE)
   }
-  if (any(values < 0)) {
+  if (rng[1] < 0) {
     stop(sprintf("`%s` has %d negative entries (smallest %g); NMF needs non-negative data",
-                 arg, sum(values < 0), min(values)), call. = FALSE)
+                 arg, sum(values < 0), rng[1]), call. = FALSE)
   }
-  if (!any(values > 0)) {
+  if (!(rng[2] > 0)) {
     stop(sprintf("`%s` is all zero; there is nothing to factorize", arg), call. = FALSE)
   }
   if (beta <= 0 && check_zeros) {

@@ -150,8 +150,13 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                                              list(seed = seed, threads = threads))))
   fit <- res$value
   if (keep_fit) fit$call <- call("nmf_fit", quote(x), rank = rank, seed = seed)
-  list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
-       fit = if (keep_fit) fit else NULL)
+  out <- list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
+              fit = if (keep_fit) fit else NULL)
+  # an H of a restart can be as large as the data: free it before the next
+  # restart allocates its own, so that the peak stays one fit's worth
+  rm(fit, res)
+  if (!keep_fit) invisible(gc(verbose = FALSE))
+  out
 }
 
 # Evaluates `expr`, muffling its warnings; returns the value and the

@@ -328,7 +328,7 @@ name_factor <- function(f, rn, cn, what) {
 data_summary <- function(x, offset, spec = NULL) {
   sparse <- methods::is(x, "sparseMatrix")
   values <- if (sparse) x@x else x
-  sum_sq <- sum(values^2)
+  sum_sq <- drop(crossprod(as.vector(values)))  # no squared copy of the data
   if (!is.null(spec)) {
     # the weighted sum of squares, so that relative errors use the same weights
     d <- spec$delta
@@ -336,7 +336,7 @@ data_summary <- function(x, offset, spec = NULL) {
     sum_sq <- spec$base * sum_sq + sum(d@x * x[cbind(d@i + 1L, j)]^2)
   }
   list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
-       nnz = if (sparse) length(values) else sum(values != 0),
+       nnz = if (sparse) length(values) else length(values) - sum(values == 0),
        sum_sq = sum_sq, total = sum(values), offset = offset,
        weighted = !is.null(spec))
 }
