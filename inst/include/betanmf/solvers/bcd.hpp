@@ -144,18 +144,39 @@ double bcd_update_em(const Mat &X, const Weights &wts, bool by_col, arma::mat &F
   const std::ptrdiff_t N = F.n_cols;
   std::vector<double> per_line(N, 0.0), inv(r);
   inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
+  // For the rows (W step) the corrections are gathered column by column, so
+  // that X is read along its columns (a row of a dense X is strided): one
+  // sequential pass, in a fixed order.
+  arma::mat row_corr;
+  if (!by_col) {
+    row_corr.zeros(r, N);
+    std::vector<WeightedEntry> list;
+    for (std::size_t j = 0; j < P.n_cols; ++j) {
+      gather_weights(X, wts, true, j, list);
+      const double *h = P.colptr(j);
+      for (const WeightedEntry &e : list) {
+        const double *w = F.colptr(e.idx);
+        axpy(r, -e.delta * (dot(r, w, h) - e.x), h, row_corr.colptr(e.idx));
+      }
+    }
+  }
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
   {
     std::vector<double> g(r), c(r);
     std::vector<WeightedEntry> list;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t l = 0; l < N; ++l) {
-      gather_weights(X, wts, by_col, l, list);
       double *f = F.colptr(l);
       std::copy(C.colptr(l), C.colptr(l) + r, c.begin());
-      for (const WeightedEntry &e : list) {
-        const double *gp = P.colptr(e.idx);
-        axpy(r, -e.delta * (dot(r, gp, f) - e.x), gp, c.data());
+      if (by_col) {
+        gather_weights(X, wts, true, l, list);
+        for (const WeightedEntry &e : list) {
+          const double *gp = P.colptr(e.idx);
+          axpy(r, -e.delta * (dot(r, gp, f) - e.x), gp, c.data());
+        }
+      } else {
+        axpy(r, 1.0, row_corr.colptr(l), c.data());
+        if (want_loss) gather_weights(X, wts, false, l, list);
       }
       quadratic_sweeps(r, f, GG.memptr(), inv.data(), c.data(), g.data(), pen, fixed,
                        max_inner, inner_tol);
