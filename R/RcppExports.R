@@ -33,14 +33,6 @@ cpp_has_openmp <- function() {
     .Call(`_betanmf_cpp_has_openmp`)
 }
 
-cpp_cross_w <- function(x, Wt, threads) {
-    .Call(`_betanmf_cpp_cross_w`, x, Wt, threads)
-}
-
-cpp_cross_h <- function(x, H, threads) {
-    .Call(`_betanmf_cpp_cross_h`, x, H, threads)
-}
-
 cpp_product_seconds <- function(x, W, H, threads, reps) {
     .Call(`_betanmf_cpp_product_seconds`, x, W, H, threads, reps)
 }

@@ -130,30 +130,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_cross_w
-arma::mat cpp_cross_w(SEXP x, const arma::mat& Wt, int threads);
-RcppExport SEXP _betanmf_cpp_cross_w(SEXP xSEXP, SEXP WtSEXP, SEXP threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    Rcpp::traits::input_parameter< const arma::mat& >::type Wt(WtSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_cross_w(x, Wt, threads));
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_cross_h
-arma::mat cpp_cross_h(SEXP x, const arma::mat& H, int threads);
-RcppExport SEXP _betanmf_cpp_cross_h(SEXP xSEXP, SEXP HSEXP, SEXP threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_cross_h(x, H, threads));
-    return rcpp_result_gen;
-END_RCPP
-}
 // cpp_product_seconds
 double cpp_product_seconds(SEXP x, const arma::mat& W, const arma::mat& H, int threads, int reps);
 RcppExport SEXP _betanmf_cpp_product_seconds(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP threadsSEXP, SEXP repsSEXP) {
@@ -178,8 +154,6 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
-    {"_betanmf_cpp_cross_w", (DL_FUNC) &_betanmf_cpp_cross_w, 3},
-    {"_betanmf_cpp_cross_h", (DL_FUNC) &_betanmf_cpp_cross_h, 3},
     {"_betanmf_cpp_product_seconds", (DL_FUNC) &_betanmf_cpp_product_seconds, 5},
     {NULL, NULL, 0}
 };

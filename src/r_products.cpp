@@ -1,5 +1,5 @@
-// The two products of the core with the data, exposed for benchmarks and
-// tests: cross_w = W^T X (r x n) from Wt (r x m), cross_h = H X^T (r x m).
+// The time of the two products of the core with the data, for benchmarks:
+// cross_w = W^T X (r x n) from Wt (r x m), cross_h = H X^T (r x m).
 #include "r_data.h"
 
 #include <RcppArmadillo.h>
@@ -8,26 +8,6 @@
 #include <algorithm>
 #include <chrono>
 #include <vector>
-
-// [[Rcpp::export(rng = false)]]
-arma::mat cpp_cross_w(SEXP x, const arma::mat &Wt, int threads) {
-  arma::mat out;
-  with_data(x, [&](const auto &X) {
-    betanmf::cross_w(X, Wt, out, threads);
-    return 0;
-  });
-  return out;
-}
-
-// [[Rcpp::export(rng = false)]]
-arma::mat cpp_cross_h(SEXP x, const arma::mat &H, int threads) {
-  arma::mat out;
-  with_data(x, [&](const auto &X) {
-    betanmf::cross_h(X, H, out, threads);
-    return 0;
-  });
-  return out;
-}
 
 // Seconds for one evaluation of both products W^T X and H X^T, the median
 // of `reps` (the views of x are built once, outside the timing).

@@ -72,20 +72,4 @@ inline void dense_col(const SparseMatrix &X, std::size_t j, std::vector<double> 
   for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) out[X.row_idx[t]] = X.values[t];
 }
 
-// Row i as a full vector of length n.
-inline void dense_row(const DenseMatrix &X, std::size_t i, std::vector<double> &out) {
-  out.resize(X.n);
-  for (std::size_t j = 0; j < X.n; ++j) out[j] = X.data[i + j * X.m];
-}
-inline void dense_row(const SparseMatrix &X, std::size_t i, std::vector<double> &out) {
-  out.assign(X.n, 0.0);
-  for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)
-    out[X.col_idx[t]] = X.row_values[t];
-}
-
-// Sizes along each side: lines(X, by_col) is n for columns, m for rows.
-template <class Mat> [[nodiscard]] std::size_t line_count(const Mat &X, bool by_col) {
-  return by_col ? X.n : X.m;
-}
-
 }  // namespace betanmf

@@ -12,8 +12,7 @@
 //     row sums of G (W^T 1), exact for the zeros.
 //   beta = 2: the numerator is the product G X_l (products.hpp) and the
 //     denominator (G G^T) f, so X is touched through its non-zeros.
-//   other beta: each line is streamed as a length-P vector (O(P) memory per
-//     thread), never a dense copy of X.
+//   other beta: mu_blocked.hpp, a block of columns at a time.
 // The same pass also returns sum d_beta(X | WH) at the factors it started
 // from, so the objective costs nothing extra.
 #pragma once
@@ -38,7 +37,8 @@ namespace betanmf {
 
 
 
-// Updates every line of F (r x N) by one multiplicative step; G (r x P) is
+// Updates every line of F (r x N) by one multiplicative step for beta = 1 or
+// 2 (other betas: mu_blocked_update); G (r x P) is
 // the partner factor. by_col = true: F = H, G = W^T, lines are columns of X.
 // Under observation weights (weights.hpp) every term of both sums is
 // multiplied by its weight. Returns sum_ij w_ij d_beta(X_ij | (WH)_ij) at
@@ -93,46 +93,28 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   const arma::vec gsum = arma::sum(G, 1);  // sum over partners, for beta = 1
 #pragma omp parallel num_threads(team(threads, entries(X) * r))
   {
-    std::vector<double> num(r), den(r), line, wline;
+    std::vector<double> num(r), den(r);
     Entries e;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t l = 0; l < N; ++l) {
       double *f = F.colptr(l);
       std::fill(num.begin(), num.end(), 0.0);
       double loss = 0.0;
-      if (beta == 1.0) {
-        // KL: zeros contribute w y to the divergence and w g to the denominator.
-        if (by_col) gather_col(X, l, e);
-        else gather_row(X, l, e);
-        if (weighted) weigh_entries(e, wts, by_col, l);
-        for (std::size_t t = 0; t < e.size(); ++t) {
-          const double *g = G.colptr(e.idx[t]);
-          // the objective at the exact model; the update with the floored one
-          const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
-          const double w = weighted ? e.w[t] : 1.0;
-          loss += w * (x * std::log(x / y_exact) - x);
-          axpy(r, w * x / y, g, num.data());
-        }
-        if (weighted) weighted_partner_sum(wts, by_col, l, gsum, G, den.data());
-        else std::copy(gsum.begin(), gsum.end(), den.begin());
-        loss += dot(r, f, den.data());
-      } else {
-        std::fill(den.begin(), den.end(), 0.0);
-        if (by_col) dense_col(X, l, line);
-        else dense_row(X, l, line);
-        const std::ptrdiff_t P = static_cast<std::ptrdiff_t>(line.size());
-        if (weighted) dense_weights(wts, by_col, l, P, wline);
-        for (std::ptrdiff_t p = 0; p < P; ++p) {
-          const double w = weighted ? wline[p] : 1.0;
-          if (w == 0.0) continue;
-          const double *g = G.colptr(p);
-          const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = line[p];
-          double a, b;
-          detail::mu_terms(x, y, beta, a, b);
-          if (want_loss) loss += w * beta_div(x, y_exact, beta);
-          axpy2(r, w * a, w * b, g, num.data(), den.data());
-        }
+      // KL: zeros contribute w y to the divergence and w g to the denominator.
+      if (by_col) gather_col(X, l, e);
+      else gather_row(X, l, e);
+      if (weighted) weigh_entries(e, wts, by_col, l);
+      for (std::size_t t = 0; t < e.size(); ++t) {
+        const double *g = G.colptr(e.idx[t]);
+        // the objective at the exact model; the update with the floored one
+        const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
+        const double w = weighted ? e.w[t] : 1.0;
+        loss += w * (x * std::log(x / y_exact) - x);
+        axpy(r, w * x / y, g, num.data());
       }
+      if (weighted) weighted_partner_sum(wts, by_col, l, gsum, G, den.data());
+      else std::copy(gsum.begin(), gsum.end(), den.begin());
+      loss += dot(r, f, den.data());
       per_line[l] = loss;
       detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, gamma);
     }
@@ -156,32 +138,27 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
   const double y_floor = 1e-12 * mean_value(X);
+  // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
+  // one multiplicative step of H (by_col) or W; returns the objective before it
+  auto step = [&](bool by_col, bool want_loss) {
+    const Penalty &pen = by_col ? cfg.pen_h : cfg.pen_w;
+    const int fixed = by_col ? cfg.fixed_h : cfg.fixed_w;
+    if (blocked)
+      return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, y_floor, wts,
+                               want_loss, cfg.threads);
+    return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, y_floor, wts, xx,
+                              xx_col, cfg.threads, want_loss)
+                  : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, y_floor, wts, xx,
+                              xx_row, cfg.threads, want_loss);
+  };
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
     double before = arma::datum::nan;
-    if (blocked) {
-      // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
-      if (cfg.update_w)
-        before = mu_blocked_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w,
-                                   y_floor, wts, true, cfg.threads);
-      if (cfg.update_h) {
-        const double v = mu_blocked_update(X, Wt, H, true, cfg.beta, cfg.pen_h, cfg.fixed_h,
-                                           y_floor, wts, !cfg.update_w, cfg.threads);
-        if (!cfg.update_w) before = v;
-      }
-      res.iterations = it;
-      if (it >= 2 && log.record(it - 1, before + pen)) break;
-      if (log.interrupted()) break;
-      continue;
-    }
-    if (cfg.update_w)
-      before = mu_update(X, Wt, H, false, cfg.beta, cfg.pen_w, cfg.fixed_w, y_floor, wts,
-                         xx, xx_row, cfg.threads);
+    if (cfg.update_w) before = step(false, true);
     if (cfg.update_h) {
       // the objective comes from the first pass; the second skips it
-      const double v = mu_update(X, H, Wt, true, cfg.beta, cfg.pen_h, cfg.fixed_h,
-                                 y_floor, wts, xx, xx_col, cfg.threads, !cfg.update_w);
+      const double v = step(true, !cfg.update_w);
       if (!cfg.update_w) before = v;
     }
     res.iterations = it;
