@@ -88,8 +88,9 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
            call. = FALSE)
     }
   }
-  # range() scans without allocating a copy of the data (large inputs)
-  rng <- if (length(values)) range(values) else c(0, 0)
+  # min() and max() scan without a copy of the data (range() concatenates
+  # its arguments first, a copy of the whole data)
+  rng <- if (length(values)) c(min(values), max(values)) else c(0, 0)
   if (any(is.infinite(rng))) {
     stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),
          call. = FALSE)

@@ -22,8 +22,7 @@ validate_nmf_fit <- function(obj) {
       nrow(obj$H) != obj$rank) {
     stop("an nmf_fit needs W (m x rank) and H (rank x n)", call. = FALSE)
   }
-  if (any(!is.finite(obj$W)) || any(!is.finite(obj$H)) || any(obj$W < 0) ||
-      any(obj$H < 0)) {
+  if (!finite_nonnegative(obj$W) || !finite_nonnegative(obj$H)) {
     stop("an nmf_fit needs finite, non-negative W and H", call. = FALSE)
   }
   if (!is.data.frame(obj$history) ||
@@ -32,6 +31,12 @@ validate_nmf_fit <- function(obj) {
          call. = FALSE)
   }
   obj
+}
+
+# Whether every entry of a numeric matrix is finite and >= 0, by scans that
+# allocate nothing (H can be as large as the data).
+finite_nonnegative <- function(a) {
+  !length(a) || (!anyNA(a) && min(a) >= 0 && is.finite(max(a)))
 }
 
 #' Methods for NMF fits

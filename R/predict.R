@@ -53,12 +53,11 @@ predict.nmf_fit <- function(object, newdata, mask = NULL, weights = NULL,
 project_factor <- function(x, W, beta, solver, l1_h, l2_h, spec, control, threads) {
   control$normalize <- "none"
   r <- ncol(W)
-  # A flat positive start whose model has the mean of the data (zeros would
-  # never move under the multiplicative updates).
-  level <- mean_value(x) / max(sum(colMeans(W)), .Machine$double.xmin)
-  H0 <- matrix(max(level, .Machine$double.eps), r, ncol(x))
+  # H0 = NULL: the core starts H flat, at the level where the model has the
+  # mean of the data (zeros would never move under the multiplicative
+  # updates), without an r x n start built in R.
   res <- cpp_nmf_fit(x, r, beta, solver, c(0, unname(l1_h)), c(0, unname(l2_h)), "given",
-                     W, H0, FALSE, TRUE, r, 0L, spec, control, 1, threads, FALSE)
+                     W, NULL, FALSE, TRUE, r, 0L, spec, control, 1, threads, FALSE)
   if (isTRUE(res$interrupted)) stop("the fit was interrupted by the user", call. = FALSE)
   res
 }

@@ -170,3 +170,51 @@ TEST_CASE("random start: scale, determinism, given factors", "[init]") {
   CHECK_THROWS_AS(betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, Wg, Hbad),
                   std::invalid_argument);
 }
+
+TEST_CASE("flat start of the factor left out: the model has the mean of the data",
+          "[init]") {
+  arma::arma_rng::set_seed(11);
+  const arma::mat X = arma::randu(30, 25) * 3.0;
+  betanmf::Config cfg;
+  cfg.rank = 3;
+  const arma::mat W0 = arma::randu(30, 3), H0 = arma::randu(3, 25);
+  arma::mat W = W0, H;
+  betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, W, H);
+  REQUIRE(H.n_rows == 3);
+  REQUIRE(H.n_cols == 25);
+  CHECK(testing::identical(W, W0));
+  CHECK(H.min() == H.max());
+  CHECK(std::abs(arma::mean(arma::vectorise(W * H)) / arma::mean(arma::vectorise(X)) - 1.0) <
+        1e-12);
+  arma::mat W2, H2 = H0;
+  betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, W2, H2);
+  REQUIRE(W2.n_rows == 30);
+  REQUIRE(W2.n_cols == 3);
+  CHECK(W2.min() == W2.max());
+  CHECK(std::abs(arma::mean(arma::vectorise(W2 * H2)) / arma::mean(arma::vectorise(X)) - 1.0) <
+        1e-12);
+  // a zero partner still gives a positive start
+  arma::mat Wz(30, 3, arma::fill::zeros), Hz;
+  betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, Wz, Hz);
+  CHECK(Hz.min() > 0.0);
+}
+
+TEST_CASE("components are ordered in place by decreasing contribution", "[init]") {
+  arma::arma_rng::set_seed(5);
+  for (int trial = 0; trial < 20; ++trial) {
+    const arma::uword r = 1 + trial % 7;
+    arma::mat W = arma::randu(12, r), H = arma::randu(r, 9);
+    // spread the contributions so the order is random but strict
+    for (arma::uword k = 0; k < r; ++k) H.row(k) *= std::pow(3.0, arma::randu() * 4.0);
+    const arma::mat W0 = W, H0 = H;
+    const auto order = betanmf::finalize_components(W, H, betanmf::Normalize::none, true);
+    REQUIRE(order.size() == r);
+    for (arma::uword k = 0; k < r; ++k) {
+      CHECK(testing::identical(arma::mat(W.col(k)), arma::mat(W0.col(order[k]))));
+      CHECK(testing::identical(arma::mat(H.row(k)), arma::mat(H0.row(order[k]))));
+      if (k > 0) CHECK(arma::accu(W.col(k - 1)) * arma::accu(H.row(k - 1)) >=
+                       arma::accu(W.col(k)) * arma::accu(H.row(k)));
+    }
+    CHECK(rel_diff(W * H, W0 * H0) < 1e-14);
+  }
+}

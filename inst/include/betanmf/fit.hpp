@@ -13,12 +13,35 @@
 #include <algorithm>
 #include <armadillo>
 #include <chrono>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
 namespace betanmf {
 
 enum class Init { nndsvd, random, given };
+
+// A flat positive start for the one factor left empty when the other is
+// given (a projection: H for a fixed W, or W for a fixed H): every entry
+// equals the level at which the model W H has the mean of X. Zeros would
+// never move under the multiplicative updates, and nothing of size m x n or
+// n x n is formed.
+template <class Mat>
+void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
+  const double mean_x = mean_value(X);
+  if (H.is_empty()) {
+    // mean_ij (W H)_ij = level * sum_k mean_i W_ik
+    const double scale = arma::accu(W) / static_cast<double>(std::max<arma::uword>(W.n_rows, 1));
+    const double level = mean_x / std::max(scale, std::numeric_limits<double>::min());
+    H.set_size(r, X.n);
+    H.fill(std::max(level, std::numeric_limits<double>::epsilon()));
+  } else if (W.is_empty()) {
+    const double scale = arma::accu(H) / static_cast<double>(std::max<arma::uword>(H.n_cols, 1));
+    const double level = mean_x / std::max(scale, std::numeric_limits<double>::min());
+    W.set_size(X.m, r);
+    W.fill(std::max(level, std::numeric_limits<double>::epsilon()));
+  }
+}
 
 // Starting factors W (m x r) and H (r x n) for X.
 template <class Mat>
@@ -34,6 +57,7 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
     init_random(X.m, X.n, cfg.rank, mean_value(X), cfg.seed, W, H);
     break;
   case Init::given:
+    if (W.is_empty() != H.is_empty()) flat_partner(X, static_cast<arma::uword>(cfg.rank), W, H);
     if (W.n_rows != X.m || W.n_cols != static_cast<arma::uword>(cfg.rank) ||
         H.n_rows != static_cast<arma::uword>(cfg.rank) || H.n_cols != X.n)
       throw std::invalid_argument("starting factors do not match the data and rank");
@@ -68,9 +92,21 @@ inline std::vector<arma::uword> finalize_components(arma::mat &W, arma::mat &H,
     total[k] = arma::accu(W.col(k)) * arma::accu(H.row(k));
   std::stable_sort(order.begin(), order.end(),
                    [&](arma::uword a, arma::uword b) { return total[a] > total[b]; });
-  const arma::uvec idx(order);
-  W = W.cols(idx);
-  H = H.rows(idx);
+  // Permute in place, one cycle at a time by swaps: H can be as large as the
+  // data, and H.rows(idx) would hold a second copy of it.
+  std::vector<bool> done(r, false);
+  for (arma::uword start = 0; start < r; ++start) {
+    if (done[start]) continue;
+    // position k of the result takes component order[k]
+    arma::uword k = start;
+    while (!done[order[k]] && order[k] != start) {
+      W.swap_cols(k, order[k]);
+      H.swap_rows(k, order[k]);
+      done[k] = true;
+      k = order[k];
+    }
+    done[k] = true;
+  }
   return order;
 }
 
