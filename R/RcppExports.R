@@ -29,6 +29,10 @@ cpp_divergence <- function(x, W, H, beta, weights, threads, y_floor = 0.0) {
     .Call(`_betanmf_cpp_divergence`, x, W, H, beta, weights, threads, y_floor)
 }
 
+cpp_data_stats <- function(x) {
+    .Call(`_betanmf_cpp_data_stats`, x)
+}
+
 cpp_has_openmp <- function() {
     .Call(`_betanmf_cpp_has_openmp`)
 }

@@ -120,8 +120,14 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   beta <- resolve_beta(beta)
   solver <- resolve_solver(solver, beta)
   check_number(offset, "offset", min = 0)
-  if (offset > 0) x <- as.matrix(x) + offset
-  data <- prepare_data(x, mask, weights, beta)
+  if (inherits(x, "betanmf_data")) {
+    # checked data and weights from prepare_data() (internal: nmf_cv() fits
+    # one training set at many ranks and prepares it once)
+    data <- x
+  } else {
+    if (offset > 0) x <- as.matrix(x) + offset
+    data <- prepare_data(x, mask, weights, beta)
+  }
   x <- data$x
   spec <- data$spec
   m <- nrow(x)
@@ -186,7 +192,13 @@ run_fit <- function(x, rank, beta, solver, pen, start, fixed, spec, control, see
     H0 <- start$H
     how <- "given"
   }
-  if (fixed$k_W > 0L || fixed$k_H > 0L) {
+  if (how != "given" && (fixed$k_W == rank || fixed$k_H == rank)) {
+    # A projection: the known factor as given, the other one started flat in
+    # the core (no starting factors computed only to be overwritten).
+    W0 <- fixed$W
+    H0 <- fixed$H
+    how <- "given"
+  } else if (fixed$k_W > 0L || fixed$k_H > 0L) {
     if (how != "given") {
       # Starting factors from the chosen method, then the known parts.
       init_fit <- cpp_nmf_init(x, rank, solver, how, seed, threads)
@@ -327,8 +339,8 @@ name_factor <- function(f, rn, cn, what) {
 
 data_summary <- function(x, offset, spec = NULL) {
   sparse <- methods::is(x, "sparseMatrix")
-  values <- if (sparse) x@x else x
-  sum_sq <- drop(crossprod(as.vector(values)))  # no squared copy of the data
+  stats <- cpp_data_stats(x)  # one pass in C++, no copy of the data
+  sum_sq <- stats[["sum_sq"]]
   if (!is.null(spec)) {
     # the weighted sum of squares, so that relative errors use the same weights
     d <- spec$delta
@@ -336,8 +348,8 @@ data_summary <- function(x, offset, spec = NULL) {
     sum_sq <- spec$base * sum_sq + sum(d@x * x[cbind(d@i + 1L, j)]^2)
   }
   list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
-       nnz = if (sparse) length(values) else length(values) - sum(values == 0),
-       sum_sq = sum_sq, total = sum(values), offset = offset,
+       nnz = if (sparse) length(x@x) else stats[["nonzero"]],
+       sum_sq = sum_sq, total = stats[["total"]], offset = offset,
        weighted = !is.null(spec))
 }
 

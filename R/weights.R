@@ -130,8 +130,8 @@ show_some <- function(idx, k = 5L) {
 # Positions of NA entries of x (dense or dgCMatrix) and x with them set to 0.
 take_missing <- function(x) {
   if (methods::is(x, "sparseMatrix")) {
+    if (!anyNA(x@x)) return(list(x = x, pos = NULL))  # no logical copy
     bad <- is.na(x@x)
-    if (!any(bad)) return(list(x = x, pos = NULL))
     j <- rep(seq_len(ncol(x)), diff(x@p))
     pos <- cbind(x@i[bad] + 1L, j[bad])
     x@x[bad] <- 0
@@ -157,7 +157,9 @@ count_weighted_zeros <- function(x, spec) {
 
 # Data and observation weights together, as every entry point needs them:
 # checks x (missing values allowed), the mask and the weights, and for
-# beta <= 0 refuses zeros that carry weight.
+# beta <= 0 refuses zeros that carry weight. Returns a list (x, spec) of
+# class "betanmf_data", which nmf_fit() also accepts in place of x (then
+# `mask`, `weights` and `offset` must be left out: they are in it already).
 prepare_data <- function(x, mask, weights, beta, arg = "x",
                          remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)") {
   x <- as_nmf_data(x, arg, beta, na_ok = TRUE, check_zeros = FALSE)
@@ -172,7 +174,7 @@ prepare_data <- function(x, mask, weights, beta, arg = "x",
     n_zero <- count_weighted_zeros(x, spec)
     if (n_zero > 0) stop_zeros(arg, n_zero, beta, remedy)
   }
-  list(x = x, spec = spec)
+  structure(list(x = x, spec = spec), class = "betanmf_data")
 }
 
 # Sets x to zero where the weight is zero (masked entries under base 1), so

@@ -121,6 +121,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_data_stats
+Rcpp::NumericVector cpp_data_stats(SEXP x);
+RcppExport SEXP _betanmf_cpp_data_stats(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_data_stats(x));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_has_openmp
 bool cpp_has_openmp();
 RcppExport SEXP _betanmf_cpp_has_openmp() {
@@ -153,6 +163,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 18},
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},
+    {"_betanmf_cpp_data_stats", (DL_FUNC) &_betanmf_cpp_data_stats, 1},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {"_betanmf_cpp_product_seconds", (DL_FUNC) &_betanmf_cpp_product_seconds, 5},
     {NULL, NULL, 0}

@@ -59,7 +59,8 @@ Rcpp::List to_list(const betanmf::Result &res) {
 
 // One fit of x (double matrix or dgCMatrix). `control` is the list made by
 // nmf_control(); `init` is "nndsvd", "random" or "given" (then W0, H0 are
-// the starting factors). Penalties are c(W, H) pairs.
+// the starting factors; one of them may be NULL, then it starts flat at the
+// level of the data). Penalties are c(W, H) pairs.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
                        Rcpp::NumericVector l1,
@@ -91,8 +92,9 @@ Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
     if (init == "nndsvd") how = betanmf::Init::nndsvd;
     if (init == "random") how = betanmf::Init::random;
     if (how == betanmf::Init::given) {
-      W = Rcpp::as<arma::mat>(W0);
-      H = Rcpp::as<arma::mat>(H0);
+      // One of W0, H0 may be NULL: it then starts flat (a projection).
+      if (!Rf_isNull(W0)) W = Rcpp::as<arma::mat>(W0);
+      if (!Rf_isNull(H0)) H = Rcpp::as<arma::mat>(H0);
     }
     betanmf::initialize(X, cfg, how, W, H);
     const betanmf::Weights wts = to_weights(weights, X.m, X.n);
@@ -126,6 +128,17 @@ double cpp_divergence(SEXP x, const arma::mat &W, const arma::mat &H, double bet
     return betanmf::divergence(X, Wt, H, beta, threads, to_weights(weights, X.m, X.n),
                                y_floor);
   });
+}
+
+// Sum of squares, sum and number of non-zero entries of x (double matrix or
+// dgCMatrix), read without a copy.
+// [[Rcpp::export(rng = false)]]
+Rcpp::NumericVector cpp_data_stats(SEXP x) {
+  const betanmf::DataStats s =
+      with_data(x, [](const auto &X) { return betanmf::data_stats(X); });
+  return Rcpp::NumericVector::create(Rcpp::Named("sum_sq") = s.sum_sq,
+                                     Rcpp::Named("total") = s.total,
+                                     Rcpp::Named("nonzero") = s.nonzero);
 }
 
 // Whether the package was built with OpenMP.

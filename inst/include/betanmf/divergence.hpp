@@ -159,6 +159,29 @@ inline double sum_squares(const SparseMatrix &X) {
   return s;
 }
 
+// Sum of squares, sum and number of non-zero entries of X, in one pass.
+struct DataStats {
+  double sum_sq = 0.0, total = 0.0, nonzero = 0.0;
+};
+template <class Mat> [[nodiscard]] DataStats data_stats(const Mat &X) {
+  const double *v = nullptr;
+  std::size_t len = 0;
+  if constexpr (Mat::is_sparse) {
+    v = X.values;
+    len = X.nnz();
+  } else {
+    v = X.data;
+    len = X.m * X.n;
+  }
+  DataStats s;
+  for (std::size_t t = 0; t < len; ++t) {
+    s.sum_sq += v[t] * v[t];
+    s.total += v[t];
+    s.nonzero += v[t] != 0.0 ? 1.0 : 0.0;
+  }
+  return s;
+}
+
 // Sums of squares of every column (size n) and every row (size m).
 template <class Mat>
 void line_sums_of_squares(const Mat &X, std::vector<double> &cols, std::vector<double> &rows) {
