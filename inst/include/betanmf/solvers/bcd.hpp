@@ -23,53 +23,19 @@
 #include "../monitor.hpp"
 #include "../products.hpp"
 #include "../weights.hpp"
+#include "bcd_em.hpp"
 #include "progress.hpp"
+#include "quadratic.hpp"
 
 #include <armadillo>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace betanmf {
 
 namespace detail {
-
-// Cyclic exact coordinate minimization of f^T G f / 2 - c^T f + l1 1^T f +
-// l2 / 2 f^T f over f >= 0 (r), coordinates k >= fixed only, with g = G f
-// kept current; G is r x r column-major and inv[k] = 1 / (G_kk + l2), or 0
-// for a component with nothing to fit (precomputed: a sweep has no
-// division). Sweeps stop by the inner rule.
-inline void quadratic_sweeps(int r, double *f, const double *G, const double *inv,
-                             const double *c, double *g, const Penalty &pen, int fixed,
-                             int max_inner, double inner_tol) {
-  std::fill(g, g + r, 0.0);
-  for (int l = 0; l < r; ++l)
-    if (f[l] != 0.0) axpy(r, f[l], G + l * r, g);
-  double first_move = 0.0;
-  for (int sweep = 0; sweep < max_inner; ++sweep) {
-    double move = 0.0;
-    for (int k = fixed; k < r; ++k) {
-      const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
-      const double fk = inv[k] > 0.0 ? std::max(0.0, f[k] - grad * inv[k]) : 0.0;
-      const double d = fk - f[k];
-      if (d != 0.0) {
-        f[k] = fk;
-        axpy(r, d, G + k * r, g);
-        move += d * d;
-      }
-    }
-    if (sweep == 0) first_move = move;
-    if (move <= inner_tol * inner_tol * first_move) break;
-  }
-}
-
-// inv[k] = 1 / (G_kk + l2) where positive, else 0.
-inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
-  for (int k = 0; k < r; ++k) {
-    const double d = G[k * r + k] + l2;
-    inv[k] = d > 0.0 ? 1.0 / d : 0.0;
-  }
-}
 
 // One factor step: each column f of F (r x N) solves the quadratic program
 // above with Gram matrix G (r x r) and linear term C.col(j) (r x N). The
@@ -125,81 +91,6 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
   return std::max(0.0, detail::ordered_sum(per_line));
 }
 
-// The same step for weights in [0, 1] on top of base 1 (masks, missing
-// values, down-weighted entries) by majorization: the weighted objective is
-// majorized by the plain one on imputed data x~ = w x + (1 - w) y_old
-// (the EM step for missing data; the majorizer touches the objective at the
-// current factors), so one product and the plain Gram matrix serve every
-// line and only the linear term is corrected, in O(listed entries x r):
-//   c~_l = C_l + sum_listed (-delta) (y_old - x) g_p.
-// Each step decreases the weighted objective. When want_loss, returns
-// sum_listed delta (x - y_new)^2 / 2, the weighted objective minus the
-// plain one at the updated factor.
-template <class Mat>
-double bcd_update_em(const Mat &X, const Weights &wts, bool by_col, arma::mat &F,
-                     const arma::mat &C, const arma::mat &GG, const arma::mat &P,
-                     const Penalty &pen, int fixed, int max_inner, double inner_tol,
-                     bool want_loss, int threads) {
-  const int r = static_cast<int>(F.n_rows);
-  const std::ptrdiff_t N = F.n_cols;
-  std::vector<double> per_line(N, 0.0), inv(r);
-  inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
-  // For the rows (W step) the corrections are gathered column by column, so
-  // that X is read along its columns (a row of a dense X is strided): one
-  // sequential pass, in a fixed order.
-  arma::mat row_corr;
-  if (!by_col) {
-    row_corr.zeros(r, N);
-    std::vector<WeightedEntry> list;
-    for (std::size_t j = 0; j < P.n_cols; ++j) {
-      gather_weights(X, wts, true, j, list);
-      const double *h = P.colptr(j);
-      for (const WeightedEntry &e : list) {
-        const double *w = F.colptr(e.idx);
-        axpy(r, -e.delta * (dot(r, w, h) - e.x), h, row_corr.colptr(e.idx));
-      }
-    }
-  }
-#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
-  {
-    std::vector<double> g(r), c(r);
-    std::vector<WeightedEntry> list;
-#pragma omp for schedule(dynamic, 16)
-    for (std::ptrdiff_t l = 0; l < N; ++l) {
-      double *f = F.colptr(l);
-      std::copy(C.colptr(l), C.colptr(l) + r, c.begin());
-      if (by_col) {
-        gather_weights(X, wts, true, l, list);
-        for (const WeightedEntry &e : list) {
-          const double *gp = P.colptr(e.idx);
-          axpy(r, -e.delta * (dot(r, gp, f) - e.x), gp, c.data());
-        }
-      } else {
-        axpy(r, 1.0, row_corr.colptr(l), c.data());
-        if (want_loss) gather_weights(X, wts, false, l, list);
-      }
-      quadratic_sweeps(r, f, GG.memptr(), inv.data(), c.data(), g.data(), pen, fixed,
-                       max_inner, inner_tol);
-      if (!want_loss) continue;
-      double corr = 0.0;
-      for (const WeightedEntry &e : list) {
-        const double d = e.x - dot(r, P.colptr(e.idx), f);
-        corr += e.delta * 0.5 * d * d;
-      }
-      per_line[l] = corr;
-    }
-  }
-  return detail::ordered_sum(per_line);
-}
-
-// Whether the weights fit bcd_update_em: base 1 and every weight in [0, 1].
-inline bool em_weights(const Weights &wts) {
-  if (wts.base != 1.0) return false;
-  for (double d : wts.col_delta)
-    if (d > 0.0 || d < -1.0) return false;
-  return true;
-}
-
 }  // namespace detail
 
 // Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
@@ -210,7 +101,8 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   IterationLog log(cfg, mon, res);
   // exact per-line Gram matrices for general weights; masks and weights in
   // [0, 1] take the majorization step with the plain Gram matrix
-  const bool em = !wts.trivial() && detail::em_weights(wts);
+  std::optional<detail::MaskedEm> em;
+  if (!wts.trivial() && detail::em_weights(wts)) em.emplace(X, wts);
   const bool weighted = !wts.trivial() && !em;
   const double xx = sum_squares(X);
   log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
@@ -234,9 +126,8 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                                           cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
       } else if (em) {
-        corr = detail::bcd_update_em(X, wts, false, Wt, cross_x_h, gh, H, cfg.pen_w,
-                                     cfg.fixed_w, cfg.max_inner, cfg.inner_tol,
-                                     !cfg.update_h, cfg.threads);
+        corr = em->update_w(Wt, cross_x_h, gh, H, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+                            cfg.inner_tol, !cfg.update_h, cfg.threads);
         inner = frob_dot(cross_x_h, Wt);
       } else {
         detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
@@ -252,9 +143,8 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                                           cfg.pen_h, cfg.fixed_h, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
       } else if (em) {
-        corr = detail::bcd_update_em(X, wts, true, H, cross_x_w, gw, Wt, cfg.pen_h,
-                                     cfg.fixed_h, cfg.max_inner, cfg.inner_tol, true,
-                                     cfg.threads);
+        corr = em->update_h(H, cross_x_w, gw, Wt, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+                            cfg.inner_tol, true, cfg.threads);
         inner = frob_dot(cross_x_w, H);
       } else {
         detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,

@@ -1,0 +1,178 @@
+// BCD steps for weights in [0, 1] on top of base 1 (masks, missing values,
+// down-weighted entries) by majorization. With the listed entries t = (i, j),
+// weight 1 + delta_t, delta_t in [-1, 0], the weighted objective is majorized
+// by the plain one on imputed data
+//   x~_t = (1 + delta_t) x_t - delta_t y_t,   y = W H at the current factors
+// (the EM step for missing data; the majorizer touches the objective at the
+// current factors, so every step decreases the weighted objective). One
+// product with X and the plain Gram matrix serve every line; only the linear
+// term of a line changes, by one rank-r vector per listed entry:
+//   c~_l = C_l + sum_{t in line l} coef_t g_t,   coef_t = -delta_t (y_t - x_t),
+// with g_t the partner factor's vector of the entry's other index.
+//
+// The coefficients need the model value y_t at the current factors: one dot
+// product per entry. The pass that computes the objective after an H step
+// evaluates the same model values the next W step needs, so they are kept
+// (coef, in the column order of the weights) and reused as long as neither
+// factor has changed since: per iteration, two dot products and two rank-r
+// updates per listed entry, and no gathering of entries.
+#pragma once
+
+#include "../config.hpp"
+#include "../divergence.hpp"
+#include "../kernels.hpp"
+#include "../matrix.hpp"
+#include "../weights.hpp"
+#include "quadratic.hpp"
+
+#include <armadillo>
+#include <cstddef>
+#include <vector>
+
+namespace betanmf {
+namespace detail {
+
+// Whether the weights fit the majorization: base 1 and every weight in [0, 1].
+inline bool em_weights(const Weights &wts) {
+  if (wts.base != 1.0) return false;
+  for (double d : wts.col_delta)
+    if (d > 0.0 || d < -1.0) return false;
+  return true;
+}
+
+class MaskedEm {
+public:
+  // X (m x n) is the data; wts lists k entries. O(k) memory: the data at
+  // the listed entries, their coefficients and the row-order -> column-order
+  // position map.
+  template <class Mat>
+  MaskedEm(const Mat &X, const Weights &wts)
+      : wts_(wts), x_(wts.col_delta.size()), coef_(wts.col_delta.size()),
+        csc_of_csr_(wts.col_delta.size()) {
+    std::vector<WeightedEntry> list;
+    for (std::size_t j = 0; j < wts.n; ++j) {
+      gather_weights(X, wts, true, j, list);
+      std::size_t t = wts.col_ptr[j];
+      for (const WeightedEntry &e : list) x_[t++] = e.x;
+    }
+    std::vector<std::size_t> next(wts.row_ptr.begin(), wts.row_ptr.end() - 1);
+    for (std::size_t j = 0; j < wts.n; ++j)
+      for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t)
+        csc_of_csr_[next[wts.row_idx[t]]++] = t;
+  }
+
+  // The factors changed without the coefficients being updated.
+  void invalidate() { valid_ = false; }
+
+  // Step for the columns of H (r x n), partner Wt = W^T (r x m), C = W^T X,
+  // GG = W^T W. When want_loss, returns sum_t delta_t (x_t - y_t)^2 / 2 at
+  // the updated H (the weighted objective minus the plain one) and keeps
+  // the coefficients of the updated factors.
+  double update_h(arma::mat &H, const arma::mat &C, const arma::mat &GG,
+                  const arma::mat &Wt, const Penalty &pen, int fixed, int max_inner,
+                  double inner_tol, bool want_loss, int threads) {
+    return step(true, H, C, GG, Wt, pen, fixed, max_inner, inner_tol, want_loss, threads);
+  }
+
+  // Step for the rows of W, as columns of Wt (r x m), partner H (r x n),
+  // C = H X^T, GG = H H^T; as update_h otherwise.
+  double update_w(arma::mat &Wt, const arma::mat &C, const arma::mat &GG,
+                  const arma::mat &H, const Penalty &pen, int fixed, int max_inner,
+                  double inner_tol, bool want_loss, int threads) {
+    return step(false, Wt, C, GG, H, pen, fixed, max_inner, inner_tol, want_loss, threads);
+  }
+
+private:
+  const Weights &wts_;
+  std::vector<double> x_, coef_;         // in column order of the weights
+  std::vector<std::size_t> csc_of_csr_;  // row-order position -> column order
+  bool valid_ = false;
+
+  // What one step shares between its lines.
+  struct Pass {
+    bool by_col, reuse, want_loss;
+    int r;
+    const std::size_t *ptr;
+    const int *idx;
+    const double *del;
+    const arma::mat *C, *GG, *P;
+    const double *inv;
+    const Penalty *pen;
+    int fixed, max_inner;
+    double inner_tol;
+  };
+
+  // Line l of F (f, length r): correct its linear term (into c), solve its
+  // quadratic program, and when want_loss return its share of the weighted
+  // objective and keep its coefficients at the updated factors. Entry t of
+  // the line is at column-order position pos(t); idx[t] is its other index.
+  BETANMF_ALWAYS_INLINE double line_body(const Pass &s, std::ptrdiff_t l, double *f,
+                                         double *c, double *g) {
+    const int r = s.r;
+    std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
+    const std::size_t begin = s.ptr[l], end = s.ptr[l + 1];
+    for (std::size_t t = begin; t < end; ++t) {
+      const std::size_t pos = s.by_col ? t : csc_of_csr_[t];
+      const double *gp = s.P->colptr(s.idx[t]);
+      const double a = s.reuse ? coef_[pos] : -s.del[t] * (dot(r, gp, f) - x_[pos]);
+      axpy(r, a, gp, c);
+    }
+    quadratic_sweeps(r, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
+                     s.inner_tol);
+    if (!s.want_loss) return 0.0;
+    double corr = 0.0;
+    for (std::size_t t = begin; t < end; ++t) {
+      const std::size_t pos = s.by_col ? t : csc_of_csr_[t];
+      const double d = x_[pos] - dot(r, s.P->colptr(s.idx[t]), f);
+      corr += s.del[t] * 0.5 * d * d;
+      coef_[pos] = s.del[t] * d;  // -delta (y - x) at the updated factors
+    }
+    return corr;
+  }
+
+  double line_generic(const Pass &s, std::ptrdiff_t l, double *f, double *c, double *g) {
+    return line_body(s, l, f, c, g);
+  }
+#ifdef BETANMF_DISPATCH_AVX2
+  BETANMF_TARGET_AVX2 double line_avx2(const Pass &s, std::ptrdiff_t l, double *f, double *c,
+                                       double *g) {
+    return line_body(s, l, f, c, g);
+  }
+#endif
+
+  // Lines are columns of X (by_col, F = H) or rows (F = W^T).
+  double step(bool by_col, arma::mat &F, const arma::mat &C, const arma::mat &GG,
+              const arma::mat &P, const Penalty &pen, int fixed, int max_inner,
+              double inner_tol, bool want_loss, int threads) {
+    const int r = static_cast<int>(F.n_rows);
+    const std::ptrdiff_t N = F.n_cols;
+    const auto [ptr, idx, del] = wts_.lines(by_col);
+    std::vector<double> per_line(want_loss ? N : 0, 0.0), inv(r);
+    inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
+    const Pass s{by_col,     valid_,     want_loss, r,   ptr.data(), idx.data(),
+                 del.data(), &C,         &GG,       &P,  inv.data(), &pen,
+                 fixed,      max_inner,  inner_tol};
+    const bool avx2 = has_avx2();
+#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
+    {
+      std::vector<double> g(r), c(r);
+#pragma omp for schedule(dynamic, 16)
+      for (std::ptrdiff_t l = 0; l < N; ++l) {
+        double *f = F.colptr(l);
+#ifdef BETANMF_DISPATCH_AVX2
+        const double corr = avx2 ? line_avx2(s, l, f, c.data(), g.data())
+                                 : line_generic(s, l, f, c.data(), g.data());
+#else
+        (void)avx2;
+        const double corr = line_generic(s, l, f, c.data(), g.data());
+#endif
+        if (want_loss) per_line[l] = corr;
+      }
+    }
+    valid_ = want_loss;
+    return want_loss ? ordered_sum(per_line) : 0.0;
+  }
+};
+
+}  // namespace detail
+}  // namespace betanmf

@@ -1,0 +1,82 @@
+// The non-negative quadratic program that every BCD (HALS) line update
+// solves, by cyclic exact coordinate minimization:
+//   min_f  f^T G f / 2 - c^T f + l1 1^T f + l2 / 2 f^T f,   f >= 0 (r),
+//   f_k <- max(0, f_k - ((G f)_k - c_k + l1 + l2 f_k) / (G_kk + l2))
+// (Cichocki & Phan 2009, IEICE Trans Fundam E92-A:708, eq. 15).
+#pragma once
+
+#include "../config.hpp"
+#include "../kernels.hpp"
+
+#include <algorithm>
+
+namespace betanmf {
+namespace detail {
+
+// Cyclic exact coordinate minimization of f^T G f / 2 - c^T f + l1 1^T f +
+// l2 / 2 f^T f over f >= 0 (r), coordinates k >= fixed only, with g = G f
+// kept current; G is r x r column-major and inv[k] = 1 / (G_kk + l2), or 0
+// for a component with nothing to fit (precomputed: a sweep has no
+// division). Sweeps stop by the inner rule. An AVX2 copy runs where the
+// processor has it (dispatch.hpp).
+BETANMF_ALWAYS_INLINE void sweeps_body(int r, double *f, const double *G, const double *inv,
+                                       const double *c, double *g, const Penalty &pen,
+                                       int fixed, int max_inner, double inner_tol) {
+  std::fill(g, g + r, 0.0);
+  for (int l = 0; l < r; ++l)
+    if (f[l] != 0.0) axpy(r, f[l], G + l * r, g);
+  double first_move = 0.0;
+  for (int sweep = 0; sweep < max_inner; ++sweep) {
+    double move = 0.0;
+    for (int k = fixed; k < r; ++k) {
+      const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
+      const double fk = inv[k] > 0.0 ? std::max(0.0, f[k] - grad * inv[k]) : 0.0;
+      const double d = fk - f[k];
+      if (d != 0.0) {
+        f[k] = fk;
+        axpy(r, d, G + k * r, g);
+        move += d * d;
+      }
+    }
+    if (sweep == 0) first_move = move;
+    if (move <= inner_tol * inner_tol * first_move) break;
+  }
+}
+
+inline void sweeps_generic(int r, double *f, const double *G, const double *inv,
+                           const double *c, double *g, const Penalty &pen, int fixed,
+                           int max_inner, double inner_tol) {
+  sweeps_body(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+}
+
+#ifdef BETANMF_DISPATCH_AVX2
+BETANMF_TARGET_AVX2 inline void sweeps_avx2(int r, double *f, const double *G,
+                                            const double *inv, const double *c, double *g,
+                                            const Penalty &pen, int fixed, int max_inner,
+                                            double inner_tol) {
+  sweeps_body(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+}
+#endif
+
+inline void quadratic_sweeps(int r, double *f, const double *G, const double *inv,
+                             const double *c, double *g, const Penalty &pen, int fixed,
+                             int max_inner, double inner_tol) {
+#ifdef BETANMF_DISPATCH_AVX2
+  if (has_avx2()) {
+    sweeps_avx2(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+    return;
+  }
+#endif
+  sweeps_generic(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+}
+
+// inv[k] = 1 / (G_kk + l2) where positive, else 0.
+inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
+  for (int k = 0; k < r; ++k) {
+    const double d = G[k * r + k] + l2;
+    inv[k] = d > 0.0 ? 1.0 / d : 0.0;
+  }
+}
+
+}  // namespace detail
+}  // namespace betanmf
