@@ -172,11 +172,12 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
   n_test <- sum(weight_margins(test$spec, m, n)$rows)
   n_train <- sum(weight_margins(train$spec, m, n)$rows)
   rows <- lapply(ranks, function(k) {
-    args <- c(list(train$x, k, beta = beta, mask = mask,
+    # the training data and weights are prepared once for every rank
+    args <- c(list(train, k, beta = beta,
                    init = list(W = start$W[, seq_len(k), drop = FALSE],
                                H = start$H[seq_len(k), , drop = FALSE]),
                    seed = fit_seed, threads = threads),
-              dots[setdiff(names(dots), "mask")])
+              dots[setdiff(names(dots), c("mask", "weights", "offset"))])
     t0 <- proc.time()[["elapsed"]]
     fit <- suppressWarnings(do.call(nmf_fit, args))
     secs <- proc.time()[["elapsed"]] - t0

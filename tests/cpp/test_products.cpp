@@ -113,13 +113,14 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
   const arma::mat X = data_with_zeros(19, 14);
   const Csc csc(X);
   const betanmf::SparseMatrix S = csc.view();
-  REQUIRE(S.row_ptr.size() == 20);
-  CHECK(S.row_ptr.back() == S.nnz());
+  const betanmf::RowIndex &R = S.rows();
+  REQUIRE(R.ptr.size() == 20);
+  CHECK(R.ptr.back() == S.nnz());
   arma::mat back(19, 14, arma::fill::zeros);
   for (arma::uword i = 0; i < 19; ++i) {
-    for (std::size_t t = S.row_ptr[i]; t < S.row_ptr[i + 1]; ++t) {
-      if (t > S.row_ptr[i]) CHECK(S.col_idx[t] > S.col_idx[t - 1]);
-      back(i, S.col_idx[t]) = S.row_values[t];
+    for (std::size_t t = R.ptr[i]; t < R.ptr[i + 1]; ++t) {
+      if (t > R.ptr[i]) CHECK(R.col[t] > R.col[t - 1]);
+      back(i, R.col[t]) = R.val[t];
     }
   }
   CHECK(identical(back, X));

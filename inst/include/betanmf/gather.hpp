@@ -56,10 +56,11 @@ inline void gather_row(const DenseMatrix &X, std::size_t i, Entries &e) {
 }
 inline void gather_row(const SparseMatrix &X, std::size_t i, Entries &e) {
   e.clear();
-  for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)
-    if (X.row_values[t] != 0.0) {
-      e.idx.push_back(X.col_idx[t]);
-      e.val.push_back(X.row_values[t]);
+  const RowIndex &R = X.rows();
+  for (std::size_t t = R.ptr[i]; t < R.ptr[i + 1]; ++t)
+    if (R.val[t] != 0.0) {
+      e.idx.push_back(R.col[t]);
+      e.val.push_back(R.val[t]);
     }
 }
 

@@ -4,9 +4,10 @@
 //   (an R numeric matrix or an arma::mat, read without a copy).
 // SparseMatrix: a non-owning view of a compressed-sparse-column matrix (the
 //   i, p, x slots of a Matrix::dgCMatrix), plus a row-major index of the same
-//   non-zeros built once per fit (O(nnz) extra memory) so that both products
-//   X H^T and W^T X run in parallel over rows and columns without reductions
-//   across threads, which keeps results independent of the thread count.
+//   non-zeros (O(nnz) extra memory) built when a pass first reads X along its
+//   rows, so that both products X H^T and W^T X run in parallel over rows
+//   and columns without reductions across threads, which keeps results
+//   independent of the thread count.
 //
 // The solvers are templates over these two types; what differs between them
 // (the two products with the data and the visit of its entries) lives in
@@ -15,6 +16,7 @@
 
 #include <armadillo>
 #include <cstddef>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -32,6 +34,14 @@ struct DenseMatrix {
   [[nodiscard]] const double *col(std::size_t j) const { return data + j * m; }
 };
 
+// The non-zeros of a sparse matrix in row-major order: row i holds
+// ptr[i] .. ptr[i+1]-1, columns ascending.
+struct RowIndex {
+  std::vector<std::size_t> ptr;
+  std::vector<int> col;
+  std::vector<double> val;
+};
+
 class SparseMatrix {
 public:
   static constexpr bool is_sparse = true;
@@ -40,39 +50,46 @@ public:
   const int *col_ptr = nullptr;
   const int *row_idx = nullptr;
   const double *values = nullptr;
-  // CSR copy of the structure (owned): row i holds row_ptr[i] .. row_ptr[i+1]-1.
-  std::vector<std::size_t> row_ptr;
-  std::vector<int> col_idx;
-  std::vector<double> row_values;
 
   SparseMatrix(std::size_t n_rows, std::size_t n_cols, const int *p, const int *i,
                const double *x)
       : m(n_rows), n(n_cols), col_ptr(p), row_idx(i), values(x) {
-    build_rows();
+    const std::size_t nz = nnz();
+    for (std::size_t t = 0; t < nz; ++t)
+      if (i[t] < 0 || static_cast<std::size_t>(i[t]) >= m)
+        throw std::invalid_argument("sparse matrix has a row index out of range");
   }
+  SparseMatrix(const SparseMatrix &) = delete;
+  SparseMatrix &operator=(const SparseMatrix &) = delete;
 
   [[nodiscard]] std::size_t nnz() const { return static_cast<std::size_t>(col_ptr[n]); }
 
+  // The row-major index of the non-zeros (O(nnz) memory), built on the first
+  // call only: a pass that reads X along columns alone never pays for it.
+  // Safe to call from several threads.
+  [[nodiscard]] const RowIndex &rows() const {
+    std::call_once(rows_built_, [this] { build_rows(); });
+    return rows_;
+  }
+
 private:
+  mutable std::once_flag rows_built_;
+  mutable RowIndex rows_;
+
   // Counting sort of the non-zeros by row; within a row, columns ascend.
-  void build_rows() {
+  void build_rows() const {
     const std::size_t nz = nnz();
-    row_ptr.assign(m + 1, 0);
-    for (std::size_t t = 0; t < nz; ++t) {
-      const int i = row_idx[t];
-      if (i < 0 || static_cast<std::size_t>(i) >= m)
-        throw std::invalid_argument("sparse matrix has a row index out of range");
-      ++row_ptr[i + 1];
-    }
-    for (std::size_t i = 0; i < m; ++i) row_ptr[i + 1] += row_ptr[i];
-    col_idx.resize(nz);
-    row_values.resize(nz);
-    std::vector<std::size_t> next(row_ptr.begin(), row_ptr.end() - 1);
+    rows_.ptr.assign(m + 1, 0);
+    for (std::size_t t = 0; t < nz; ++t) ++rows_.ptr[row_idx[t] + 1];
+    for (std::size_t i = 0; i < m; ++i) rows_.ptr[i + 1] += rows_.ptr[i];
+    rows_.col.resize(nz);
+    rows_.val.resize(nz);
+    std::vector<std::size_t> next(rows_.ptr.begin(), rows_.ptr.end() - 1);
     for (std::size_t j = 0; j < n; ++j) {
       for (int t = col_ptr[j]; t < col_ptr[j + 1]; ++t) {
         const std::size_t pos = next[row_idx[t]]++;
-        col_idx[pos] = static_cast<int>(j);
-        row_values[pos] = values[t];
+        rows_.col[pos] = static_cast<int>(j);
+        rows_.val[pos] = values[t];
       }
     }
   }

@@ -83,11 +83,12 @@ inline void cross_h(const SparseMatrix &X, const arma::mat &H, arma::mat &out,
   const std::ptrdiff_t m = X.m;
   out.zeros(r, m);
   const double *h = H.memptr();
+  const RowIndex &R = X.rows();
 #pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t i = 0; i < m; ++i) {
     double *o = out.colptr(i);
-    for (std::size_t t = X.row_ptr[i]; t < X.row_ptr[i + 1]; ++t)
-      axpy(r, X.row_values[t], h + static_cast<std::ptrdiff_t>(X.col_idx[t]) * r, o);
+    for (std::size_t t = R.ptr[i]; t < R.ptr[i + 1]; ++t)
+      axpy(r, R.val[t], h + static_cast<std::ptrdiff_t>(R.col[t]) * r, o);
   }
 }
 

@@ -113,10 +113,11 @@ inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
     xi = X.row_idx;
     xv = X.values;
   } else {
-    a = X.row_ptr[l];
-    a_end = X.row_ptr[l + 1];
-    xi = X.col_idx.data();
-    xv = X.row_values.data();
+    const RowIndex &R = X.rows();
+    a = R.ptr[l];
+    a_end = R.ptr[l + 1];
+    xi = R.col.data();
+    xv = R.val.data();
   }
   for (std::size_t t = ptr[l]; t < ptr[l + 1]; ++t) {
     while (a < a_end && xi[a] < idx[t]) ++a;
