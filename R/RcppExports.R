@@ -33,6 +33,10 @@ cpp_data_stats <- function(x) {
     .Call(`_betanmf_cpp_data_stats`, x)
 }
 
+cpp_zero_masked <- function(x, delta) {
+    .Call(`_betanmf_cpp_zero_masked`, x, delta)
+}
+
 cpp_has_openmp <- function() {
     .Call(`_betanmf_cpp_has_openmp`)
 }

@@ -7,7 +7,9 @@
 # NULL means every entry has weight one.
 
 # Checks `mask` against the shape of x; returns the masked positions as a
-# two-column matrix of (row, column) indices, or NULL.
+# two-column matrix of (row, column) indices, or NULL; a sparse mask holding
+# only ones comes back as the dgCMatrix itself, marked by the attribute
+# "betanmf_pattern".
 mask_positions <- function(mask, m, n) {
   if (is.null(mask)) return(NULL)
   if (methods::is(mask, "Matrix") || is.matrix(mask)) {
@@ -26,6 +28,12 @@ mask_positions <- function(mask, m, n) {
     if (anyNA(vals)) stop("`mask` must not contain NA", call. = FALSE)
     if (!all(vals == 0 | vals == 1)) {
       stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
+    }
+    if (all(vals == 1)) {
+      # already the pattern of the masked entries, sorted and unique: kept as
+      # is (building it again from positions sorts every entry)
+      attr(cm, "betanmf_pattern") <- TRUE
+      return(cm)
     }
     keep <- vals != 0
     j <- rep.int(seq_len(ncol(cm)), diff(cm@p))
@@ -75,6 +83,17 @@ check_weights <- function(weights, m, n) {
 # The specification for the core, list(base, delta), or NULL. `na_pos` are
 # the positions of missing values in x.
 weight_spec <- function(m, n, mask_pos, weights, na_pos) {
+  if (isTRUE(attr(mask_pos, "betanmf_pattern"))) {
+    if (is.null(weights) && is.null(na_pos)) {
+      delta <- mask_pos
+      attr(delta, "betanmf_pattern") <- NULL
+      if (!length(delta@x)) return(NULL)
+      delta@x[] <- -1
+      return(list(base = 1, delta = delta))
+    }
+    j <- rep.int(seq_len(ncol(mask_pos)), diff(mask_pos@p))
+    mask_pos <- cbind(mask_pos@i + 1L, j)
+  }
   drop_pos <- rbind(mask_pos, na_pos)
   if (is.null(weights)) {
     if (is.null(drop_pos) || !nrow(drop_pos)) return(NULL)
@@ -190,14 +209,10 @@ zero_unweighted <- function(x, spec) {
     return(x * as.matrix(keep))
   }
   d <- spec$delta
-  j <- rep(seq_len(ncol(d)), diff(d@p))
   hit <- d@x == -1
   if (!any(hit)) return(x)
-  pos <- cbind(d@i[hit] + 1L, j[hit])
-  if (methods::is(x, "sparseMatrix")) {
-    x[pos] <- 0
-    return(Matrix::drop0(x))
-  }
-  x[pos] <- 0
-  x
+  if (!methods::is(x, "sparseMatrix")) return(cpp_zero_masked(x, d))
+  j <- rep(seq_len(ncol(d)), diff(d@p))
+  x[cbind(d@i[hit] + 1L, j[hit])] <- 0
+  Matrix::drop0(x)
 }

@@ -47,18 +47,26 @@ public:
   // position map.
   template <class Mat>
   MaskedEm(const Mat &X, const Weights &wts)
-      : wts_(wts), x_(wts.col_delta.size()), coef_(wts.col_delta.size()),
-        csc_of_csr_(wts.col_delta.size()) {
+      : wts_(wts), x_{std::vector<double>(wts.col_delta.size()),
+                      std::vector<double>(wts.col_delta.size())},
+        coef_{std::vector<double>(wts.col_delta.size()),
+              std::vector<double>(wts.col_delta.size())},
+        other_{std::vector<std::size_t>(wts.col_delta.size()),
+               std::vector<std::size_t>(wts.col_delta.size())} {
     std::vector<WeightedEntry> list;
     for (std::size_t j = 0; j < wts.n; ++j) {
       gather_weights(X, wts, true, j, list);
       std::size_t t = wts.col_ptr[j];
-      for (const WeightedEntry &e : list) x_[t++] = e.x;
+      for (const WeightedEntry &e : list) x_[kCol][t++] = e.x;
     }
     std::vector<std::size_t> next(wts.row_ptr.begin(), wts.row_ptr.end() - 1);
     for (std::size_t j = 0; j < wts.n; ++j)
-      for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t)
-        csc_of_csr_[next[wts.row_idx[t]]++] = t;
+      for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t) {
+        const std::size_t u = next[wts.row_idx[t]]++;
+        other_[kCol][t] = u;  // column order -> row order
+        other_[kRow][u] = t;  // row order -> column order
+        x_[kRow][u] = x_[kCol][t];
+      }
   }
 
   // The factors changed without the coefficients being updated.
@@ -84,8 +92,13 @@ public:
 
 private:
   const Weights &wts_;
-  std::vector<double> x_, coef_;         // in column order of the weights
-  std::vector<std::size_t> csc_of_csr_;  // row-order position -> column order
+  // Per listed entry, in the column order [kCol] and the row order [kRow] of
+  // the weights: the datum, the coefficient, and the entry's position in the
+  // other order. Each step reads its own order sequentially and scatters
+  // only the stores of the coefficients into the other.
+  static constexpr int kCol = 0, kRow = 1;
+  std::vector<double> x_[2], coef_[2];
+  std::vector<std::size_t> other_[2];
   bool valid_ = false;
 
   // What one step shares between its lines.
@@ -105,16 +118,19 @@ private:
   // Line l of F (f, length r): correct its linear term (into c), solve its
   // quadratic program, and when want_loss return its share of the weighted
   // objective and keep its coefficients at the updated factors. Entry t of
-  // the line is at column-order position pos(t); idx[t] is its other index.
+  // the line has the other index idx[t].
   BETANMF_ALWAYS_INLINE double line_body(const Pass &s, std::ptrdiff_t l, double *f,
                                          double *c, double *g) {
     const int r = s.r;
+    const int own = s.by_col ? kCol : kRow;
+    const double *x = x_[own].data();
+    double *coef = coef_[own].data(), *coef_other = coef_[1 - own].data();
+    const std::size_t *other = other_[own].data();
     std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
     const std::size_t begin = s.ptr[l], end = s.ptr[l + 1];
     for (std::size_t t = begin; t < end; ++t) {
-      const std::size_t pos = s.by_col ? t : csc_of_csr_[t];
       const double *gp = s.P->colptr(s.idx[t]);
-      const double a = s.reuse ? coef_[pos] : -s.del[t] * (dot(r, gp, f) - x_[pos]);
+      const double a = s.reuse ? coef[t] : -s.del[t] * (dot(r, gp, f) - x[t]);
       axpy(r, a, gp, c);
     }
     quadratic_sweeps(r, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
@@ -122,10 +138,9 @@ private:
     if (!s.want_loss) return 0.0;
     double corr = 0.0;
     for (std::size_t t = begin; t < end; ++t) {
-      const std::size_t pos = s.by_col ? t : csc_of_csr_[t];
-      const double d = x_[pos] - dot(r, s.P->colptr(s.idx[t]), f);
+      const double d = x[t] - dot(r, s.P->colptr(s.idx[t]), f);
       corr += s.del[t] * 0.5 * d * d;
-      coef_[pos] = s.del[t] * d;  // -delta (y - x) at the updated factors
+      coef[t] = coef_other[other[t]] = s.del[t] * d;  // -delta (y - x), updated factors
     }
     return corr;
   }
