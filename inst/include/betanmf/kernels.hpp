@@ -1,7 +1,11 @@
 // Small vector kernels over the rank r, written so that GCC vectorizes them at
 // -O2 (`omp simd`): the hot loops of every product and update call these
-// instead of a BLAS, whose reference implementation is slow.
+// instead of a BLAS, whose reference implementation is slow. They are always
+// inlined, so inside an AVX2 copy of a caller (dispatch.hpp) they run four
+// doubles at a time.
 #pragma once
+
+#include "dispatch.hpp"
 
 #include <armadillo>
 #include <cstddef>
@@ -16,13 +20,13 @@ namespace betanmf {
 }
 
 // o[0..r) += a * v[0..r)
-inline void axpy(int r, double a, const double *__restrict v, double *__restrict o) {
+BETANMF_ALWAYS_INLINE void axpy(int r, double a, const double *__restrict v, double *__restrict o) {
 #pragma omp simd
   for (int k = 0; k < r; ++k) o[k] += a * v[k];
 }
 
 // o[0..r) += a * v[0..r) and p[0..r) += b * v[0..r) in one pass over v.
-inline void axpy2(int r, double a, double b, const double *__restrict v,
+BETANMF_ALWAYS_INLINE void axpy2(int r, double a, double b, const double *__restrict v,
                   double *__restrict o, double *__restrict p) {
 #pragma omp simd
   for (int k = 0; k < r; ++k) {
@@ -33,7 +37,7 @@ inline void axpy2(int r, double a, double b, const double *__restrict v,
 
 // o_q[0..r) += a_q * v[0..r) for q = 0..3: one load of v feeds four outputs,
 // which is what makes the products compute-bound rather than load-bound.
-inline void axpy4(int r, const double *__restrict v, double a0, double a1, double a2,
+BETANMF_ALWAYS_INLINE void axpy4(int r, const double *__restrict v, double a0, double a1, double a2,
                   double a3, double *__restrict o0, double *__restrict o1,
                   double *__restrict o2, double *__restrict o3) {
 #pragma omp simd
@@ -46,7 +50,7 @@ inline void axpy4(int r, const double *__restrict v, double a0, double a1, doubl
   }
 }
 
-[[nodiscard]] inline double dot(int r, const double *__restrict a,
+[[nodiscard]] BETANMF_ALWAYS_INLINE double dot(int r, const double *__restrict a,
                                 const double *__restrict b) {
   double s = 0.0;
 #pragma omp simd reduction(+ : s)

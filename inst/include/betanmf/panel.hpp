@@ -6,19 +6,13 @@
 // of X and v_s over the columns of W^T; for H X^T they are four rows of X
 // and s runs over the columns.
 //
-// The rank is cut into tiles whose accumulators stay in registers. On x86-64
-// with GCC or Clang a second copy of the kernel is compiled for AVX2 + FMA
-// and chosen at run time when the processor has them (R builds packages for
-// the baseline instruction set, SSE2, where the tiles gain less). The same
-// machine always runs the same copy, so results still do not depend on the
-// thread count.
+// The rank is cut into tiles whose accumulators stay in registers; an AVX2 +
+// FMA copy runs where the processor has them (dispatch.hpp).
 #pragma once
 
-#include <cstddef>
+#include "dispatch.hpp"
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(BETANMF_NO_DISPATCH)
-#define BETANMF_DISPATCH_AVX2 1
-#endif
+#include <cstddef>
 
 namespace betanmf {
 namespace panel {
@@ -32,8 +26,7 @@ struct Args {
 };
 
 // One tile of KT consecutive coordinates of the rank.
-template <int KT>
-__attribute__((always_inline)) inline void tile(const Args &a, int k0) {
+template <int KT> BETANMF_ALWAYS_INLINE void tile(const Args &a, int k0) {
   double acc0[KT] = {}, acc1[KT] = {}, acc2[KT] = {}, acc3[KT] = {};
   const double *x = a.x;
   for (std::ptrdiff_t s = 0; s < a.len; ++s, x += a.s_step) {
@@ -61,7 +54,7 @@ __attribute__((always_inline)) inline void tile(const Args &a, int k0) {
 // registers of twice the width (BIG = 12: 12 accumulators of 4 doubles,
 // enough independent chains to hide the latency of FMA; measured 12% faster
 // than tiles of 4 at rank 20).
-template <int BIG> __attribute__((always_inline)) inline void run_tiles(const Args &a) {
+template <int BIG> BETANMF_ALWAYS_INLINE void run_tiles(const Args &a) {
   int k0 = 0;
   for (; k0 + BIG <= a.r; k0 += BIG) tile<BIG>(a, k0);
   for (; k0 + 4 <= a.r; k0 += 4) tile<4>(a, k0);
@@ -71,12 +64,7 @@ template <int BIG> __attribute__((always_inline)) inline void run_tiles(const Ar
 inline void run_generic(const Args &a) { run_tiles<4>(a); }
 
 #ifdef BETANMF_DISPATCH_AVX2
-__attribute__((target("avx2,fma"))) inline void run_avx2(const Args &a) { run_tiles<12>(a); }
-
-inline bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
+BETANMF_TARGET_AVX2 inline void run_avx2(const Args &a) { run_tiles<12>(a); }
 #endif
 
 // Computes the four outputs of `a` with the best kernel of this processor.

@@ -1,0 +1,42 @@
+// Run-time choice of instruction set for the hot loops. R builds packages
+// for the baseline x86-64 instruction set (SSE2), where a loop over the rank
+// runs two doubles at a time. On x86-64 with GCC or Clang, a hot function is
+// compiled twice, once as is and once for AVX2 + FMA (four doubles at a time,
+// fused multiply-adds), and the second copy runs when the processor has
+// those instructions. The same machine always runs the same copy, so results
+// do not depend on the thread count; they can differ in the last bits
+// between processors with and without AVX2. Define BETANMF_NO_DISPATCH to
+// build the baseline copy only.
+//
+// Usage: write the body once as a BETANMF_ALWAYS_INLINE function, then two
+// thin wrappers, one plain and one marked BETANMF_TARGET_AVX2, and branch on
+// has_avx2(). The small kernels of kernels.hpp are always inlined, so they
+// take the instruction set of the wrapper they are inlined into.
+#pragma once
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(BETANMF_NO_DISPATCH)
+#define BETANMF_DISPATCH_AVX2 1
+#define BETANMF_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define BETANMF_TARGET_AVX2
+#endif
+
+#if defined(__GNUC__)
+#define BETANMF_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define BETANMF_ALWAYS_INLINE inline
+#endif
+
+namespace betanmf {
+
+// Whether the AVX2 + FMA copies may run on this processor (checked once).
+inline bool has_avx2() {
+#ifdef BETANMF_DISPATCH_AVX2
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+#else
+  return false;
+#endif
+}
+
+}  // namespace betanmf
