@@ -17,6 +17,7 @@
 #include "../kernels.hpp"
 #include "../products.hpp"
 #include "../weights.hpp"
+#include "mu_columns.hpp"
 #include "mu_terms.hpp"
 
 #include <algorithm>
@@ -47,32 +48,17 @@ inline std::size_t block_width(std::size_t m, std::size_t n) {
   return std::min<std::size_t>(n, std::max<std::size_t>(4, (std::size_t{1} << 21) / m));
 }
 
-// Fills A and B (m x B each) for the block from the model Y, returns the
-// block's weighted divergence when want_loss.
+// Fills A and B (m x B each) for the block from the model Y (mu_columns.hpp),
+// returns the block's weighted divergence when want_loss.
 inline double block_terms(const double *x, const double *wt_line, std::size_t m,
                           std::size_t nb, double beta, double y_floor, bool want_loss,
                           arma::mat &Y, arma::mat &A, arma::mat &B, int threads) {
+  const ColumnFn column = column_kernel(beta, wt_line != nullptr, want_loss);
   std::vector<double> per_col(nb, 0.0);
 #pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb))
-  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
-    const double *xc = x + c * m, *wc = wt_line ? wt_line + c * m : nullptr;
-    double *yc = Y.colptr(c), *ac = A.colptr(c), *bc = B.colptr(c);
-    double loss = 0.0;
-    for (std::size_t i = 0; i < m; ++i) {
-      const double w = wc ? wc[i] : 1.0;
-      if (w == 0.0) {
-        ac[i] = bc[i] = 0.0;
-        continue;
-      }
-      const double y = std::max(yc[i], y_floor);
-      double a, b;
-      mu_terms(xc[i], y, beta, a, b);
-      ac[i] = w * a;
-      bc[i] = w * b;
-      if (want_loss) loss += w * beta_div(xc[i], yc[i], beta);
-    }
-    per_col[c] = loss;
-  }
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c)
+    per_col[c] = column({x + c * m, wt_line ? wt_line + c * m : nullptr, Y.colptr(c),
+                         A.colptr(c), B.colptr(c), m, beta, y_floor});
   return ordered_sum(per_col);
 }
 
