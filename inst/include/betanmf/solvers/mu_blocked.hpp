@@ -84,21 +84,36 @@ inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
 
 }  // namespace detail
 
+// The buffers of mu_blocked_update, kept from one step to the next: fresh
+// m x B buffers at every step cost as much in page faults as the work.
+struct MuBlockWork {
+  arma::mat W, Y, A, B, num, den, num_w, den_w;
+  std::vector<double> buf, wbuf, wline;
+};
+
 // One multiplicative step of W (by_col = false) or of H (by_col = true) on
 // Wt = W^T (r x m) and H (r x n). Returns the weighted divergence at the
 // factors before the step when want_loss (else 0).
 template <class Mat>
 double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
                          double beta, const Penalty &pen, int fixed, double y_floor,
-                         const Weights &wts, bool want_loss, int threads) {
+                         const Weights &wts, bool want_loss, int threads,
+                         MuBlockWork &work) {
   const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
   const int r = static_cast<int>(Wt.n_rows);
   const double gamma = mu_gamma(beta);
   const bool weighted = !wts.trivial();
-  const arma::mat W = Wt.t();
-  arma::mat Y(m, bw), A(m, bw), B(m, bw), num, den;
-  arma::mat num_w(r, m, arma::fill::zeros), den_w(r, m, arma::fill::zeros);
-  std::vector<double> buf, wbuf, wline;
+  arma::mat &W = work.W, &Y = work.Y, &A = work.A, &B = work.B, &num = work.num,
+            &den = work.den, &num_w = work.num_w, &den_w = work.den_w;
+  std::vector<double> &buf = work.buf, &wbuf = work.wbuf, &wline = work.wline;
+  W = Wt.t();
+  Y.set_size(m, bw);  // the last block uses its first columns
+  A.set_size(m, bw);
+  B.set_size(m, bw);
+  if (!by_col) {
+    num_w.zeros(r, m);
+    den_w.zeros(r, m);
+  }
   double loss = 0.0;
   for (std::size_t j0 = 0; j0 < n; j0 += bw) {
     const std::size_t j1 = std::min(n, j0 + bw), nb = j1 - j0;
@@ -111,11 +126,6 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
         std::copy(wline.begin(), wline.end(), wbuf.begin() + (j - j0) * m);
       }
       wl = wbuf.data();
-    }
-    if (nb < bw) {
-      Y.set_size(m, nb);
-      A.set_size(m, nb);
-      B.set_size(m, nb);
     }
     detail::block_model(W, H, j0, nb, Y, threads);
     loss += detail::block_terms(x, wl, m, nb, beta, y_floor, want_loss, Y, A, B, threads);
