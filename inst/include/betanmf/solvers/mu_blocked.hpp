@@ -12,6 +12,7 @@
 #pragma once
 
 #include "../config.hpp"
+#include "../dispatch.hpp"
 #include "../divergence.hpp"
 #include "../gather.hpp"
 #include "../kernels.hpp"
@@ -62,24 +63,57 @@ inline double block_terms(const double *x, const double *wt_line, std::size_t m,
   return ordered_sum(per_col);
 }
 
-// Y (m x B) = W H_J with W (m x r) column-major: long axpys over m.
+// Column y (length m) of Y = W H_J from h = H_j (length r), W (m x r)
+// column-major: rows in tiles of 16 whose sums over k stay in registers, so
+// W is read once per tile and y written once. Each entry is summed over k in
+// order, skipping h_k = 0.
+BETANMF_ALWAYS_INLINE void model_column(const double *W, std::ptrdiff_t m, int r,
+                                        const double *h, double *y) {
+  constexpr std::ptrdiff_t T = 16;
+  std::ptrdiff_t i0 = 0;
+  for (; i0 + T <= m; i0 += T) {
+    double acc[T] = {};
+    for (int k = 0; k < r; ++k) {
+      const double hk = h[k];
+      if (hk == 0.0) continue;
+      const double *w = W + k * m + i0;
+#pragma GCC unroll 16
+      for (std::ptrdiff_t t = 0; t < T; ++t) acc[t] += hk * w[t];
+    }
+#pragma GCC unroll 16
+    for (std::ptrdiff_t t = 0; t < T; ++t) y[i0 + t] = acc[t];
+  }
+  for (std::ptrdiff_t i = i0; i < m; ++i) {  // the last m % 16 rows
+    double s = 0.0;
+    for (int k = 0; k < r; ++k)
+      if (h[k] != 0.0) s += h[k] * W[k * m + i];
+    y[i] = s;
+  }
+}
+
+inline void model_column_base(const double *W, std::ptrdiff_t m, int r, const double *h,
+                              double *y) {
+  model_column(W, m, r, h, y);
+}
+#ifdef BETANMF_DISPATCH_AVX2
+BETANMF_TARGET_AVX2 inline void model_column_avx2(const double *W, std::ptrdiff_t m, int r,
+                                                  const double *h, double *y) {
+  model_column(W, m, r, h, y);
+}
+#endif
+
+// Y (m x B) = W H_J with W (m x r) column-major.
 inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
                         std::size_t nb, arma::mat &Y, int threads) {
   const int r = static_cast<int>(W.n_cols);
   const std::ptrdiff_t m = W.n_rows;
+  auto column = model_column_base;
+#ifdef BETANMF_DISPATCH_AVX2
+  if (has_avx2()) column = model_column_avx2;
+#endif
 #pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb * r))
-  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
-    double *y = Y.colptr(c);
-    std::fill(y, y + m, 0.0);
-    const double *h = H.colptr(j0 + c);
-    for (int k = 0; k < r; ++k) {
-      const double hk = h[k];
-      if (hk == 0.0) continue;
-      const double *w = W.colptr(k);
-#pragma omp simd
-      for (std::ptrdiff_t i = 0; i < m; ++i) y[i] += hk * w[i];
-    }
-  }
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c)
+    column(W.memptr(), m, r, H.colptr(j0 + c), Y.colptr(c));
 }
 
 }  // namespace detail
