@@ -141,12 +141,13 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
   // one multiplicative step of H (by_col) or W; returns the objective before it
+  MuBlockWork work;
   auto step = [&](bool by_col, bool want_loss) {
     const Penalty &pen = by_col ? cfg.pen_h : cfg.pen_w;
     const int fixed = by_col ? cfg.fixed_h : cfg.fixed_w;
     if (blocked)
       return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, y_floor, wts,
-                               want_loss, cfg.threads);
+                               want_loss, cfg.threads, work);
     return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, y_floor, wts, xx,
                               xx_col, cfg.threads, want_loss)
                   : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, y_floor, wts, xx,

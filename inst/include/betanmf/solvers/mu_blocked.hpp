@@ -12,11 +12,13 @@
 #pragma once
 
 #include "../config.hpp"
+#include "../dispatch.hpp"
 #include "../divergence.hpp"
 #include "../gather.hpp"
 #include "../kernels.hpp"
 #include "../products.hpp"
 #include "../weights.hpp"
+#include "mu_columns.hpp"
 #include "mu_terms.hpp"
 
 #include <algorithm>
@@ -47,56 +49,81 @@ inline std::size_t block_width(std::size_t m, std::size_t n) {
   return std::min<std::size_t>(n, std::max<std::size_t>(4, (std::size_t{1} << 21) / m));
 }
 
-// Fills A and B (m x B each) for the block from the model Y, returns the
-// block's weighted divergence when want_loss.
+// Fills A and B (m x B each) for the block from the model Y (mu_columns.hpp),
+// returns the block's weighted divergence when want_loss.
 inline double block_terms(const double *x, const double *wt_line, std::size_t m,
                           std::size_t nb, double beta, double y_floor, bool want_loss,
                           arma::mat &Y, arma::mat &A, arma::mat &B, int threads) {
+  const ColumnFn column = column_kernel(beta, wt_line != nullptr, want_loss);
   std::vector<double> per_col(nb, 0.0);
 #pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb))
-  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
-    const double *xc = x + c * m, *wc = wt_line ? wt_line + c * m : nullptr;
-    double *yc = Y.colptr(c), *ac = A.colptr(c), *bc = B.colptr(c);
-    double loss = 0.0;
-    for (std::size_t i = 0; i < m; ++i) {
-      const double w = wc ? wc[i] : 1.0;
-      if (w == 0.0) {
-        ac[i] = bc[i] = 0.0;
-        continue;
-      }
-      const double y = std::max(yc[i], y_floor);
-      double a, b;
-      mu_terms(xc[i], y, beta, a, b);
-      ac[i] = w * a;
-      bc[i] = w * b;
-      if (want_loss) loss += w * beta_div(xc[i], yc[i], beta);
-    }
-    per_col[c] = loss;
-  }
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c)
+    per_col[c] = column({x + c * m, wt_line ? wt_line + c * m : nullptr, Y.colptr(c),
+                         A.colptr(c), B.colptr(c), m, beta, y_floor});
   return ordered_sum(per_col);
 }
 
-// Y (m x B) = W H_J with W (m x r) column-major: long axpys over m.
+// Column y (length m) of Y = W H_J from h = H_j (length r), W (m x r)
+// column-major: rows in tiles of 16 whose sums over k stay in registers, so
+// W is read once per tile and y written once. Each entry is summed over k in
+// order, skipping h_k = 0.
+BETANMF_ALWAYS_INLINE void model_column(const double *W, std::ptrdiff_t m, int r,
+                                        const double *h, double *y) {
+  constexpr std::ptrdiff_t T = 16;
+  std::ptrdiff_t i0 = 0;
+  for (; i0 + T <= m; i0 += T) {
+    double acc[T] = {};
+    for (int k = 0; k < r; ++k) {
+      const double hk = h[k];
+      if (hk == 0.0) continue;
+      const double *w = W + k * m + i0;
+#pragma GCC unroll 16
+      for (std::ptrdiff_t t = 0; t < T; ++t) acc[t] += hk * w[t];
+    }
+#pragma GCC unroll 16
+    for (std::ptrdiff_t t = 0; t < T; ++t) y[i0 + t] = acc[t];
+  }
+  for (std::ptrdiff_t i = i0; i < m; ++i) {  // the last m % 16 rows
+    double s = 0.0;
+    for (int k = 0; k < r; ++k)
+      if (h[k] != 0.0) s += h[k] * W[k * m + i];
+    y[i] = s;
+  }
+}
+
+inline void model_column_base(const double *W, std::ptrdiff_t m, int r, const double *h,
+                              double *y) {
+  model_column(W, m, r, h, y);
+}
+#ifdef BETANMF_DISPATCH_AVX2
+BETANMF_TARGET_AVX2 inline void model_column_avx2(const double *W, std::ptrdiff_t m, int r,
+                                                  const double *h, double *y) {
+  model_column(W, m, r, h, y);
+}
+#endif
+
+// Y (m x B) = W H_J with W (m x r) column-major.
 inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
                         std::size_t nb, arma::mat &Y, int threads) {
   const int r = static_cast<int>(W.n_cols);
   const std::ptrdiff_t m = W.n_rows;
+  auto column = model_column_base;
+#ifdef BETANMF_DISPATCH_AVX2
+  if (has_avx2()) column = model_column_avx2;
+#endif
 #pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb * r))
-  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c) {
-    double *y = Y.colptr(c);
-    std::fill(y, y + m, 0.0);
-    const double *h = H.colptr(j0 + c);
-    for (int k = 0; k < r; ++k) {
-      const double hk = h[k];
-      if (hk == 0.0) continue;
-      const double *w = W.colptr(k);
-#pragma omp simd
-      for (std::ptrdiff_t i = 0; i < m; ++i) y[i] += hk * w[i];
-    }
-  }
+  for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c)
+    column(W.memptr(), m, r, H.colptr(j0 + c), Y.colptr(c));
 }
 
 }  // namespace detail
+
+// The buffers of mu_blocked_update, kept from one step to the next: fresh
+// m x B buffers at every step cost as much in page faults as the work.
+struct MuBlockWork {
+  arma::mat W, Y, A, B, num, den, num_w, den_w;
+  std::vector<double> buf, wbuf, wline;
+};
 
 // One multiplicative step of W (by_col = false) or of H (by_col = true) on
 // Wt = W^T (r x m) and H (r x n). Returns the weighted divergence at the
@@ -104,15 +131,23 @@ inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
 template <class Mat>
 double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
                          double beta, const Penalty &pen, int fixed, double y_floor,
-                         const Weights &wts, bool want_loss, int threads) {
+                         const Weights &wts, bool want_loss, int threads,
+                         MuBlockWork &work) {
   const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
   const int r = static_cast<int>(Wt.n_rows);
   const double gamma = mu_gamma(beta);
   const bool weighted = !wts.trivial();
-  const arma::mat W = Wt.t();
-  arma::mat Y(m, bw), A(m, bw), B(m, bw), num, den;
-  arma::mat num_w(r, m, arma::fill::zeros), den_w(r, m, arma::fill::zeros);
-  std::vector<double> buf, wbuf, wline;
+  arma::mat &W = work.W, &Y = work.Y, &A = work.A, &B = work.B, &num = work.num,
+            &den = work.den, &num_w = work.num_w, &den_w = work.den_w;
+  std::vector<double> &buf = work.buf, &wbuf = work.wbuf, &wline = work.wline;
+  W = Wt.t();
+  Y.set_size(m, bw);  // the last block uses its first columns
+  A.set_size(m, bw);
+  B.set_size(m, bw);
+  if (!by_col) {
+    num_w.zeros(r, m);
+    den_w.zeros(r, m);
+  }
   double loss = 0.0;
   for (std::size_t j0 = 0; j0 < n; j0 += bw) {
     const std::size_t j1 = std::min(n, j0 + bw), nb = j1 - j0;
@@ -125,11 +160,6 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
         std::copy(wline.begin(), wline.end(), wbuf.begin() + (j - j0) * m);
       }
       wl = wbuf.data();
-    }
-    if (nb < bw) {
-      Y.set_size(m, nb);
-      A.set_size(m, nb);
-      B.set_size(m, nb);
     }
     detail::block_model(W, H, j0, nb, Y, threads);
     loss += detail::block_terms(x, wl, m, nb, beta, y_floor, want_loss, Y, A, B, threads);

@@ -1,8 +1,7 @@
 // The element-wise pieces of the multiplicative updates for the
 // beta-divergence (Fevotte & Idier 2011, Neural Comput 23:2421): the
-// exponent gamma(beta) that makes each step a guaranteed decrease (table 2),
-// the numerator and denominator terms of one entry, and the update of one
-// line of a factor.
+// exponent gamma(beta) that makes each step a guaranteed decrease (table 2)
+// and the update of one line of a factor.
 #pragma once
 
 #include "../config.hpp"
@@ -18,33 +17,6 @@ namespace betanmf {
 }
 
 namespace detail {
-
-// a = x y^(beta-2) and b = y^(beta-1), with the common betas without pow().
-inline void mu_terms(double x, double y, double beta, double &a, double &b) {
-  if (beta == 1.0) {
-    b = 1.0;
-    a = x / y;
-  } else if (beta == 0.0) {
-    b = 1.0 / y;
-    a = x * b * b;
-  } else if (beta == 0.5) {
-    b = 1.0 / std::sqrt(y);
-    a = x * b / y;
-  } else if (beta == 1.5) {
-    b = std::sqrt(y);
-    a = x / b;
-  } else if (beta == 2.0) {
-    b = y;
-    a = x;
-  } else if (beta == 3.0) {
-    b = y * y;
-    a = x * y;
-  } else {
-    const double p = std::pow(y, beta - 2.0);
-    a = x * p;
-    b = p * y;
-  }
-}
 
 // f_k <- f_k (num_k / (den_k + l1 + l2 f_k))^gamma for k >= fixed.
 inline void mu_apply(int r, int fixed, double *f, const double *num, const double *den,
