@@ -50,6 +50,16 @@ BETANMF_ALWAYS_INLINE void axpy4(int r, const double *__restrict v, double a0, d
   }
 }
 
+// o[0..r) += a0 v0 + a1 v1 + a2 v2 + a3 v3: four updates of o with one load
+// and one store of it (a chain of axpys into the same o waits on each store).
+BETANMF_ALWAYS_INLINE void axpy_sum4(int r, double a0, const double *__restrict v0, double a1,
+                                     const double *__restrict v1, double a2,
+                                     const double *__restrict v2, double a3,
+                                     const double *__restrict v3, double *__restrict o) {
+#pragma omp simd
+  for (int k = 0; k < r; ++k) o[k] += (a0 * v0[k] + a1 * v1[k]) + (a2 * v2[k] + a3 * v3[k]);
+}
+
 [[nodiscard]] BETANMF_ALWAYS_INLINE double dot(int r, const double *__restrict a,
                                 const double *__restrict b) {
   double s = 0.0;

@@ -126,23 +126,35 @@ private:
     const double *x = x_[own].data();
     double *coef = coef_[own].data(), *coef_other = coef_[1 - own].data();
     const std::size_t *other = other_[own].data();
-    std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
     const std::size_t begin = s.ptr[l], end = s.ptr[l + 1];
-    for (std::size_t t = begin; t < end; ++t) {
-      const double *gp = s.P->colptr(s.idx[t]);
-      const double a = s.reuse ? coef[t] : -s.del[t] * (dot(r, gp, f) - x[t]);
-      axpy(r, a, gp, c);
-    }
-    quadratic_sweeps(r, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
-                     s.inner_tol);
-    if (!s.want_loss) return 0.0;
     double corr = 0.0;
-    for (std::size_t t = begin; t < end; ++t) {
-      const double d = x[t] - dot(r, s.P->colptr(s.idx[t]), f);
-      corr += s.del[t] * 0.5 * d * d;
-      coef[t] = coef_other[other[t]] = s.del[t] * d;  // -delta (y - x), updated factors
+    // Phase 0 computes the coefficients when they are not known, phase 1
+    // solves, phase 2 computes them at the updated factors with the
+    // objective. Phases 0 and 2 run the same code, so that coefficients
+    // computed afresh (as after a warm start) equal kept ones to the bit.
+    for (int phase = 0; phase < 3; ++phase) {
+      if (phase == 1) {
+        std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
+        std::size_t t = begin;
+        for (; t + 4 <= end; t += 4) {  // four entries per update of c
+          axpy_sum4(r, coef[t], s.P->colptr(s.idx[t]), coef[t + 1],
+                    s.P->colptr(s.idx[t + 1]), coef[t + 2], s.P->colptr(s.idx[t + 2]),
+                    coef[t + 3], s.P->colptr(s.idx[t + 3]), c);
+        }
+        for (; t < end; ++t) axpy(r, coef[t], s.P->colptr(s.idx[t]), c);
+        quadratic_sweeps(r, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
+                         s.inner_tol);
+        continue;
+      }
+      if ((phase == 0 && s.reuse) || (phase == 2 && !s.want_loss)) continue;
+      corr = 0.0;
+      for (std::size_t t = begin; t < end; ++t) {
+        const double d = x[t] - dot(r, s.P->colptr(s.idx[t]), f);
+        corr += s.del[t] * 0.5 * d * d;
+        coef[t] = coef_other[other[t]] = s.del[t] * d;  // -delta (y - x)
+      }
     }
-    return corr;
+    return s.want_loss ? corr : 0.0;
   }
 
   double line_generic(const Pass &s, std::ptrdiff_t l, double *f, double *c, double *g) {
