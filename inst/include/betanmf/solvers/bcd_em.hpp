@@ -119,9 +119,12 @@ private:
   // quadratic program, and when want_loss return its share of the weighted
   // objective and keep its coefficients at the updated factors. Entry t of
   // the line has the other index idx[t].
+  // RC > 0: the rank as a compile-time constant (small ranks, where the
+  // loops over the rank are too short to pay for their set-up); 0: s.r.
+  template <int RC>
   BETANMF_ALWAYS_INLINE double line_body(const Pass &s, std::ptrdiff_t l, double *f,
                                          double *c, double *g) {
-    const int r = s.r;
+    const int r = RC > 0 ? RC : s.r;
     const int own = s.by_col ? kCol : kRow;
     const double *x = x_[own].data();
     double *coef = coef_[own].data(), *coef_other = coef_[1 - own].data();
@@ -157,15 +160,38 @@ private:
     return s.want_loss ? corr : 0.0;
   }
 
+  template <int RC>
   double line_generic(const Pass &s, std::ptrdiff_t l, double *f, double *c, double *g) {
-    return line_body(s, l, f, c, g);
+    return line_body<RC>(s, l, f, c, g);
   }
 #ifdef BETANMF_DISPATCH_AVX2
+  template <int RC>
   BETANMF_TARGET_AVX2 double line_avx2(const Pass &s, std::ptrdiff_t l, double *f, double *c,
                                        double *g) {
-    return line_body(s, l, f, c, g);
+    return line_body<RC>(s, l, f, c, g);
   }
 #endif
+
+  // The copy of the line update for this rank and processor.
+  using LineFn = double (MaskedEm::*)(const Pass &, std::ptrdiff_t, double *, double *,
+                                      double *);
+  template <int RC> static LineFn line_for(bool avx2) {
+#ifdef BETANMF_DISPATCH_AVX2
+    if (avx2) return &MaskedEm::line_avx2<RC>;
+#else
+    (void)avx2;
+#endif
+    return &MaskedEm::line_generic<RC>;
+  }
+  static LineFn line_fn(int r, bool avx2) {
+    switch (r) {
+    case 1: return line_for<1>(avx2);
+    case 2: return line_for<2>(avx2);
+    case 3: return line_for<3>(avx2);
+    case 4: return line_for<4>(avx2);
+    default: return line_for<0>(avx2);
+    }
+  }
 
   // Lines are columns of X (by_col, F = H) or rows (F = W^T).
   double step(bool by_col, arma::mat &F, const arma::mat &C, const arma::mat &GG,
@@ -179,20 +205,14 @@ private:
     const Pass s{by_col,     valid_,     want_loss, r,   ptr.data(), idx.data(),
                  del.data(), &C,         &GG,       &P,  inv.data(), &pen,
                  fixed,      max_inner,  inner_tol};
-    const bool avx2 = has_avx2();
+    const LineFn line = line_fn(r, has_avx2());
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
     {
       std::vector<double> g(r), c(r);
 #pragma omp for schedule(dynamic, 16)
       for (std::ptrdiff_t l = 0; l < N; ++l) {
         double *f = F.colptr(l);
-#ifdef BETANMF_DISPATCH_AVX2
-        const double corr = avx2 ? line_avx2(s, l, f, c.data(), g.data())
-                                 : line_generic(s, l, f, c.data(), g.data());
-#else
-        (void)avx2;
-        const double corr = line_generic(s, l, f, c.data(), g.data());
-#endif
+        const double corr = (this->*line)(s, l, f, c.data(), g.data());
         if (want_loss) per_line[l] = corr;
       }
     }
