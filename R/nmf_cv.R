@@ -171,6 +171,7 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
   test <- prepare_data(x, dots$mask, held, beta)  # weight 1 on held-out entries only
   n_test <- sum(weight_margins(test$spec, m, n)$rows)
   n_train <- sum(weight_margins(train$spec, m, n)$rows)
+  y_floor <- score_floor(train$x)  # once for every rank
   rows <- lapply(ranks, function(k) {
     # the training data and weights are prepared once for every rank
     args <- c(list(train, k, beta = beta,
@@ -182,7 +183,7 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
     fit <- suppressWarnings(do.call(nmf_fit, args))
     secs <- proc.time()[["elapsed"]] - t0
     test_div <- cpp_divergence(test$x, unname(fit$W), unname(fit$H), beta, test$spec,
-                               threads, score_floor(train$x))
+                               threads, y_floor)
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
@@ -218,6 +219,7 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
                         beta)
   n_test <- sum(weight_margins(block$spec, length(I), length(J))$rows)
   n_train <- sum(weight_margins(train$spec, nrow(train$x), ncol(train$x))$rows)
+  y_floor <- score_floor(train$x)  # once for every rank
   lapply(ranks, function(k) {
     args <- c(list(train$x, k, beta = beta,
                    init = list(W = start$W[, seq_len(k), drop = FALSE],
@@ -233,7 +235,7 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
                           pen_l2["H"], top$spec, control, threads)$H
     secs <- proc.time()[["elapsed"]] - t0
     test_div <- cpp_divergence(block$x, W_I, H_J, beta, block$spec, threads,
-                               score_floor(train$x))
+                               y_floor)
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }

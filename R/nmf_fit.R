@@ -12,9 +12,25 @@
 #' (Gillis & Glineur 2012). The data enter only through \eqn{W^T X} and
 #' \eqn{X H^T}, so a sparse matrix costs time in proportion to its non-zeros
 #' and is never densified. The objective is computed exactly at every
-#' iteration from the same products and the Gram matrices.
-#' Solvers for other values of `beta` are not available yet: such a call
-#' stops with an error.
+#' iteration from the same products and the Gram matrices. A mask or
+#' weights between 0 and 1 keep this form: each step majorizes the weighted
+#' objective by the plain one on data imputed with the current model (the EM
+#' step), which corrects the linear term of a line by one rank-r vector per
+#' masked entry; other weights use exact per-line Gram matrices.
+#'
+#' `"cd"`, for `beta = 1` (Kullback-Leibler, Poisson counts): cyclic
+#' coordinate descent with Newton steps (Hsieh & Dhillon 2011) that visit
+#' only the non-zeros of the data, with a step bound that keeps every step a
+#' decrease.
+#'
+#' `"mu"`, for any `beta`: the multiplicative updates of Fevotte & Idier
+#' (2011) with the exponent gamma(beta) that makes every step a decrease.
+#' For `beta` = 1 and 2 they use the non-zeros only; for other values they
+#' run over blocks of columns with vectorized element-wise kernels, so that
+#' a sparse matrix is never densified as a whole.
+#'
+#' `"auto"` picks `"bcd"` for `beta = 2`, `"cd"` for `beta = 1` and `"mu"`
+#' otherwise; a solver that does not fit `beta` stops with an error.
 #'
 #' @section Scaling and order:
 #' With `nmf_control(normalize = "l1")` (the default) each column of W sums
@@ -69,7 +85,8 @@
 #' @param restarts Number of independent fits; the one with the lowest loss
 #'   is returned. The first starts from `init`, the others from random
 #'   factors, each with its own seed.
-#' @param solver `"auto"` or `"bcd"`.
+#' @param solver `"auto"`, `"bcd"` (beta = 2), `"cd"` (beta = 1) or `"mu"`
+#'   (any beta); see Solvers.
 #' @param control Settings from [nmf_control()].
 #' @param seed `NULL` or a whole number; see Reproducibility.
 #' @param threads Number of threads; `NULL` uses `getOption("betanmf.threads")`,
@@ -89,6 +106,24 @@
 #'     `iterations`, `converged`);
 #'   * `penalty` (the L1 and L2 penalties), `data` (the dimensions, number of
 #'     non-zeros and sum of squares of `x`), `control`.
+#' @references
+#' Boutsidis C, Gallopoulos E (2008). SVD based initialization: a head start
+#' for nonnegative matrix factorization. *Pattern Recognition* 41:1350-1362.
+#'
+#' Cichocki A, Phan A-H (2009). Fast local algorithms for large scale
+#' nonnegative matrix and tensor factorizations. *IEICE Transactions on
+#' Fundamentals* E92-A:708-721.
+#'
+#' Fevotte C, Idier J (2011). Algorithms for nonnegative matrix factorization
+#' with the beta-divergence. *Neural Computation* 23:2421-2456.
+#'
+#' Gillis N, Glineur F (2012). Accelerated multiplicative updates and
+#' hierarchical ALS algorithms for nonnegative matrix factorization.
+#' *Neural Computation* 24:1085-1105.
+#'
+#' Hsieh C-J, Dhillon IS (2011). Fast coordinate descent methods with
+#' variable selection for non-negative matrix factorization. *KDD 2011*,
+#' 1064-1072.
 #' @seealso [nmf_control()], [beta_divergence()], [predict.nmf_fit()]
 #' @examples
 #' set.seed(1)
