@@ -163,15 +163,21 @@ take_missing <- function(x) {
 }
 
 # Zeros of x where the weight is positive, for beta <= 0.
+# Only the entries listed in the weights are visited beyond one count of the
+# zeros of x: nothing of size m x n is formed for sparse x.
 count_weighted_zeros <- function(x, spec) {
-  m <- nrow(x)
-  n <- ncol(x)
-  if (is.null(spec)) {
-    if (methods::is(x, "sparseMatrix")) return(as.numeric(m) * n - sum(x@x != 0))
-    return(sum(x == 0))
+  sparse <- methods::is(x, "sparseMatrix")
+  all_zeros <- function() {
+    if (sparse) as.numeric(nrow(x)) * ncol(x) - sum(x@x != 0) else sum(x == 0)
   }
-  w <- spec$base + as.matrix(spec$delta)
-  sum(as.matrix(x) == 0 & w > 0)
+  if (is.null(spec)) return(all_zeros())
+  d <- spec$delta
+  j <- rep.int(seq_len(ncol(d)), diff(d@p))
+  listed_x <- if (length(j)) x[cbind(d@i + 1L, j)] else numeric(0)
+  listed_zero <- listed_x == 0
+  w <- spec$base + d@x
+  if (spec$base == 0) return(sum(listed_zero & w > 0))  # only listed entries count
+  all_zeros() - sum(listed_zero & w <= 0)
 }
 
 # Data and observation weights together, as every entry point needs them:

@@ -610,3 +610,28 @@ test_that("zeros carrying weight are refused for beta = 0, masked zeros are not"
   with_na[2, 3] <- NA
   expect_identical(wfit(with_na, 0, "mu", rank = 2)$W, fit$W)
 })
+
+test_that("for beta = 0 only zeros that carry weight count, sparse or dense", {
+  withr::local_seed(17)
+  S <- Matrix::rsparsematrix(40, 30, 0.3, rand.x = function(n) runif(n) + 0.5)
+  W <- S
+  W@x[] <- 2  # weight on the non-zeros only: no zero carries weight
+  ctl <- nmf_control(max_iter = 20, tol = 0)
+  fit <- nmf_fit(S, 2, beta = 0, weights = W, seed = 1, threads = 1, control = ctl)
+  expect_true(is.finite(fit$loss) && all(is.finite(fit$H)))
+  dense <- nmf_fit(as.matrix(S), 2, beta = 0, weights = as.matrix(W), seed = 1,
+                   threads = 1, control = ctl)
+  expect_equal(dense$loss, fit$loss, tolerance = 1e-10)
+  # three zeros given weight: refused, and the message counts them
+  zeros <- which(as.matrix(S) == 0, arr.ind = TRUE)[1:3, ]
+  W3 <- W
+  W3[zeros] <- 1
+  expect_error(nmf_fit(S, 2, beta = 0, weights = W3, threads = 1), "has 3 zero entries")
+  expect_error(nmf_fit(as.matrix(S), 2, beta = 0, weights = as.matrix(W3), threads = 1),
+               "has 3 zero entries")
+  # base weight 1 with a mask: every zero but the masked ones counts
+  n_zero <- sum(as.matrix(S) == 0)
+  mask <- Matrix::sparseMatrix(i = zeros[, 1], j = zeros[, 2], x = 1, dims = dim(S))
+  expect_error(nmf_fit(S, 2, beta = 0, mask = mask, threads = 1),
+               sprintf("has %d zero entries", n_zero - 3))
+})
