@@ -45,3 +45,11 @@ cpp_product_seconds <- function(x, W, H, threads, reps) {
     .Call(`_betanmf_cpp_product_seconds`, x, W, H, threads, reps)
 }
 
+cpp_listed_values <- function(x, listed) {
+    .Call(`_betanmf_cpp_listed_values`, x, listed)
+}
+
+cpp_drop_masked <- function(x, delta) {
+    .Call(`_betanmf_cpp_drop_masked`, x, delta)
+}
+

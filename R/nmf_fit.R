@@ -379,8 +379,7 @@ data_summary <- function(x, offset, spec = NULL) {
   if (!is.null(spec)) {
     # the weighted sum of squares, so that relative errors use the same weights
     d <- spec$delta
-    j <- rep.int(seq_len(ncol(d)), diff(d@p))
-    sum_sq <- spec$base * sum_sq + sum(d@x * x[cbind(d@i + 1L, j)]^2)
+    sum_sq <- spec$base * sum_sq + sum(d@x * cpp_listed_values(x, d)^2)
   }
   list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
        nnz = if (sparse) length(x@x) else stats[["nonzero"]],

@@ -172,8 +172,7 @@ count_weighted_zeros <- function(x, spec) {
   }
   if (is.null(spec)) return(all_zeros())
   d <- spec$delta
-  j <- rep.int(seq_len(ncol(d)), diff(d@p))
-  listed_x <- if (length(j)) x[cbind(d@i + 1L, j)] else numeric(0)
+  listed_x <- cpp_listed_values(x, d)
   listed_zero <- listed_x == 0
   w <- spec$base + d@x
   if (spec$base == 0) return(sum(listed_zero & w > 0))  # only listed entries count
@@ -215,10 +214,11 @@ zero_unweighted <- function(x, spec) {
     return(x * as.matrix(keep))
   }
   d <- spec$delta
-  hit <- d@x == -1
-  if (!any(hit)) return(x)
+  if (!any(d@x == -1)) return(x)
   if (!methods::is(x, "sparseMatrix")) return(cpp_zero_masked(x, d))
-  j <- rep(seq_len(ncol(d)), diff(d@p))
-  x[cbind(d@i[hit] + 1L, j[hit])] <- 0
-  Matrix::drop0(x)
+  # the masked entries (and stored zeros) leave the sparse structure, in C++:
+  # Matrix's sub-assignment sorts and checks every position
+  slots <- cpp_drop_masked(x, d)
+  methods::new("dgCMatrix", i = slots$i, p = slots$p, x = slots$x, Dim = dim(x),
+               Dimnames = dimnames(x))
 }

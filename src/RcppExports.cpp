@@ -165,6 +165,28 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_listed_values
+Rcpp::NumericVector cpp_listed_values(SEXP x, Rcpp::S4 listed);
+RcppExport SEXP _betanmf_cpp_listed_values(SEXP xSEXP, SEXP listedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::S4 >::type listed(listedSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_listed_values(x, listed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_drop_masked
+Rcpp::List cpp_drop_masked(Rcpp::S4 x, Rcpp::S4 delta);
+RcppExport SEXP _betanmf_cpp_drop_masked(SEXP xSEXP, SEXP deltaSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::S4 >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::S4 >::type delta(deltaSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_drop_masked(x, delta));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
@@ -178,6 +200,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_zero_masked", (DL_FUNC) &_betanmf_cpp_zero_masked, 2},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {"_betanmf_cpp_product_seconds", (DL_FUNC) &_betanmf_cpp_product_seconds, 5},
+    {"_betanmf_cpp_listed_values", (DL_FUNC) &_betanmf_cpp_listed_values, 2},
+    {"_betanmf_cpp_drop_masked", (DL_FUNC) &_betanmf_cpp_drop_masked, 2},
     {NULL, NULL, 0}
 };
 
