@@ -33,10 +33,6 @@ cpp_data_stats <- function(x) {
     .Call(`_betanmf_cpp_data_stats`, x)
 }
 
-cpp_zero_masked <- function(x, delta) {
-    .Call(`_betanmf_cpp_zero_masked`, x, delta)
-}
-
 cpp_has_openmp <- function() {
     .Call(`_betanmf_cpp_has_openmp`)
 }
@@ -51,5 +47,9 @@ cpp_listed_values <- function(x, listed) {
 
 cpp_drop_masked <- function(x, delta) {
     .Call(`_betanmf_cpp_drop_masked`, x, delta)
+}
+
+cpp_zero_masked <- function(x, delta) {
+    .Call(`_betanmf_cpp_zero_masked`, x, delta)
 }
 

@@ -131,17 +131,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_zero_masked
-Rcpp::NumericMatrix cpp_zero_masked(Rcpp::NumericMatrix x, Rcpp::S4 delta);
-RcppExport SEXP _betanmf_cpp_zero_masked(SEXP xSEXP, SEXP deltaSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::S4 >::type delta(deltaSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_zero_masked(x, delta));
-    return rcpp_result_gen;
-END_RCPP
-}
 // cpp_has_openmp
 bool cpp_has_openmp();
 RcppExport SEXP _betanmf_cpp_has_openmp() {
@@ -187,6 +176,17 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_zero_masked
+Rcpp::NumericMatrix cpp_zero_masked(Rcpp::NumericMatrix x, Rcpp::S4 delta);
+RcppExport SEXP _betanmf_cpp_zero_masked(SEXP xSEXP, SEXP deltaSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::S4 >::type delta(deltaSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_zero_masked(x, delta));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
@@ -197,11 +197,11 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},
     {"_betanmf_cpp_data_stats", (DL_FUNC) &_betanmf_cpp_data_stats, 1},
-    {"_betanmf_cpp_zero_masked", (DL_FUNC) &_betanmf_cpp_zero_masked, 2},
     {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
     {"_betanmf_cpp_product_seconds", (DL_FUNC) &_betanmf_cpp_product_seconds, 5},
     {"_betanmf_cpp_listed_values", (DL_FUNC) &_betanmf_cpp_listed_values, 2},
     {"_betanmf_cpp_drop_masked", (DL_FUNC) &_betanmf_cpp_drop_masked, 2},
+    {"_betanmf_cpp_zero_masked", (DL_FUNC) &_betanmf_cpp_zero_masked, 2},
     {NULL, NULL, 0}
 };
 

@@ -141,23 +141,6 @@ Rcpp::NumericVector cpp_data_stats(SEXP x) {
                                      Rcpp::Named("nonzero") = s.nonzero);
 }
 
-// A copy of the dense matrix x with the entries where the weight change
-// `delta` (a dgCMatrix of the shape of x) equals -1 set to zero: the masked
-// entries, so that nothing depends on their values.
-// [[Rcpp::export(rng = false)]]
-Rcpp::NumericMatrix cpp_zero_masked(Rcpp::NumericMatrix x, Rcpp::S4 delta) {
-  Rcpp::IntegerVector i = delta.slot("i"), p = delta.slot("p");
-  Rcpp::NumericVector d = delta.slot("x");
-  const R_xlen_t m = x.nrow();
-  if (p.size() != x.ncol() + 1) throw std::invalid_argument("delta must have the shape of x");
-  Rcpp::NumericMatrix out = Rcpp::clone(x);
-  double *o = out.begin();
-  for (R_xlen_t j = 0; j + 1 < p.size(); ++j)
-    for (int t = p[j]; t < p[j + 1]; ++t)
-      if (d[t] == -1.0) o[j * m + i[t]] = 0.0;
-  return out;
-}
-
 // Whether the package was built with OpenMP.
 // [[Rcpp::export(rng = false)]]
 bool cpp_has_openmp() {

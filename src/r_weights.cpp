@@ -57,3 +57,20 @@ Rcpp::List cpp_drop_masked(Rcpp::S4 x, Rcpp::S4 delta) {
   return Rcpp::List::create(Rcpp::Named("i") = oi, Rcpp::Named("p") = op,
                             Rcpp::Named("x") = ov);
 }
+
+// A copy of the dense matrix x with the entries where the weight change
+// `delta` (a dgCMatrix of the shape of x) equals -1 set to zero: the masked
+// entries, so that nothing depends on their values.
+// [[Rcpp::export(rng = false)]]
+Rcpp::NumericMatrix cpp_zero_masked(Rcpp::NumericMatrix x, Rcpp::S4 delta) {
+  Rcpp::IntegerVector i = delta.slot("i"), p = delta.slot("p");
+  Rcpp::NumericVector d = delta.slot("x");
+  const R_xlen_t m = x.nrow();
+  if (p.size() != x.ncol() + 1) throw std::invalid_argument("delta must have the shape of x");
+  Rcpp::NumericMatrix out = Rcpp::clone(x);
+  double *o = out.begin();
+  for (R_xlen_t j = 0; j + 1 < p.size(); ++j)
+    for (int t = p[j]; t < p[j + 1]; ++t)
+      if (d[t] == -1.0) o[j * m + i[t]] = 0.0;
+  return out;
+}
