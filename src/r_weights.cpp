@@ -1,6 +1,6 @@
 // Rcpp glue for preparing data under observation weights: the data at the
-// listed entries and a sparse matrix without its masked entries, in O(nnz +
-// k) without forming anything of size m x n.
+// listed entries, a sparse matrix without its masked entries (O(nnz + k),
+// nothing of size m x n) and a dense matrix zeroed at them.
 #include "r_data.h"
 
 #include <RcppArmadillo.h>
