@@ -6,11 +6,9 @@
 # weights themselves (a sparse weight matrix: unlisted entries count zero).
 # NULL means every entry has weight one.
 
-# Checks `mask` against the shape of x; returns the masked positions as a
-# two-column matrix of (row, column) indices, or NULL; a sparse mask holding
-# only ones comes back as the dgCMatrix itself, marked by the attribute
-# "betanmf_pattern".
-mask_positions <- function(mask, m, n) {
+# Checks `mask` against the shape of x; returns the pattern of the masked
+# entries (see positions_pattern()), or NULL.
+mask_pattern <- function(mask, m, n) {
   if (is.null(mask)) return(NULL)
   if (methods::is(mask, "Matrix") || is.matrix(mask)) {
     if (nrow(mask) != m || ncol(mask) != n) {
@@ -29,15 +27,11 @@ mask_positions <- function(mask, m, n) {
     if (!all(vals == 0 | vals == 1)) {
       stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
     }
-    if (all(vals == 1)) {
-      # already the pattern of the masked entries, sorted and unique: kept as
-      # is (building it again from positions sorts every entry)
-      attr(cm, "betanmf_pattern") <- TRUE
-      return(cm)
-    }
-    keep <- vals != 0
-    j <- rep.int(seq_len(ncol(cm)), diff(cm@p))
-    return(cbind(cm@i[keep] + 1L, j[keep]))
+    # already sorted and unique: used as it is (rebuilding it from positions
+    # sorts every entry)
+    if (!all(vals == 1)) cm <- Matrix::drop0(cm)
+    cm@Dimnames <- list(NULL, NULL)
+    return(cm)
   }
   mask <- as.matrix(mask)
   if (!(is.logical(mask) || is.numeric(mask))) {
@@ -46,7 +40,22 @@ mask_positions <- function(mask, m, n) {
   }
   if (anyNA(mask)) stop("`mask` must not contain NA", call. = FALSE)
   if (!all(mask == 0 | mask == 1)) stop("`mask` must hold TRUE/FALSE or 0/1 values", call. = FALSE)
-  which(mask != 0, arr.ind = TRUE)
+  positions_pattern(which(mask != 0, arr.ind = TRUE), m, n)
+}
+
+# A set of entries of an m x n matrix as a pattern: a dgCMatrix holding 1 at
+# each of them (sorted, no repeats). From a two-column matrix of (row,
+# column) positions, where repeats are allowed.
+positions_pattern <- function(pos, m, n) {
+  pat <- Matrix::sparseMatrix(i = pos[, 1], j = pos[, 2], x = 1, dims = c(m, n))
+  pat <- methods::as(pat, "CsparseMatrix")
+  pat@x[] <- 1  # repeated positions add up
+  pat
+}
+
+# The (row, column) positions of a pattern's entries.
+pattern_positions <- function(pat) {
+  cbind(pat@i + 1L, rep.int(seq_len(ncol(pat)), diff(pat@p)))
 }
 
 # Checks `weights` against the shape of x: a dense matrix or a dgCMatrix.
@@ -80,36 +89,32 @@ check_weights <- function(weights, m, n) {
   weights
 }
 
-# The specification for the core, list(base, delta), or NULL. `na_pos` are
-# the positions of missing values in x.
-weight_spec <- function(m, n, mask_pos, weights, na_pos) {
-  if (isTRUE(attr(mask_pos, "betanmf_pattern"))) {
-    if (is.null(weights) && is.null(na_pos)) {
-      delta <- mask_pos
-      attr(delta, "betanmf_pattern") <- NULL
-      if (!length(delta@x)) return(NULL)
-      delta@x[] <- -1
-      return(list(base = 1, delta = delta))
+# The specification for the core, list(base, delta), or NULL. `masked` is
+# the pattern of the masked entries (or NULL), `na_pos` the positions of the
+# missing values of x.
+weight_spec <- function(m, n, masked, weights, na_pos) {
+  drop <- masked  # entries of weight zero whatever `weights` says
+  if (!is.null(na_pos) && nrow(na_pos)) {
+    na_pat <- positions_pattern(na_pos, m, n)
+    if (!is.null(drop)) {
+      na_pat <- methods::as(drop + na_pat, "CsparseMatrix")
+      na_pat@x[] <- 1  # masked and missing
     }
-    j <- rep.int(seq_len(ncol(mask_pos)), diff(mask_pos@p))
-    mask_pos <- cbind(mask_pos@i + 1L, j)
+    drop <- na_pat
   }
-  drop_pos <- rbind(mask_pos, na_pos)
+  if (!is.null(drop) && !length(drop@x)) drop <- NULL
   if (is.null(weights)) {
-    if (is.null(drop_pos) || !nrow(drop_pos)) return(NULL)
-    # repeated positions (masked and missing) add up: reset them to -1
-    delta <- Matrix::sparseMatrix(i = drop_pos[, 1], j = drop_pos[, 2], x = -1,
-                                  dims = c(m, n))
-    delta <- methods::as(delta, "CsparseMatrix")
-    delta@x[] <- -1
-    return(list(base = 1, delta = delta))
+    if (is.null(drop)) return(NULL)
+    drop@x[] <- -1
+    return(list(base = 1, delta = drop))
   }
+  drop_pos <- if (is.null(drop)) NULL else pattern_positions(drop)
   if (methods::is(weights, "sparseMatrix")) {
-    if (!is.null(drop_pos) && nrow(drop_pos)) weights[drop_pos] <- 0
+    if (!is.null(drop_pos)) weights[drop_pos] <- 0
     weights <- Matrix::drop0(weights)
     return(list(base = 0, delta = methods::as(weights, "CsparseMatrix")))
   }
-  if (!is.null(drop_pos) && nrow(drop_pos)) weights[drop_pos] <- 0
+  if (!is.null(drop_pos)) weights[drop_pos] <- 0
   delta <- Matrix::drop0(methods::as(weights - 1, "CsparseMatrix"))
   if (!length(delta@x)) return(NULL)
   list(base = 1, delta = methods::as(methods::as(delta, "generalMatrix"), "CsparseMatrix"))
@@ -191,7 +196,7 @@ prepare_data <- function(x, mask, weights, beta, arg = "x",
   x <- miss$x
   m <- nrow(x)
   n <- ncol(x)
-  spec <- weight_spec(m, n, mask_positions(mask, m, n), check_weights(weights, m, n),
+  spec <- weight_spec(m, n, mask_pattern(mask, m, n), check_weights(weights, m, n),
                       miss$pos)
   x <- zero_unweighted(x, spec)
   if (beta <= 0) {
