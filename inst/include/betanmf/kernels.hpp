@@ -25,31 +25,6 @@ BETANMF_ALWAYS_INLINE void axpy(int r, double a, const double *__restrict v, dou
   for (int k = 0; k < r; ++k) o[k] += a * v[k];
 }
 
-// o[0..r) += a * v[0..r) and p[0..r) += b * v[0..r) in one pass over v.
-BETANMF_ALWAYS_INLINE void axpy2(int r, double a, double b, const double *__restrict v,
-                  double *__restrict o, double *__restrict p) {
-#pragma omp simd
-  for (int k = 0; k < r; ++k) {
-    o[k] += a * v[k];
-    p[k] += b * v[k];
-  }
-}
-
-// o_q[0..r) += a_q * v[0..r) for q = 0..3: one load of v feeds four outputs,
-// which is what makes the products compute-bound rather than load-bound.
-BETANMF_ALWAYS_INLINE void axpy4(int r, const double *__restrict v, double a0, double a1, double a2,
-                  double a3, double *__restrict o0, double *__restrict o1,
-                  double *__restrict o2, double *__restrict o3) {
-#pragma omp simd
-  for (int k = 0; k < r; ++k) {
-    const double vk = v[k];
-    o0[k] += a0 * vk;
-    o1[k] += a1 * vk;
-    o2[k] += a2 * vk;
-    o3[k] += a3 * vk;
-  }
-}
-
 // o[0..r) += a0 v0 + a1 v1 + a2 v2 + a3 v3: four updates of o with one load
 // and one store of it (a chain of axpys into the same o waits on each store).
 BETANMF_ALWAYS_INLINE void axpy_sum4(int r, double a0, const double *__restrict v0, double a1,
