@@ -147,15 +147,10 @@ inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma:
 }
 
 // Sum of squares of the data, ||X||_F^2.
-inline double sum_squares(const DenseMatrix &X) {
-  const std::size_t len = X.m * X.n;
+template <class Mat> [[nodiscard]] double sum_squares(const Mat &X) {
+  const StoredValues v = stored_values(X);
   double s = 0.0;
-  for (std::size_t t = 0; t < len; ++t) s += X.data[t] * X.data[t];
-  return s;
-}
-inline double sum_squares(const SparseMatrix &X) {
-  double s = 0.0;
-  for (std::size_t t = 0; t < X.nnz(); ++t) s += X.values[t] * X.values[t];
+  for (std::size_t t = 0; t < v.size; ++t) s += v.data[t] * v.data[t];
   return s;
 }
 
@@ -164,20 +159,12 @@ struct DataStats {
   double sum_sq = 0.0, total = 0.0, nonzero = 0.0;
 };
 template <class Mat> [[nodiscard]] DataStats data_stats(const Mat &X) {
-  const double *v = nullptr;
-  std::size_t len = 0;
-  if constexpr (Mat::is_sparse) {
-    v = X.values;
-    len = X.nnz();
-  } else {
-    v = X.data;
-    len = X.m * X.n;
-  }
+  const StoredValues v = stored_values(X);
   DataStats s;
-  for (std::size_t t = 0; t < len; ++t) {
-    s.sum_sq += v[t] * v[t];
-    s.total += v[t];
-    s.nonzero += v[t] != 0.0 ? 1.0 : 0.0;
+  for (std::size_t t = 0; t < v.size; ++t) {
+    s.sum_sq += v.data[t] * v.data[t];
+    s.total += v.data[t];
+    s.nonzero += v.data[t] != 0.0 ? 1.0 : 0.0;
   }
   return s;
 }
@@ -206,12 +193,9 @@ void line_sums_of_squares(const Mat &X, std::vector<double> &cols, std::vector<d
 
 // Mean of all m x n entries (zeros included).
 template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
+  const StoredValues v = stored_values(X);
   double s = 0.0;
-  if constexpr (Mat::is_sparse) {
-    for (std::size_t t = 0; t < X.nnz(); ++t) s += X.values[t];
-  } else {
-    for (std::size_t t = 0; t < X.m * X.n; ++t) s += X.data[t];
-  }
+  for (std::size_t t = 0; t < v.size; ++t) s += v.data[t];
   return s / (static_cast<double>(X.m) * static_cast<double>(X.n));
 }
 

@@ -28,19 +28,16 @@ enum class Init { nndsvd, random, given };
 // n x n is formed.
 template <class Mat>
 void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
-  const double mean_x = mean_value(X);
-  if (H.is_empty()) {
-    // mean_ij (W H)_ij = level * sum_k mean_i W_ik
-    const double scale = arma::accu(W) / static_cast<double>(std::max<arma::uword>(W.n_rows, 1));
-    const double level = mean_x / std::max(scale, std::numeric_limits<double>::min());
-    H.set_size(r, X.n);
-    H.fill(std::max(level, std::numeric_limits<double>::epsilon()));
-  } else if (W.is_empty()) {
-    const double scale = arma::accu(H) / static_cast<double>(std::max<arma::uword>(H.n_cols, 1));
-    const double level = mean_x / std::max(scale, std::numeric_limits<double>::min());
-    W.set_size(X.m, r);
-    W.fill(std::max(level, std::numeric_limits<double>::epsilon()));
-  }
+  // With every entry of the empty factor equal to `level`, the mean of W H
+  // is level * sum_k mean_i W_ik (for H empty) or level * sum_k mean_j H_kj.
+  const bool fill_h = H.is_empty();
+  const arma::mat &given = fill_h ? W : H;
+  const double lines = static_cast<double>(std::max<arma::uword>(fill_h ? W.n_rows : H.n_cols, 1));
+  const double scale = arma::accu(given) / lines;
+  const double level = mean_value(X) / std::max(scale, std::numeric_limits<double>::min());
+  arma::mat &empty = fill_h ? H : W;
+  empty.set_size(fill_h ? r : X.m, fill_h ? X.n : r);
+  empty.fill(std::max(level, std::numeric_limits<double>::epsilon()));
 }
 
 // Starting factors W (m x r) and H (r x n) for X.
@@ -97,9 +94,10 @@ inline std::vector<arma::uword> finalize_components(arma::mat &W, arma::mat &H,
   std::vector<bool> done(r, false);
   for (arma::uword start = 0; start < r; ++start) {
     if (done[start]) continue;
-    // position k of the result takes component order[k]
+    // position k of the result takes component order[k]; the cycle through
+    // start ends where order[k] == start, whose component is then at k
     arma::uword k = start;
-    while (!done[order[k]] && order[k] != start) {
+    while (order[k] != start) {
       W.swap_cols(k, order[k]);
       H.swap_rows(k, order[k]);
       done[k] = true;

@@ -95,6 +95,19 @@ private:
   }
 };
 
+// The stored values of X: every entry of a dense X, the non-zeros of a
+// sparse one (the other entries are zero).
+struct StoredValues {
+  const double *data;
+  std::size_t size;
+};
+[[nodiscard]] inline StoredValues stored_values(const DenseMatrix &X) {
+  return {X.data, X.m * X.n};
+}
+[[nodiscard]] inline StoredValues stored_values(const SparseMatrix &X) {
+  return {X.values, X.nnz()};
+}
+
 // Number of stored entries, a measure of the work of one pass.
 [[nodiscard]] inline double entries(const DenseMatrix &X) {
   return static_cast<double>(X.m) * static_cast<double>(X.n);
