@@ -43,7 +43,9 @@ namespace betanmf {
 // Under observation weights (weights.hpp) every term of both sums is
 // multiplied by its weight. Returns sum_ij w_ij d_beta(X_ij | (WH)_ij) at
 // the factors before the step (for beta = 2 from the Gram-matrix form, with
-// xx_line the per-line sums of squares of X and xx their total).
+// xx_line the per-line sums of squares of X and xx their total). Without
+// want_loss the KL value is skipped (a logarithm per non-zero) and the
+// result is meaningless.
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, double y_floor,
@@ -109,7 +111,7 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         // the objective at the exact model; the update with the floored one
         const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
         const double w = weighted ? e.w[t] : 1.0;
-        loss += w * (x * std::log(x / y_exact) - x);
+        if (want_loss) loss += w * (x * std::log(x / y_exact) - x);
         axpy(r, w * x / y, g, num.data());
       }
       if (weighted) weighted_partner_sum(wts, by_col, l, gsum, G, den.data());
