@@ -13,9 +13,9 @@
 // The coefficients need the model value y_t at the current factors: one dot
 // product per entry. The pass that computes the objective after an H step
 // evaluates the same model values the next W step needs, so they are kept
-// (coef, in the column order of the weights) and reused as long as neither
-// factor has changed since: per iteration, two dot products and two rank-r
-// updates per listed entry, and no gathering of entries.
+// (coef, in the column and the row order of the weights) and reused by the
+// next step: per iteration, two dot products and two rank-r updates per
+// listed entry, and no gathering of entries.
 #pragma once
 
 #include "../config.hpp"
@@ -43,8 +43,7 @@ inline bool em_weights(const Weights &wts) {
 class MaskedEm {
 public:
   // X (m x n) is the data; wts lists k entries. O(k) memory: the data at
-  // the listed entries, their coefficients and the row-order -> column-order
-  // position map.
+  // the listed entries, their coefficients and positions, in both orders.
   template <class Mat>
   MaskedEm(const Mat &X, const Weights &wts)
       : wts_(wts), x_{std::vector<double>(wts.col_delta.size()),
@@ -68,9 +67,6 @@ public:
         x_[kRow][u] = x_[kCol][t];
       }
   }
-
-  // The factors changed without the coefficients being updated.
-  void invalidate() { valid_ = false; }
 
   // Step for the columns of H (r x n), partner Wt = W^T (r x m), C = W^T X,
   // GG = W^T W. When want_loss, returns sum_t delta_t (x_t - y_t)^2 / 2 at
