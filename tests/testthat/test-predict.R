@@ -1,5 +1,19 @@
 # predict(): H for new columns with W held fixed.
 
+# One fit of x (x + 1 for beta <= 0) for every solver and beta predict()
+# supports: list(lab, xx, fit) for each.
+solver_fits <- function(x) {
+  cases <- data.frame(beta = c(0, 1, 1, 2, 2), solver = c("mu", "mu", "cd", "mu", "bcd"),
+                      stringsAsFactors = FALSE)
+  lapply(seq_len(nrow(cases)), function(k) {
+    b <- cases$beta[k]
+    s <- cases$solver[k]
+    xx <- if (b <= 0) x + 1 else x
+    list(lab = sprintf("beta = %g, solver = \"%s\"", b, s), xx = xx,
+         fit = nmf_fit(xx, 3, b, solver = s, seed = 1, threads = 1))
+  })
+}
+
 test_that("predict returns an r x n matrix with the names of the components and columns", {
   x <- small_matrix(30, 25)
   colnames(x) <- paste0("s", 1:25)
@@ -97,14 +111,10 @@ test_that("predict ignores masked entries of newdata and treats NA as masked, fo
   x <- small_matrix(30, 20, zeros = 0.3)
   withr::local_seed(3)
   mask <- matrix(stats::runif(600) < 0.1, 30, 20)
-  cases <- data.frame(beta = c(0, 1, 1, 2, 2), solver = c("mu", "mu", "cd", "mu", "bcd"),
-                      stringsAsFactors = FALSE)
-  for (k in seq_len(nrow(cases))) {
-    b <- cases$beta[k]
-    s <- cases$solver[k]
-    lab <- sprintf("beta = %g, solver = \"%s\"", b, s)
-    xx <- if (b <= 0) x + 1 else x
-    fit <- nmf_fit(xx, 3, b, solver = s, seed = 1, threads = 1)
+  for (case in solver_fits(x)) {
+    lab <- case$lab
+    xx <- case$xx
+    fit <- case$fit
     huge <- xx
     huge[mask] <- 1e6
     with_na <- xx
@@ -139,14 +149,10 @@ test_that("predict with weights equals the projection under the same weights in 
 
 test_that("a newdata column with no observed entry gets zeros, not NaN", {
   x <- small_matrix(30, 20, zeros = 0.3)
-  cases <- data.frame(beta = c(0, 1, 1, 2, 2), solver = c("mu", "mu", "cd", "mu", "bcd"),
-                      stringsAsFactors = FALSE)
-  for (k in seq_len(nrow(cases))) {
-    b <- cases$beta[k]
-    s <- cases$solver[k]
-    lab <- sprintf("beta = %g, solver = \"%s\"", b, s)
-    xx <- if (b <= 0) x + 1 else x
-    fit <- nmf_fit(xx, 3, b, solver = s, seed = 1, threads = 1)
+  for (case in solver_fits(x)) {
+    lab <- case$lab
+    xx <- case$xx
+    fit <- case$fit
     with_na <- xx
     with_na[, 2] <- NA
     H <- suppressWarnings(predict(fit, with_na, threads = 1))

@@ -383,6 +383,30 @@ test_that("fixed_W with k = rank equals predict() under a mask, for every beta a
   }
 })
 
+# For every weight case, unmasked and masked: a fit of 7 iterations (first),
+# continued for 5 more with init = first (second), and one fit of 12 (once).
+# `...` goes to every fit. normalize = "none": the rescaling at the end of a
+# fit would change the rounding of the continued path.
+warm_start_runs <- function(x, mask, ...) {
+  c1 <- nmf_control(tol = 0, max_iter = 7, normalize = "none")
+  c2 <- nmf_control(tol = 0, max_iter = 5, normalize = "none")
+  c12 <- nmf_control(tol = 0, max_iter = 12, normalize = "none")
+  runs <- list()
+  for (k in seq_len(nrow(weight_cases))) {
+    b <- weight_cases$beta[k]
+    s <- weight_cases$solver[k]
+    xx <- if (b <= 0) x + 1 else x
+    for (mk in list(NULL, mask)) {
+      first <- wfit(xx, b, s, mask = mk, control = c1, ...)
+      runs[[length(runs) + 1L]] <- list(
+        lab = wlabel(b, s, if (is.null(mk)) "" else ", masked"), first = first,
+        second = wfit(xx, b, s, mask = mk, control = c2, init = first, ...),
+        once = wfit(xx, b, s, mask = mk, control = c12, ...))
+    }
+  }
+  runs
+}
+
 test_that("init = fit continues a fit exactly when no component is reordered", {
   # A fixed component keeps the order of the components, so a fit of n1
   # iterations continued for n2 more is the fit of n1 + n2 iterations.
@@ -390,49 +414,24 @@ test_that("init = fit continues a fit exactly when no component is reordered", {
   mask <- random_mask(30, 20, 0.1)
   withr::local_seed(7)
   known <- matrix(stats::runif(30), 30, 1)
-  c1 <- nmf_control(tol = 0, max_iter = 7, normalize = "none")
-  c2 <- nmf_control(tol = 0, max_iter = 5, normalize = "none")
-  c12 <- nmf_control(tol = 0, max_iter = 12, normalize = "none")
-  for (k in seq_len(nrow(weight_cases))) {
-    b <- weight_cases$beta[k]
-    s <- weight_cases$solver[k]
-    xx <- if (b <= 0) x + 1 else x
-    for (mk in list(NULL, mask)) {
-      lab <- wlabel(b, s, if (is.null(mk)) "" else ", masked")
-      first <- wfit(xx, b, s, mask = mk, fixed_W = known, control = c1)
-      second <- wfit(xx, b, s, mask = mk, fixed_W = known, control = c2, init = first)
-      once <- wfit(xx, b, s, mask = mk, fixed_W = known, control = c12)
-      expect_identical(second$W, once$W, label = paste(lab, "W"))
-      expect_identical(second$H, once$H, label = paste(lab, "H"))
-      expect_identical(second$loss, once$loss, label = paste(lab, "loss"))
-    }
+  for (run in warm_start_runs(x, mask, fixed_W = known)) {
+    expect_identical(run$second$W, run$once$W, label = paste(run$lab, "W"))
+    expect_identical(run$second$H, run$once$H, label = paste(run$lab, "H"))
+    expect_identical(run$second$loss, run$once$loss, label = paste(run$lab, "loss"))
   }
 })
 
 test_that("init = fit of n1 iterations and n2 more equals one fit of n1 + n2 iterations", {
-  # normalize = "none": the rescaling at the end of a fit would change the
-  # rounding of the continued path.
   x <- small_matrix(30, 20, zeros = 0.3)
   mask <- random_mask(30, 20, 0.1)
-  c1 <- nmf_control(tol = 0, max_iter = 7, normalize = "none")
-  c2 <- nmf_control(tol = 0, max_iter = 5, normalize = "none")
-  c12 <- nmf_control(tol = 0, max_iter = 12, normalize = "none")
   differ <- character()
-  for (k in seq_len(nrow(weight_cases))) {
-    b <- weight_cases$beta[k]
-    s <- weight_cases$solver[k]
-    xx <- if (b <= 0) x + 1 else x
-    for (mk in list(NULL, mask)) {
-      lab <- wlabel(b, s, if (is.null(mk)) "" else ", masked")
-      first <- wfit(xx, b, s, mask = mk, control = c1)
-      second <- wfit(xx, b, s, mask = mk, control = c2, init = first)
-      once <- wfit(xx, b, s, mask = mk, control = c12)
-      if (!identical(second$W, once$W) || !identical(second$H, once$H)) {
-        differ <- c(differ, sprintf("%s (W differs by %.2g)", lab, rel_change(second$W, once$W)))
-      }
-      expect_equal(c(first$history$loss, second$history$loss), once$history$loss,
-                   tolerance = 1e-3, label = paste(lab, "history"))
+  for (run in warm_start_runs(x, mask)) {
+    if (!identical(run$second$W, run$once$W) || !identical(run$second$H, run$once$H)) {
+      differ <- c(differ, sprintf("%s (W differs by %.2g)", run$lab,
+                                  rel_change(run$second$W, run$once$W)))
     }
+    expect_equal(c(run$first$history$loss, run$second$history$loss), run$once$history$loss,
+                 tolerance = 1e-3, label = paste(run$lab, "history"))
   }
   expect_identical(differ, character(),
                    label = "the cases where the continued fit differs from the single fit")
