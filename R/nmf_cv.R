@@ -165,22 +165,15 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
     mask <- Matrix::drop0(((user != 0) + held) > 0) * 1
     mask <- methods::as(mask, "CsparseMatrix")
   }
-  train <- prepare_data(x, mask, dots$weights, beta)
-  solver <- resolve_solver(dots$solver %||% "auto", beta)
-  start <- cpp_nmf_init(train$x, max(ranks), solver, "nndsvd", fit_seed, threads)
+  train <- cv_training(x, mask, dots$weights, beta)
+  start <- cv_start(train, ranks, dots, beta, fit_seed, threads)
   test <- prepare_data(x, dots$mask, held, beta)  # weight 1 on held-out entries only
   n_test <- sum(weight_margins(test$spec, m, n)$rows)
   n_train <- sum(weight_margins(train$spec, m, n)$rows)
   y_floor <- score_floor(train$x)  # once for every rank
   rows <- lapply(ranks, function(k) {
-    # the training data and weights are prepared once for every rank
-    args <- c(list(train, k, beta = beta,
-                   init = list(W = start$W[, seq_len(k), drop = FALSE],
-                               H = start$H[seq_len(k), , drop = FALSE]),
-                   seed = fit_seed, threads = threads),
-              dots[setdiff(names(dots), c("mask", "weights", "offset"))])
     t0 <- proc.time()[["elapsed"]]
-    fit <- suppressWarnings(do.call(nmf_fit, args))
+    fit <- cv_fit(train, k, start, beta, dots, fit_seed, threads)
     secs <- proc.time()[["elapsed"]] - t0
     test_div <- cpp_divergence(test$x, unname(fit$W), unname(fit$H), beta, test$spec,
                                threads, y_floor)
@@ -195,6 +188,32 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
   rows
 }
 
+# The training data of a replicate, prepared once for every rank: data and
+# weights checked (prepare_data()) and the data summary of the fits.
+cv_training <- function(x, mask, weights, beta) {
+  train <- prepare_data(x, mask, weights, beta)
+  train$summary <- data_summary(train$x, 0, train$spec)
+  train
+}
+
+# One NNDSVD of the training data at the largest rank: every rank starts
+# from its leading components.
+cv_start <- function(train, ranks, dots, beta, seed, threads) {
+  solver <- resolve_solver(dots$solver %||% "auto", beta)
+  cpp_nmf_init(train$x, max(ranks), solver, "nndsvd", seed, threads)
+}
+
+# The fit of the prepared training data at rank k from the shared start;
+# mask, weights and offset are already in `train`.
+cv_fit <- function(train, k, start, beta, dots, seed, threads) {
+  args <- c(list(train, k, beta = beta,
+                 init = list(W = start$W[, seq_len(k), drop = FALSE],
+                             H = start$H[seq_len(k), , drop = FALSE]),
+                 seed = seed, threads = threads),
+            dots[setdiff(names(dots), c("mask", "weights", "offset"))])
+  suppressWarnings(do.call(nmf_fit, args))
+}
+
 # Bi-cross-validation (Owen & Perry 2009) of one replicate.
 cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, threads,
                        verbose) {
@@ -202,12 +221,9 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
   I <- lines$rows
   J <- lines$cols
   sub <- function(a, rows, cols) if (is.null(a)) NULL else a[rows, cols, drop = FALSE]
-  d_dots <- dots
-  d_dots$mask <- sub(dots$mask, -I, -J)
-  d_dots$weights <- sub(dots$weights, -I, -J)
-  train <- prepare_data(x[-I, -J, drop = FALSE], d_dots$mask, d_dots$weights, beta)
-  solver <- resolve_solver(dots$solver %||% "auto", beta)
-  start <- cpp_nmf_init(train$x, max(ranks), solver, "nndsvd", fit_seed, threads)
+  train <- cv_training(x[-I, -J, drop = FALSE], sub(dots$mask, -I, -J),
+                       sub(dots$weights, -I, -J), beta)
+  start <- cv_start(train, ranks, dots, beta, fit_seed, threads)
   control <- dots$control %||% nmf_control()
   pen_l1 <- resolve_penalty(dots$l1 %||% 0, "l1")
   pen_l2 <- resolve_penalty(dots$l2 %||% 0, "l2")
@@ -221,12 +237,8 @@ cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, thre
   n_train <- sum(weight_margins(train$spec, nrow(train$x), ncol(train$x))$rows)
   y_floor <- score_floor(train$x)  # once for every rank
   lapply(ranks, function(k) {
-    args <- c(list(train$x, k, beta = beta,
-                   init = list(W = start$W[, seq_len(k), drop = FALSE],
-                               H = start$H[seq_len(k), , drop = FALSE]),
-                   seed = fit_seed, threads = threads), d_dots)
     t0 <- proc.time()[["elapsed"]]
-    fit <- suppressWarnings(do.call(nmf_fit, args))
+    fit <- cv_fit(train, k, start, beta, dots, fit_seed, threads)
     # loadings of the held-out rows with H fixed, scores of the held-out
     # columns with W fixed, then the prediction of the held-out block
     W_I <- t(project_factor(left$x, t(unname(fit$H)), beta, fit$solver, pen_l1["W"],

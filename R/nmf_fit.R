@@ -213,7 +213,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
     history = best$history, iterations = best$iterations, order = best$order,
     converged = best$converged, solver = solver, seed = best$seed,
     call = call, restarts = restarts_df, penalty = pen,
-    data = data_summary(x, offset, spec), control = control
+    data = data$summary %||% data_summary(x, offset, spec), control = control
   )
 }
 
