@@ -17,39 +17,31 @@ cpp_holdout_bicross <- function(m, n, fraction, seed, replicate) {
     .Call(`_betanmf_cpp_holdout_bicross`, m, n, fraction, seed, replicate)
 }
 
-cpp_nmf_fit <- function(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose) {
-    .Call(`_betanmf_cpp_nmf_fit`, x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose)
+cpp_nmf_fit <- function(x, W0, H0, weights, settings) {
+    .Call(`_betanmf_cpp_nmf_fit`, x, W0, H0, weights, settings)
 }
 
-cpp_nmf_init <- function(x, rank, solver, init, seed, threads) {
-    .Call(`_betanmf_cpp_nmf_init`, x, rank, solver, init, seed, threads)
+cpp_nmf_init <- function(x, settings) {
+    .Call(`_betanmf_cpp_nmf_init`, x, settings)
 }
 
 cpp_divergence <- function(x, W, H, beta, weights, threads, y_floor = 0.0) {
     .Call(`_betanmf_cpp_divergence`, x, W, H, beta, weights, threads, y_floor)
 }
 
-cpp_data_stats <- function(x) {
-    .Call(`_betanmf_cpp_data_stats`, x)
+cpp_elementwise_divergence <- function(x, mu, beta) {
+    .Call(`_betanmf_cpp_elementwise_divergence`, x, mu, beta)
 }
 
-cpp_has_openmp <- function() {
-    .Call(`_betanmf_cpp_has_openmp`)
+cpp_pattern_union <- function(n, a, b) {
+    .Call(`_betanmf_cpp_pattern_union`, n, a, b)
 }
 
-cpp_product_seconds <- function(x, W, H, threads, reps) {
-    .Call(`_betanmf_cpp_product_seconds`, x, W, H, threads, reps)
+cpp_weight_deltas <- function(weights, drop) {
+    .Call(`_betanmf_cpp_weight_deltas`, weights, drop)
 }
 
-cpp_listed_values <- function(x, listed) {
-    .Call(`_betanmf_cpp_listed_values`, x, listed)
-}
-
-cpp_drop_masked <- function(x, delta) {
-    .Call(`_betanmf_cpp_drop_masked`, x, delta)
-}
-
-cpp_zero_masked <- function(x, delta) {
-    .Call(`_betanmf_cpp_zero_masked`, x, delta)
+cpp_prepare <- function(x, spec) {
+    .Call(`_betanmf_cpp_prepare`, x, spec)
 }
 

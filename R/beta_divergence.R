@@ -60,29 +60,18 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
                  nrow(mu), ncol(mu)), call. = FALSE)
   }
   if (anyNA(mu) || any(!is.finite(mu)) || any(mu < 0)) {
-    stop("`mu` must have finite, non-negative entries", call. = FALSE)
+    stop(sprintf("`mu` must have finite, non-negative entries; got %s", describe(mu)),
+         call. = FALSE)
   }
+  storage.mode(mu) <- "double"
   w <- if (is.null(spec)) 1 else spec$base + as.matrix(spec$delta)
   w <- array(w, dim(mu))
   d <- elementwise_divergence(as.matrix(x), mu, beta)
   sum(w[w > 0] * d[w > 0])
 }
 
-# d_beta(x | mu) element by element, with the limits at zero.
+# d_beta(x | mu) element by element (two double matrices of one shape), by
+# the core's definition (divergence.hpp), with its limits at zero.
 elementwise_divergence <- function(x, mu, beta) {
-  d <- if (beta == 2) {
-    (x - mu)^2 / 2
-  } else if (beta == 1) {
-    ifelse(x == 0, mu, x * log(x / mu) - x + mu)
-  } else if (beta == 0) {
-    x / mu - log(x / mu) - 1
-  } else if (beta > 0) {
-    ifelse(x == 0, mu^beta / beta,
-           (x^beta + (beta - 1) * mu^beta - beta * x * mu^(beta - 1)) /
-             (beta * (beta - 1)))
-  } else {
-    (x^beta + (beta - 1) * mu^beta - beta * x * mu^(beta - 1)) / (beta * (beta - 1))
-  }
-  d[x == mu] <- 0
-  d
+  cpp_elementwise_divergence(x, mu, beta)
 }

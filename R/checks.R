@@ -1,23 +1,7 @@
-# Argument validation shared by all entry points. Every check stops with a
-# message naming the argument, what it got and what it expects, before any
-# C++ runs.
-
-# A short description of what an argument holds, for error messages.
-describe <- function(x) {
-  if (is.null(x)) return("NULL")
-  if (is.data.frame(x)) return(sprintf("a data frame (%d x %d)", nrow(x), ncol(x)))
-  if (is.matrix(x)) return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), typeof(x)))
-  if (methods::is(x, "Matrix")) {
-    return(sprintf("a %d x %d %s", nrow(x), ncol(x), class(x)[1L]))
-  }
-  if (is.object(x)) return(sprintf("an object of class '%s'", class(x)[1L]))
-  if (is.list(x)) return(sprintf("a list of length %d", length(x)))
-  if (is.atomic(x) && length(x) == 1L) {
-    value <- if (is.character(x)) encodeString(x, quote = "\"") else format(x)
-    return(sprintf("the %s value %s", typeof(x), value))
-  }
-  sprintf("a %s vector of length %d", typeof(x), length(x))
-}
+# Argument validation shared by all entry points: every check_*, resolve_*
+# and match_choice. Each stops with a message naming the argument, what it
+# got and what it expects ("`arg` must be ...; got ..."), before any C++
+# runs; an entry point calls each check once.
 
 check_count <- function(x, arg, min = 1L, max = .Machine$integer.max) {
   ok <- is.numeric(x) && length(x) == 1L && is.finite(x) && x == round(x) &&
@@ -49,11 +33,189 @@ check_number <- function(x, arg, min = -Inf, min_open = FALSE) {
   invisible(x)
 }
 
-# Brings the data to a double matrix or a dgCMatrix and checks its entries.
-# `beta` decides whether zeros are allowed (not for beta <= 0).
-as_nmf_data <- function(x, arg = "x", beta = 2,
-                        remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)",
-                        na_ok = FALSE, check_zeros = TRUE) {
+# One of `choices`; the whole vector of choices (a default left as it is)
+# means the first.
+match_choice <- function(x, choices, arg) {
+  if (identical(x, choices)) return(choices[1L])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
+    stop(sprintf("`%s` must be one of %s; got %s", arg,
+                 paste0("\"", choices, "\"", collapse = ", "), describe(x)), call. = FALSE)
+  }
+  x
+}
+
+# Arguments that reached `...` of a function that takes none: an error naming
+# them, with `hint` saying where they belong.
+check_no_dots <- function(dots, where, hint) {
+  if (!length(dots)) return(invisible(NULL))
+  nm <- names(dots) %||% rep("", length(dots))
+  nm[nm == ""] <- "(unnamed)"
+  stop(sprintf("unknown argument(s) to %s: %s; %s", where, paste(nm, collapse = ", "),
+               hint), call. = FALSE)
+}
+
+check_control <- function(control) {
+  if (!inherits(control, "nmf_control")) {
+    stop(sprintf("`control` must be made by nmf_control(); got %s", describe(control)),
+         call. = FALSE)
+  }
+  control
+}
+
+# Ranks to compare: sorted, unique whole numbers between 1 and max_rank.
+check_ranks <- function(ranks, max_rank) {
+  if (missing(ranks) || !is.numeric(ranks) || !length(ranks) || anyNA(ranks) ||
+      any(ranks != round(ranks)) || any(ranks < 1) || any(ranks > max_rank)) {
+    stop(sprintf("`ranks` must be whole numbers between 1 and %d; got %s", max_rank,
+                 if (missing(ranks)) "nothing" else describe(ranks)), call. = FALSE)
+  }
+  sort(unique(as.integer(ranks)))
+}
+
+# A non-negative double matrix of nr rows and nc columns (NA: any number).
+check_factor <- function(f, arg, nr, nc) {
+  if (!is.numeric(f) || !is.matrix(f)) {
+    stop(sprintf("`%s` must be a numeric matrix; got %s", arg, describe(f)), call. = FALSE)
+  }
+  if ((!is.na(nr) && nrow(f) != nr) || (!is.na(nc) && ncol(f) != nc)) {
+    stop(sprintf("`%s` must have %s rows and %s columns; got %d x %d", arg,
+                 if (is.na(nr)) "any number of" else nr,
+                 if (is.na(nc)) "any number of" else nc, nrow(f), ncol(f)),
+         call. = FALSE)
+  }
+  if (anyNA(f) || any(!is.finite(f)) || any(f < 0)) {
+    stop(sprintf("`%s` must have finite, non-negative entries; got %s", arg,
+                 describe(f)), call. = FALSE)
+  }
+  storage.mode(f) <- "double"
+  f
+}
+
+# Canonical beta: a number, or one of the names of the divergences.
+resolve_beta <- function(beta) {
+  names_map <- c(gaussian = 2, frobenius = 2, euclidean = 2, poisson = 1, kl = 1,
+                 "kullback-leibler" = 1, gamma = 0, "itakura-saito" = 0, is = 0)
+  if (is.character(beta) && length(beta) == 1L && !is.na(beta)) {
+    key <- tolower(beta)
+    if (key %in% names(names_map)) return(unname(names_map[[key]]))
+    stop(sprintf("`beta` must be a number or one of %s; got %s",
+                 paste0("\"", names(names_map), "\"", collapse = ", "), describe(beta)),
+         call. = FALSE)
+  }
+  if (!is.numeric(beta) || length(beta) != 1L || !is.finite(beta)) {
+    stop(sprintf("`beta` must be a single finite number or a name such as \"kl\"; got %s",
+                 describe(beta)), call. = FALSE)
+  }
+  as.numeric(beta)
+}
+
+# The solver for a beta: "auto" picks BCD for beta = 2, coordinate descent
+# for beta = 1 and the multiplicative updates otherwise.
+resolve_solver <- function(solver, beta) {
+  solver <- match_choice(solver, c("auto", "bcd", "cd", "mu"), "solver")
+  if (solver == "auto") return(if (beta == 2) "bcd" else if (beta == 1) "cd" else "mu")
+  need <- c(bcd = 2, cd = 1)[solver]
+  if (!is.na(need) && beta != need) {
+    stop(sprintf("`solver` = \"%s\" needs beta = %g; got beta = %g (use \"mu\" or \"auto\")",
+                 solver, need, beta), call. = FALSE)
+  }
+  solver
+}
+
+# Penalty argument: one number for both factors or a named pair c(W =, H =).
+resolve_penalty <- function(p, arg) {
+  if (!is.numeric(p) || !length(p) %in% c(1L, 2L) || any(!is.finite(p)) || any(p < 0)) {
+    stop(sprintf("`%s` must be a non-negative number or a named pair c(W = , H = ); got %s",
+                 arg, describe(p)), call. = FALSE)
+  }
+  if (length(p) == 1L) return(c(W = p, H = p))
+  if (is.null(names(p)) || !setequal(names(p), c("W", "H"))) {
+    stop(sprintf("`%s` of length 2 must be named c(W = , H = ); got names %s", arg,
+                 paste(deparse(names(p)), collapse = "")), call. = FALSE)
+  }
+  p[c("W", "H")]
+}
+
+# The model of a fit, checked once: beta, solver, penalties and control.
+resolve_model <- function(beta, solver, l1, l2, control) {
+  beta <- resolve_beta(beta)
+  list(beta = beta, solver = resolve_solver(solver, beta), l1 = resolve_penalty(l1, "l1"),
+       l2 = resolve_penalty(l2, "l2"), control = check_control(control))
+}
+
+# Known components: list(W, H, k_W, k_H) with k the number fixed of each.
+resolve_fixed <- function(fixed_W, fixed_H, m, n, rank) {
+  out <- list(W = NULL, H = NULL, k_W = 0L, k_H = 0L)
+  # a known factor and its number of components (columns of W, rows of H)
+  known <- function(f, arg, nr, nc, lines) {
+    f <- check_factor(f, arg, nr, nc)
+    k <- if (lines == "columns") ncol(f) else nrow(f)
+    if (k < 1L || k > rank) {
+      stop(sprintf("`%s` must have between 1 and rank = %d %s; got %d", arg, rank, lines,
+                   k), call. = FALSE)
+    }
+    list(f = f, k = k)
+  }
+  if (!is.null(fixed_W)) {
+    w <- known(fixed_W, "fixed_W", m, NA, "columns")
+    out$W <- w$f
+    out$k_W <- w$k
+  }
+  if (!is.null(fixed_H)) {
+    h <- known(fixed_H, "fixed_H", NA, n, "rows")
+    out$H <- h$f
+    out$k_H <- h$k
+  }
+  if (out$k_W == rank && out$k_H == rank) {
+    stop("`fixed_W` and `fixed_H` fix every component; there is nothing to fit",
+         call. = FALSE)
+  }
+  out
+}
+
+# Starting factors: "nndsvd", "random", or list(W, H) from a list or an
+# nmf_fit (then in the solver's order of its components, so continuing a
+# fit follows the path of one longer fit).
+resolve_init <- function(init, m, n, rank) {
+  if (inherits(init, "nmf_fit")) {
+    o <- init$order %||% seq_len(ncol(init$W))
+    W <- init$W
+    H <- init$H
+    if (length(o) == ncol(W)) {
+      W[, o] <- init$W
+      H[o, ] <- init$H
+    }
+    init <- list(W = W, H = H)
+  }
+  if (is.list(init)) {
+    if (!all(c("W", "H") %in% names(init))) {
+      stop(sprintf("`init` as a list needs elements `W` and `H`; got %s",
+                   if (length(names(init))) paste(names(init), collapse = ", ") else
+                     "no names"), call. = FALSE)
+    }
+    W <- check_factor(init$W, "init$W", m, rank)
+    H <- check_factor(init$H, "init$H", rank, n)
+    return(list(W = unname(W), H = unname(H)))
+  }
+  match_choice(init, c("nndsvd", "random"), "init")
+}
+
+resolve_threads <- function(threads) {
+  if (is.null(threads)) threads <- default_threads()
+  check_count(threads, "threads", max = 1024L)
+  as.integer(threads)
+}
+
+resolve_seed <- function(seed) {
+  if (is.null(seed)) return(draw_seed())
+  check_count(seed, "seed", min = 0L)
+  as.integer(seed)
+}
+
+# Data as every entry point takes it: a double matrix or a dgCMatrix with
+# finite, non-negative entries, at least one row, one column and one
+# positive entry. `na_ok`: NA marks a missing value.
+check_data <- function(x, arg = "x", na_ok = TRUE) {
   if (methods::is(x, "Matrix") && !methods::is(x, "sparseMatrix")) x <- as.matrix(x)
   if (methods::is(x, "sparseMatrix")) {
     x <- methods::as(methods::as(methods::as(x, "dMatrix"), "generalMatrix"),
@@ -62,12 +224,10 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
   } else if (is.matrix(x) && (is.numeric(x) || is.logical(x))) {
     if (!is.double(x)) storage.mode(x) <- "double"
     values <- x
-  } else if (is.data.frame(x)) {
-    stop(sprintf("`%s` must be a numeric matrix or a sparse Matrix; got a data.frame (convert it with as.matrix())", arg),
-         call. = FALSE)
   } else {
-    stop(sprintf("`%s` must be a numeric matrix or a sparse Matrix; got %s", arg,
-                 describe(x)), call. = FALSE)
+    hint <- if (is.data.frame(x)) " (convert a data.frame with as.matrix())" else ""
+    stop(sprintf("`%s` must be a numeric matrix or a sparse Matrix; got %s%s", arg,
+                 describe(x), hint), call. = FALSE)
   }
   if (nrow(x) < 1L || ncol(x) < 1L) {
     stop(sprintf("`%s` is empty (%d x %d); it needs at least one row and one column",
@@ -88,8 +248,7 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
            call. = FALSE)
     }
   }
-  # min() and max() scan without a copy of the data (range() concatenates
-  # its arguments first, a copy of the whole data)
+  # min() and max() scan without a copy (range() concatenates its arguments)
   rng <- if (length(values)) c(min(values), max(values)) else c(0, 0)
   if (any(is.infinite(rng))) {
     stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),
@@ -102,15 +261,73 @@ as_nmf_data <- function(x, arg = "x", beta = 2,
   if (!(rng[2] > 0)) {
     stop(sprintf("`%s` is all zero; there is nothing to factorize", arg), call. = FALSE)
   }
-  if (beta <= 0 && check_zeros) {
-    n_zero <- if (methods::is(x, "sparseMatrix")) {
-      as.numeric(nrow(x)) * ncol(x) - sum(values != 0)
-    } else {
-      sum(values == 0)
-    }
-    if (n_zero > 0) stop_zeros(arg, n_zero, beta, remedy)
-  }
   x
+}
+
+# A mask of the shape m x n as the pattern of its TRUE entries (a dgCMatrix
+# holding 1 at each), or NULL.
+check_mask <- function(mask, m, n) {
+  if (is.null(mask)) return(NULL)
+  if (!methods::is(mask, "Matrix") && !is.matrix(mask)) {
+    stop(sprintf("`mask` must be a logical (or 0/1) matrix, dense or sparse; got %s",
+                 describe(mask)), call. = FALSE)
+  }
+  if (nrow(mask) != m || ncol(mask) != n) {
+    stop(sprintf("`mask` must be %d x %d like `x`; got %d x %d", m, n, nrow(mask),
+                 ncol(mask)), call. = FALSE)
+  }
+  sparse <- methods::is(mask, "sparseMatrix")
+  if (sparse) {
+    mask <- methods::as(methods::as(methods::as(mask, "dMatrix"), "generalMatrix"),
+                        "CsparseMatrix")  # sums duplicates, so positions are unique
+    vals <- mask@x
+  } else {
+    mask <- as.matrix(mask)
+    if (!(is.logical(mask) || is.numeric(mask))) {
+      stop(sprintf("`mask` must be a logical (or 0/1) matrix; got %s", describe(mask)),
+           call. = FALSE)
+    }
+    vals <- mask
+  }
+  if (anyNA(vals)) stop("`mask` must not contain NA; got NA entries", call. = FALSE)
+  if (!all(vals == 0 | vals == 1)) {
+    stop("`mask` must hold TRUE/FALSE or 0/1 values; got other values", call. = FALSE)
+  }
+  if (!sparse) return(pattern_of(which(mask != 0), m, n))
+  if (!all(vals == 1)) mask <- Matrix::drop0(mask)
+  mask@Dimnames <- list(NULL, NULL)
+  mask
+}
+
+# Weights of the shape m x n: a double matrix or a dgCMatrix (unlisted
+# entries weigh zero), finite and non-negative.
+check_weights <- function(weights, m, n) {
+  if (is.null(weights)) return(NULL)
+  if (!(is.matrix(weights) && is.numeric(weights)) && !methods::is(weights, "Matrix")) {
+    stop(sprintf("`weights` must be a non-negative numeric matrix, dense or sparse; got %s",
+                 describe(weights)), call. = FALSE)
+  }
+  if (nrow(weights) != m || ncol(weights) != n) {
+    stop(sprintf("`weights` must be %d x %d like `x`; got %d x %d", m, n, nrow(weights),
+                 ncol(weights)), call. = FALSE)
+  }
+  if (methods::is(weights, "sparseMatrix")) {
+    weights <- methods::as(methods::as(methods::as(weights, "dMatrix"), "generalMatrix"),
+                           "CsparseMatrix")
+    vals <- weights@x
+  } else {
+    weights <- as.matrix(weights)
+    storage.mode(weights) <- "double"
+    vals <- weights
+  }
+  if (anyNA(vals) || any(!is.finite(vals))) {
+    stop("`weights` must be finite; got NA, NaN or Inf entries", call. = FALSE)
+  }
+  if (any(vals < 0)) {
+    stop(sprintf("`weights` must be non-negative; got %d negative entries", sum(vals < 0)),
+         call. = FALSE)
+  }
+  weights
 }
 
 stop_zeros <- function(arg, n_zero, beta, remedy) {
@@ -119,37 +336,83 @@ stop_zeros <- function(arg, n_zero, beta, remedy) {
     "is infinite; %s or use beta > 0"), arg, n_zero, beta, remedy), call. = FALSE)
 }
 
-# Penalty argument: one number for both factors or a named pair c(W =, H =).
-resolve_penalty <- function(p, arg) {
-  if (!is.numeric(p) || !length(p) %in% c(1L, 2L) || any(!is.finite(p)) || any(p < 0)) {
-    stop(sprintf("`%s` must be a non-negative number or a named pair c(W = , H = ); got %s",
-                 arg, describe(p)), call. = FALSE)
+# ---- components, fits and costs for alignment and assignment ----------------
+
+# The components of an nmf_fit or matrix as the columns of a double matrix,
+# after checking them (`arg` names the argument in errors).
+check_components <- function(obj, by, arg) {
+  if (inherits(obj, "nmf_fit")) {
+    check_fit_shape(obj, arg)
+    comp <- if (by == "W") obj$W else t(obj$H)
+    what <- if (by == "W") sprintf("`%s$W`", arg) else sprintf("`%s$H`", arg)
+  } else if (is.matrix(obj) && (is.double(obj) || is.integer(obj))) {
+    comp <- obj
+    what <- sprintf("`%s`", arg)
+  } else {
+    stop(sprintf("`%s` must be an nmf_fit or a numeric matrix with components in columns; got %s",
+                 arg, describe(obj)), call. = FALSE)
   }
-  if (length(p) == 1L) return(c(W = p, H = p))
-  if (is.null(names(p)) || !setequal(names(p), c("W", "H"))) {
-    stop(sprintf("`%s` of length 2 must be named c(W = , H = ); got names %s", arg,
-                 paste(deparse(names(p)), collapse = "")), call. = FALSE)
+  if (length(comp) == 0L) {
+    stop(sprintf("%s must have at least one row and one component; got %s",
+                 what, describe(comp)), call. = FALSE)
   }
-  p[c("W", "H")]
+  if (anyNA(comp) || any(is.infinite(comp))) {
+    stop(sprintf("%s must contain only finite values; got %d NA, NaN or Inf",
+                 what, sum(!is.finite(comp))), call. = FALSE)
+  }
+  if (any(comp < 0)) {
+    stop(sprintf("%s must be non-negative; got %d negative entries",
+                 what, sum(comp < 0)), call. = FALSE)
+  }
+  storage.mode(comp) <- "double"
+  comp
 }
 
-check_factor <- function(f, arg, nr, nc) {
-  if (!is.numeric(f) || !is.matrix(f)) {
-    stop(sprintf("`%s` must be a numeric matrix; got %s", arg, describe(f)), call. = FALSE)
+# Structure of an nmf_fit as far as alignment needs it.
+check_fit_shape <- function(fit, arg) {
+  W <- fit$W
+  H <- fit$H
+  if (!is.matrix(W) || !is.numeric(W) || !is.matrix(H) || !is.numeric(H)) {
+    stop(sprintf("`%s` must be an nmf_fit with numeric matrices W and H; got W as %s and H as %s",
+                 arg, describe(W), describe(H)), call. = FALSE)
   }
-  if ((!is.na(nr) && nrow(f) != nr) || (!is.na(nc) && ncol(f) != nc)) {
-    stop(sprintf("`%s` must have %s rows and %s columns; got %d x %d", arg,
-                 if (is.na(nr)) "any number of" else nr,
-                 if (is.na(nc)) "any number of" else nc, nrow(f), ncol(f)),
+  if (ncol(W) != nrow(H)) {
+    stop(sprintf("`%s` must have as many columns of W as rows of H; got %d and %d",
+                 arg, ncol(W), nrow(H)), call. = FALSE)
+  }
+  invisible(fit)
+}
+
+# Components of x and of the reference compared over the same m (or n).
+check_same_length <- function(comp_x, comp_ref, by, arg) {
+  if (nrow(comp_x) != nrow(comp_ref)) {
+    dim_name <- if (by == "W") "m (rows of W)" else "n (columns of H)"
+    stop(sprintf(paste0("`reference` and `%s` must have components of the same length ",
+                        "for by = \"%s\": %s is %d for `%s` but %d for `reference`"),
+                 arg, by, dim_name, nrow(comp_x), arg, nrow(comp_ref)), call. = FALSE)
+  }
+  invisible(TRUE)
+}
+
+
+# A cost matrix: numeric, at least one entry, only finite values.
+check_cost <- function(x, arg = "cost") {
+  if (!is.matrix(x) || !(is.double(x) || is.integer(x))) {
+    hint <- if (is.data.frame(x)) " (convert it with as.matrix())" else ""
+    stop(sprintf("`%s` must be a numeric matrix; got %s%s", arg, describe(x), hint),
          call. = FALSE)
   }
-  if (anyNA(f) || any(!is.finite(f)) || any(f < 0)) {
-    stop(sprintf("`%s` must have finite, non-negative entries", arg), call. = FALSE)
+  if (length(x) == 0L) {
+    stop(sprintf("`%s` must have at least one row and one column; got %s",
+                 arg, describe(x)), call. = FALSE)
   }
-  storage.mode(f) <- "double"
-  f
-}
-
-mean_value <- function(x) {
-  if (methods::is(x, "sparseMatrix")) sum(x@x) / (as.numeric(nrow(x)) * ncol(x)) else mean(x)
+  if (anyNA(x)) {
+    stop(sprintf("`%s` must not contain NA or NaN; got %d", arg, sum(is.na(x))),
+         call. = FALSE)
+  }
+  if (is.double(x) && any(is.infinite(x))) {
+    stop(sprintf("`%s` must contain only finite values; got %d infinite",
+                 arg, sum(is.infinite(x))), call. = FALSE)
+  }
+  invisible(x)
 }

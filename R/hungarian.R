@@ -59,7 +59,7 @@
 #' hungarian(sim, maximize = TRUE)$assignment
 #' @export
 hungarian <- function(cost, maximize = FALSE) {
-  .check_cost(cost)
+  check_cost(cost)
   check_flag(maximize, "maximize")
   work <- cost
   storage.mode(work) <- "double"
@@ -101,29 +101,5 @@ print.hungarian <- function(x, max_pairs = 10L, ...) {
   cat("\n")
   n_free <- sum(is.na(x$assignment))
   if (n_free > 0L) cat(sprintf("unmatched rows: %d\n", n_free))
-  invisible(x)
-}
-
-# ---- argument checks shared by the alignment functions ----------------------
-
-# A numeric matrix with at least one entry and only finite values.
-.check_cost <- function(x, arg = "cost") {
-  if (!is.matrix(x) || !(is.double(x) || is.integer(x))) {
-    hint <- if (is.data.frame(x)) " (convert it with as.matrix())" else ""
-    stop(sprintf("`%s` must be a numeric matrix, not %s%s.", arg, describe(x), hint),
-         call. = FALSE)
-  }
-  if (length(x) == 0L) {
-    stop(sprintf("`%s` must have at least one row and one column, not %s.",
-                 arg, describe(x)), call. = FALSE)
-  }
-  if (anyNA(x)) {
-    stop(sprintf("`%s` must not contain NA or NaN; found %d.", arg, sum(is.na(x))),
-         call. = FALSE)
-  }
-  if (is.double(x) && any(is.infinite(x))) {
-    stop(sprintf("`%s` must contain only finite values; found %d infinite.",
-                 arg, sum(is.infinite(x))), call. = FALSE)
-  }
   invisible(x)
 }

@@ -150,7 +150,7 @@ residuals.nmf_fit <- function(object, data, type = c("raw", "deviance"), ...) {
          call. = FALSE)
   }
   type <- match.arg(type)
-  x <- as_nmf_data(data, "data", beta = 2)
+  x <- check_data(data, "data", na_ok = FALSE)
   d <- dim_of(object)
   if (nrow(x) != d[1] || ncol(x) != d[2]) {
     stop(sprintf("`data` must be %d x %d like the fitted model; got %d x %d", d[1],
@@ -181,5 +181,3 @@ plot.nmf_fit <- function(x, type = c("loss", "W", "H"), ...) {
     col = grDevices::hcl.colors(64, "viridis", rev = TRUE))
   invisible(x)
 }
-
-`%||%` <- function(a, b) if (is.null(a)) b else a

@@ -76,19 +76,19 @@
 #' nmf_align(list(fit, other))$permutation
 #' @export
 nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
-  by <- .match_choice(by, c("W", "H"), "by")
+  by <- match_choice(by, c("W", "H"), "by")
   if (is.list(x) && !inherits(x, "nmf_fit") && !is.data.frame(x)) {
-    return(.align_list(x, reference, by))
+    return(align_list(x, reference, by))
   }
   if (is.null(reference)) {
     stop("`reference` must be an nmf_fit or a matrix when `x` is a single fit ",
-         "or matrix; it may be NULL only when `x` is a list of fits.", call. = FALSE)
+         "or matrix (NULL only when `x` is a list of fits); got NULL", call. = FALSE)
   }
-  comp_x <- .components(x, by, "x")
-  comp_ref <- .components(reference, by, "reference")
-  .check_same_length(comp_x, comp_ref, by, "x")
-  one <- .align_components(comp_x, comp_ref)
-  one$aligned <- .permute_components(x, one$order)
+  comp_x <- check_components(x, by, "x")
+  comp_ref <- check_components(reference, by, "reference")
+  check_same_length(comp_x, comp_ref, by, "x")
+  one <- align_components(comp_x, comp_ref)
+  one$aligned <- permute_components(x, one$order)
   one$by <- by
   one$reference_index <- NULL
   one$n_fits <- 1L
@@ -97,28 +97,28 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
 
 # Aligns every element of the list `x` to `reference` (or to the element of
 # lowest loss when `reference` is NULL).
-.align_list <- function(x, reference, by) {
+align_list <- function(x, reference, by) {
   if (length(x) == 0L) {
-    stop("`x` must be an nmf_fit, a matrix or a non-empty list of them, ",
-         "not an empty list.", call. = FALSE)
+    stop("`x` must be an nmf_fit, a matrix or a non-empty list of them; ",
+         "got an empty list", call. = FALSE)
   }
   args <- sprintf("x[[%d]]", seq_along(x))
-  comps <- Map(function(el, arg) .components(el, by, arg), x, args)
+  comps <- Map(function(el, arg) check_components(el, by, arg), x, args)
   ranks <- vapply(comps, ncol, integer(1))
   if (length(unique(ranks)) != 1L) {
-    stop(sprintf("every element of `x` must have the same number of components; got %s.",
+    stop(sprintf("every element of `x` must have the same number of components; got %s",
                  paste(ranks, collapse = ", ")), call. = FALSE)
   }
   reference_index <- NULL
   if (is.null(reference)) {
-    reference_index <- .best_loss_index(x)
+    reference_index <- best_loss_index(x)
     comp_ref <- comps[[reference_index]]
   } else {
-    comp_ref <- .components(reference, by, "reference")
+    comp_ref <- check_components(reference, by, "reference")
   }
-  for (i in seq_along(comps)) .check_same_length(comps[[i]], comp_ref, by, args[i])
+  for (i in seq_along(comps)) check_same_length(comps[[i]], comp_ref, by, args[i])
 
-  each <- lapply(comps, .align_components, comp_ref = comp_ref)
+  each <- lapply(comps, align_components, comp_ref = comp_ref)
   fit_names <- if (is.null(names(x))) NULL else names(x)
   collect <- function(field) {
     m <- vapply(each, `[[`, each[[1]][[field]], field)
@@ -129,7 +129,7 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
   sim_array <- array(unlist(lapply(each, `[[`, "matrix")),
                      dim = c(dim(each[[1]]$matrix), length(each)),
                      dimnames = c(dimnames(each[[1]]$matrix), list(fit_names)))
-  aligned <- Map(.permute_components, x, lapply(each, `[[`, "order"))
+  aligned <- Map(permute_components, x, lapply(each, `[[`, "order"))
   structure(list(
     similarity = collect("similarity"),
     permutation = collect("permutation"),
@@ -145,7 +145,7 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
 }
 
 # Matches the columns of comp_x (components of x) to those of comp_ref.
-.align_components <- function(comp_x, comp_ref) {
+align_components <- function(comp_x, comp_ref) {
   sim <- cpp_cosine_similarity(comp_x, comp_ref)
   dimnames(sim) <- list(colnames(comp_x), colnames(comp_ref))
   ref_of_x <- hungarian(sim, maximize = TRUE)$assignment
@@ -162,18 +162,18 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
 }
 
 # Index of the fit of lowest loss in the list `x` (all must be nmf_fit).
-.best_loss_index <- function(x) {
+best_loss_index <- function(x) {
   is_fit <- vapply(x, inherits, logical(1), what = "nmf_fit")
   if (!all(is_fit)) {
     stop(sprintf(paste0("`reference` must be given when `x` holds matrices: ",
                         "x[[%d]] is %s, and only nmf_fit objects carry a loss ",
-                        "to choose the reference."),
+                        "to choose the reference"),
                  which(!is_fit)[1], describe(x[[which(!is_fit)[1]]])), call. = FALSE)
   }
   losses <- vapply(seq_along(x), function(i) {
     l <- x[[i]]$loss
     if (!is.numeric(l) || length(l) != 1L || !is.finite(l)) {
-      stop(sprintf("`x[[%d]]$loss` must be a single finite number to choose the %s, not %s.",
+      stop(sprintf("`x[[%d]]$loss` must be a single finite number to choose the %s; got %s",
                    i, "reference", describe(l)), call. = FALSE)
     }
     as.double(l)
@@ -181,80 +181,15 @@ nmf_align <- function(x, reference = NULL, by = c("W", "H")) {
   which.min(losses)
 }
 
-# The components of an nmf_fit or matrix as the columns of a double matrix,
-# after checking them (`arg` names the argument in errors).
-.components <- function(obj, by, arg) {
-  if (inherits(obj, "nmf_fit")) {
-    .check_fit(obj, arg)
-    comp <- if (by == "W") obj$W else t(obj$H)
-    what <- if (by == "W") sprintf("`%s$W`", arg) else sprintf("`%s$H`", arg)
-  } else if (is.matrix(obj) && (is.double(obj) || is.integer(obj))) {
-    comp <- obj
-    what <- sprintf("`%s`", arg)
-  } else {
-    stop(sprintf("`%s` must be an nmf_fit or a numeric matrix with components in columns, not %s.",
-                 arg, describe(obj)), call. = FALSE)
-  }
-  if (length(comp) == 0L) {
-    stop(sprintf("%s must have at least one row and one component, not %s.",
-                 what, describe(comp)), call. = FALSE)
-  }
-  if (anyNA(comp) || any(is.infinite(comp))) {
-    stop(sprintf("%s must contain only finite values; found %d NA, NaN or Inf.",
-                 what, sum(!is.finite(comp))), call. = FALSE)
-  }
-  if (any(comp < 0)) {
-    stop(sprintf("%s must be non-negative; found %d negative entries.",
-                 what, sum(comp < 0)), call. = FALSE)
-  }
-  storage.mode(comp) <- "double"
-  comp
-}
-
-# Structure of an nmf_fit as far as alignment needs it.
-.check_fit <- function(fit, arg) {
-  W <- fit$W
-  H <- fit$H
-  if (!is.matrix(W) || !is.numeric(W) || !is.matrix(H) || !is.numeric(H)) {
-    stop(sprintf("`%s` must be an nmf_fit with numeric matrices W and H; got W as %s and H as %s.",
-                 arg, describe(W), describe(H)), call. = FALSE)
-  }
-  if (ncol(W) != nrow(H)) {
-    stop(sprintf("`%s` must have as many columns of W as rows of H; got %d and %d.",
-                 arg, ncol(W), nrow(H)), call. = FALSE)
-  }
-  invisible(fit)
-}
-
-.check_same_length <- function(comp_x, comp_ref, by, arg) {
-  if (nrow(comp_x) != nrow(comp_ref)) {
-    dim_name <- if (by == "W") "m (rows of W)" else "n (columns of H)"
-    stop(sprintf(paste0("`reference` and `%s` must have components of the same length ",
-                        "for by = \"%s\": %s is %d for `%s` but %d for `reference`."),
-                 arg, by, dim_name, nrow(comp_x), arg, nrow(comp_ref)), call. = FALSE)
-  }
-  invisible(TRUE)
-}
-
 # Reorders the components of an nmf_fit (columns of W, rows of H: the only
 # per-component fields of a fit) or the columns of a matrix.
-.permute_components <- function(obj, order) {
+permute_components <- function(obj, order) {
   if (!inherits(obj, "nmf_fit")) return(obj[, order, drop = FALSE])
   obj$W <- obj$W[, order, drop = FALSE]
   obj$H <- obj$H[order, , drop = FALSE]
   # keep the map to the solver's order that a warm start uses
   if (length(obj$order) == length(order)) obj$order <- obj$order[order]
   obj
-}
-
-.match_choice <- function(x, choices, arg) {
-  if (identical(x, choices)) return(choices[1L])
-  if (!is.character(x) || length(x) != 1L || is.na(x) || !(x %in% choices)) {
-    stop(sprintf("`%s` must be one of %s, not %s.", arg,
-                 paste0("\"", choices, "\"", collapse = ", "), describe(x)),
-         call. = FALSE)
-  }
-  x
 }
 
 #' @rdname nmf_align
@@ -306,7 +241,7 @@ plot.nmf_align <- function(x, y, fit = NULL, ...) {
     if (is.null(fit)) {
       fit <- which.min(apply(x$similarity, 2, min, na.rm = TRUE))
     } else if (!is.numeric(fit) || length(fit) != 1L || !(fit %in% seq_len(x$n_fits))) {
-      stop(sprintf("`fit` must be a single index between 1 and %d, not %s.",
+      stop(sprintf("`fit` must be a single index between 1 and %d; got %s",
                    x$n_fits, describe(fit)), call. = FALSE)
     }
     sim <- x$matrix[, , fit]
@@ -320,7 +255,7 @@ plot.nmf_align <- function(x, y, fit = NULL, ...) {
   r <- nrow(shown)
   q <- ncol(shown)
   graphics::image(x = seq_len(q), y = seq_len(r), z = t(shown[r:1, , drop = FALSE]),
-                  zlim = c(min(0, shown), 1), col = .white_to_blue(64),
+                  zlim = c(min(0, shown), 1), col = white_to_blue(64),
                   xlab = "reference component", ylab = sprintf("component of %s", label),
                   axes = FALSE, main = "Cosine similarity", ...)
   ref_labels <- if (is.null(colnames(sim))) seq_len(q) else colnames(sim)
@@ -340,7 +275,7 @@ plot.nmf_align <- function(x, y, fit = NULL, ...) {
 
 # A white-to-blue ramp of n colours, written out so no palette package is
 # needed.
-.white_to_blue <- function(n) {
+white_to_blue <- function(n) {
   t <- seq(0, 1, length.out = n)
   sprintf("#%02X%02X%02X", round(255 * (1 - 0.85 * t)), round(255 * (1 - 0.6 * t)),
           round(255 * (1 - 0.2 * t)))

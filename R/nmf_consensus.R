@@ -87,69 +87,84 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           threads = NULL, parallel = c("threads", "future"),
                           keep_fits = FALSE) {
   call <- match.call()
-  parallel <- .match_choice(parallel, c("threads", "future"), "parallel")
+  parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   check_flag(keep_fits, "keep_fits")
   if (is.list(x) && !is.data.frame(x)) {
     if (...length() > 0L) {
-      stop("`...` must be empty when `x` is a list of fits: nothing is fitted.",
+      stop(sprintf("`...` must be empty when `x` is a list of fits (nothing is fitted); got %s",
+                   paste(names(list(...)) %||% "unnamed arguments", collapse = ", ")),
            call. = FALSE)
     }
-    return(.consensus_of_fits(x, if (missing(rank)) NULL else rank, keep_fits, call))
+    return(consensus_of_fits(x, if (missing(rank)) NULL else rank, keep_fits, call))
   }
   if (missing(rank)) {
-    stop("`rank` is missing; give the number of components.", call. = FALSE)
+    stop("`rank` is missing; give the number of components", call. = FALSE)
   }
-  check_count(rank, "rank", min = 1L)
   check_count(restarts, "restarts", min = 2L)
-  seed <- resolve_seed(seed)
-  if (!is.null(threads)) check_count(threads, "threads")
   dots <- list(...)
   reserved <- intersect(names(dots), c("fixed_W", "fixed_H"))
   if (length(reserved) > 0L) {
-    stop(sprintf("`%s` cannot be used in nmf_consensus(): the consensus W is built from the restarts.",
+    stop(sprintf("`%s` cannot be used in nmf_consensus(): the consensus W is built from the restarts",
                  reserved[1]), call. = FALSE)
   }
   if (!"init" %in% names(dots)) dots$init <- "random"
+  setup <- consensus_setup(x, rank, beta, dots)
+  seed <- resolve_seed(seed)
+  threads <- resolve_threads(threads)
+  warn_unobserved(setup$data)
   restarts <- as.integer(restarts)
   seeds <- c(seed, vapply(seq_len(restarts)[-1L], restart_seed, integer(1), seed = seed))
 
   if (parallel == "future") {
     if (!requireNamespace("future.apply", quietly = TRUE)) {
       stop("`parallel = \"future\"` needs the future.apply package: ",
-           "install.packages(\"future.apply\"), or use parallel = \"threads\".",
+           "install.packages(\"future.apply\"), or use parallel = \"threads\"",
            call. = FALSE)
     }
     runs <- future.apply::future_lapply(
-      seeds, .consensus_restart, x = x, rank = rank, beta = beta, dots = dots,
-      threads = 1L, keep_fit = keep_fits, future.seed = TRUE
+      seeds, consensus_restart, setup = setup, threads = 1L, keep_fit = keep_fits,
+      future.seed = TRUE, future.packages = "betanmf"
     )
   } else {
-    runs <- lapply(seeds, .consensus_restart, x = x, rank = rank, beta = beta,
-                   dots = dots, threads = threads, keep_fit = keep_fits)
+    runs <- lapply(seeds, consensus_restart, setup = setup, threads = threads,
+                   keep_fit = keep_fits)
   }
-  cons <- .consensus_W(lapply(runs, `[[`, "W"), vapply(runs, `[[`, numeric(1), "loss"))
-  dots$init <- NULL
-  refit <- .catch_warnings(.refit_H(x, cons$W, beta, dots, seed, threads))
-  .warn_restarts(lapply(runs, `[[`, "warnings"), refit$warnings)
+  cons <- consensus_W(lapply(runs, `[[`, "W"), vapply(runs, `[[`, numeric(1), "loss"))
+  refit <- catch_warnings(refit_H(setup, cons$W, seed, threads))
+  warn_restarts(lapply(runs, `[[`, "warnings"), refit$warnings)
   refit <- refit$value
   fits <- NULL
   if (keep_fits) {
-    fits <- Map(function(run, order) .permute_components(run$fit, order),
-                runs, cons$orders)
+    fits <- Map(function(run, order) permute_components(run$fit, order), runs, cons$orders)
   }
-  .new_nmf_consensus(cons, W = refit$W, H = refit$H, loss = refit$loss,
-                     seeds = seeds, fits = fits, rank = as.integer(rank),
-                     beta = refit$beta, call = call)
+  new_nmf_consensus(cons, W = refit$W, H = refit$H, loss = refit$loss,
+                    seeds = seeds, fits = fits, rank = setup$rank,
+                    beta = refit$beta, call = call)
+}
+
+# The data and settings of every restart, checked and prepared once, from
+# the arguments nmf_fit() takes (`dots`); unknown names are an error.
+consensus_setup <- function(x, rank, beta, dots) {
+  allowed <- c("mask", "weights", "l1", "l2", "offset", "init", "solver", "control",
+               "verbose")
+  nm <- names(dots) %||% rep("", length(dots))
+  check_no_dots(dots[!nm %in% allowed], "nmf_consensus()",
+                sprintf("`...` takes %s", paste0("`", allowed, "`", collapse = ", ")))
+  setup <- fit_setup(x, rank, beta, dots$mask, dots$weights, dots$l1 %||% 0,
+                     dots$l2 %||% 0, NULL, NULL, dots$offset %||% 0, dots$init,
+                     dots$solver %||% "auto", dots$control %||% nmf_control())
+  setup$verbose <- check_flag(dots$verbose %||% FALSE, "verbose")
+  setup
 }
 
 # One restart: fits the data and keeps W, the loss and the seed (the whole
 # fit only when asked). Warnings are collected and reported once by the
 # caller rather than once per restart.
-.consensus_restart <- function(seed, x, rank, beta, dots, threads, keep_fit) {
-  res <- .catch_warnings(do.call(nmf_fit, c(list(x, rank, beta = beta), dots,
-                                             list(seed = seed, threads = threads))))
+consensus_restart <- function(seed, setup, threads, keep_fit) {
+  res <- catch_warnings(fit_restarts(setup, 1L, seed, threads, setup$verbose,
+                                     call("nmf_fit", quote(x), rank = setup$rank,
+                                          seed = seed)))
   fit <- res$value
-  if (keep_fit) fit$call <- call("nmf_fit", quote(x), rank = rank, seed = seed)
   out <- list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
               fit = if (keep_fit) fit else NULL)
   # an H of a restart can be as large as the data: free it before the next
@@ -159,20 +174,9 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
   out
 }
 
-# Evaluates `expr`, muffling its warnings; returns the value and the
-# warning messages.
-.catch_warnings <- function(expr) {
-  caught <- character(0)
-  value <- withCallingHandlers(expr, warning = function(w) {
-    caught <<- c(caught, conditionMessage(w))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = caught)
-}
-
 # One warning per distinct message, saying how many restarts (and whether
 # the refit of H) raised it. `per_restart` is a list of character vectors.
-.warn_restarts <- function(per_restart, refit = character(0)) {
+warn_restarts <- function(per_restart, refit = character(0)) {
   caught <- unlist(lapply(per_restart, unique))
   for (msg in unique(c(caught, refit))) {
     where <- sprintf("in %d of %d restarts", sum(caught == msg), length(per_restart))
@@ -181,23 +185,24 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
   }
 }
 
-# H for the data `x` with every column of W held fixed: a projection, the
-# same problem predict.nmf_fit() solves. It goes through nmf_fit(fixed_W = )
-# so the penalties and control of `...` apply as in the restarts; the fixed
-# components keep their order.
-.refit_H <- function(x, W, beta, dots, seed, threads) {
-  do.call(nmf_fit, c(list(x, ncol(W), beta = beta), dots,
-                     list(fixed_W = W, seed = seed, threads = threads)))
+# H for the data with every column of W held fixed: a projection, the same
+# problem predict.nmf_fit() solves, with the penalties and control of the
+# restarts; the fixed components keep their order.
+refit_H <- function(setup, W, seed, threads) {
+  setup$fixed <- resolve_fixed(W, NULL, nrow(setup$data$x), ncol(setup$data$x), ncol(W))
+  setup$start <- "nndsvd"
+  setup$names <- component_names(ncol(W), W)
+  fit_restarts(setup, 1L, seed, threads, FALSE, call("nmf_fit", quote(x), ncol(W)))
 }
 
 # Aligns every W of `Ws` to the one of lowest loss and takes the element-wise
 # median. Returns the consensus W, the aligned order of each restart and the
 # similarity of each consensus component to its match in each restart.
-.consensus_W <- function(Ws, losses) {
+consensus_W <- function(Ws, losses) {
   best <- which.min(losses)
-  orders <- lapply(Ws, function(W) .align_components(W, Ws[[best]])$order)
-  aligned <- Map(function(W, order) .sum_to_one(W[, order, drop = FALSE]), Ws, orders)
-  W <- .sum_to_one(.elementwise_median(aligned))
+  orders <- lapply(Ws, function(W) align_components(W, Ws[[best]])$order)
+  aligned <- Map(function(W, order) sum_to_one(W[, order, drop = FALSE]), Ws, orders)
+  W <- sum_to_one(elementwise_median(aligned))
   dimnames(W) <- dimnames(Ws[[best]])
   similarity <- vapply(aligned, function(A) {
     s <- cpp_cosine_similarity(W, A)
@@ -210,7 +215,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
 
 # Columns scaled to sum to one; zero columns stay zero. Returns the scaled
 # matrix with the scales as attribute "scale".
-.sum_to_one <- function(W) {
+sum_to_one <- function(W) {
   s <- colSums(W)
   s[s <= 0] <- 1
   out <- sweep(W, 2, s, `/`)
@@ -220,7 +225,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
 
 # Element-wise median of a list of matrices of equal dimensions, without an
 # apply() over entries: sort each entry's values across the list at once.
-.elementwise_median <- function(mats) {
+elementwise_median <- function(mats) {
   k <- length(mats)
   d <- dim(mats[[1]])
   values <- matrix(unlist(mats, use.names = FALSE), ncol = k) # one row per entry
@@ -233,33 +238,33 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
 
 # Consensus of fits made earlier: no data, so H is the median of the
 # aligned H's, each rescaled to go with its W of columns summing to one.
-.consensus_of_fits <- function(fits, rank, keep_fits, call) {
+consensus_of_fits <- function(fits, rank, keep_fits, call) {
   if (length(fits) < 2L) {
-    stop(sprintf("`x` as a list must hold at least 2 nmf_fit objects; got %d.",
+    stop(sprintf("`x` as a list must hold at least 2 nmf_fit objects; got %d",
                  length(fits)), call. = FALSE)
   }
   args <- sprintf("x[[%d]]", seq_along(fits))
   for (i in seq_along(fits)) {
     if (!inherits(fits[[i]], "nmf_fit")) {
-      stop(sprintf("`%s` must be an nmf_fit, not %s.", args[i], describe(fits[[i]])),
+      stop(sprintf("`%s` must be an nmf_fit; got %s", args[i], describe(fits[[i]])),
            call. = FALSE)
     }
-    .components(fits[[i]], "W", args[i])
-    .components(fits[[i]], "H", args[i])
+    check_components(fits[[i]], "W", args[i])
+    check_components(fits[[i]], "H", args[i])
   }
   ranks <- vapply(fits, function(f) ncol(f$W), integer(1))
   if (length(unique(ranks)) != 1L) {
-    stop(sprintf("every fit in `x` must have the same rank; got %s.",
+    stop(sprintf("every fit in `x` must have the same rank; got %s",
                  paste(ranks, collapse = ", ")), call. = FALSE)
   }
   if (!is.null(rank) && !identical(as.integer(rank), ranks[1])) {
-    stop(sprintf("`rank` must match the rank of the fits in `x` (%d) or be left out; got %s.",
+    stop(sprintf("`rank` must match the rank of the fits in `x` (%d) or be left out; got %s",
                  ranks[1], describe(rank)), call. = FALSE)
   }
   losses <- vapply(fits, function(f) as.double(f$loss), numeric(1))
-  .best_loss_index(fits) # checks the losses
+  best_loss_index(fits) # checks the losses
   Ws <- lapply(fits, `[[`, "W")
-  cons <- .consensus_W(Ws, losses)
+  cons <- consensus_W(Ws, losses)
   Hs <- Map(function(f, order) {
     scale <- colSums(f$W)[order]
     scale[scale <= 0] <- 1
@@ -267,18 +272,18 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
   }, fits, cons$orders)
   # cons$W is the median W rescaled by 1 / scale: move the scale into H.
   W <- cons$W
-  H <- .elementwise_median(Hs) * attr(W, "scale")
+  H <- elementwise_median(Hs) * attr(W, "scale")
   if (!is.null(colnames(W)) || !is.null(colnames(fits[[cons$best]]$H))) {
     dimnames(H) <- list(colnames(W), colnames(fits[[cons$best]]$H))
   }
   seeds <- vapply(fits, function(f) if (is.null(f$seed)) NA_integer_ else as.integer(f$seed),
                   integer(1))
-  kept <- if (keep_fits) Map(.permute_components, fits, cons$orders) else NULL
-  .new_nmf_consensus(cons, W = W, H = H, loss = NA_real_, seeds = seeds, fits = kept,
+  kept <- if (keep_fits) Map(permute_components, fits, cons$orders) else NULL
+  new_nmf_consensus(cons, W = W, H = H, loss = NA_real_, seeds = seeds, fits = kept,
                      rank = ranks[1], beta = fits[[1]]$beta, call = call)
 }
 
-.new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
+new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
   attr(W, "scale") <- NULL
   stability <- data.frame(component = seq_len(rank),
                           mean = rowMeans(cons$similarity),

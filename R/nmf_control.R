@@ -30,24 +30,11 @@
 nmf_control <- function(max_iter = 500L, tol = 1e-5,
                         normalize = c("l1", "l2", "none"), inner_max = 10L,
                         inner_tol = 0.01, trace_every = 10L, ...) {
-  extra <- list(...)
-  if (length(extra)) {
-    nm <- names(extra)
-    if (is.null(nm)) nm <- rep("", length(extra))
-    nm[nm == ""] <- "(unnamed)"
-    stop(sprintf("unknown argument(s) to nmf_control(): %s; the settings are %s",
-                 paste(nm, collapse = ", "),
-                 paste(names(formals(nmf_control))[-7], collapse = ", ")),
-         call. = FALSE)
-  }
+  check_no_dots(list(...), "nmf_control()", sprintf(
+    "the settings are %s", paste(setdiff(names(formals(nmf_control)), "..."), collapse = ", ")))
   check_count(max_iter, "max_iter")
   check_number(tol, "tol", min = 0)
-  if (identical(normalize, c("l1", "l2", "none"))) normalize <- "l1"
-  if (!is.character(normalize) || length(normalize) != 1L ||
-      !normalize %in% c("l1", "l2", "none")) {
-    stop(sprintf("`normalize` must be one of \"l1\", \"l2\", \"none\"; got %s",
-                 describe(normalize)), call. = FALSE)
-  }
+  normalize <- match_choice(normalize, c("l1", "l2", "none"), "normalize")
   check_count(inner_max, "inner_max")
   check_number(inner_tol, "inner_tol", min = 0)
   check_count(trace_every, "trace_every")
@@ -63,12 +50,4 @@ print.nmf_control <- function(x, ...) {
   cat("<nmf_control>\n")
   for (nm in names(x)) cat(sprintf("  %-12s %s\n", nm, format(x[[nm]])))
   invisible(x)
-}
-
-check_control <- function(control) {
-  if (!inherits(control, "nmf_control")) {
-    stop(sprintf("`control` must be made by nmf_control(); got %s", describe(control)),
-         call. = FALSE)
-  }
-  control
 }

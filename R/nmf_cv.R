@@ -81,16 +81,11 @@ nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "block
                    fraction = 0.1, replicates = 3L, ..., seed = NULL, threads = NULL,
                    parallel = c("threads", "future"), verbose = FALSE) {
   call <- match.call()
-  beta <- resolve_beta(beta)
   holdout <- match_choice(holdout, c("speckled", "bicross", "blocks"), "holdout")
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
-  dots <- list(...)
-  reserved <- intersect(names(dots), c("init", "restarts", "fixed_W", "fixed_H", "rank",
-                                       "seed", "threads", "verbose"))
-  if (length(reserved)) {
-    stop(sprintf("nmf_cv() sets %s itself; remove it from the arguments",
-                 paste0("`", reserved, "`", collapse = ", ")), call. = FALSE)
-  }
+  dots <- cv_dots(list(...))
+  model <- resolve_model(beta, dots$solver %||% "auto", dots$l1 %||% 0, dots$l2 %||% 0,
+                         dots$control %||% nmf_control())
   if (!is.numeric(fraction) || length(fraction) != 1L || !is.finite(fraction) ||
       fraction <= 0 || fraction > 0.5) {
     stop(sprintf("`fraction` must be a number in (0, 0.5]; got %s", describe(fraction)),
@@ -100,22 +95,18 @@ nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "block
   replicates <- as.integer(replicates)
   offset <- dots$offset %||% 0
   check_number(offset, "offset", min = 0)
-  if (offset > 0) {
-    x <- as.matrix(x) + offset
-    dots$offset <- NULL
-  }
-  checked <- prepare_data(x, dots$mask, dots$weights, beta)
-  # missing values join the user's mask, so that every fit leaves them out
-  dots$mask <- mask_with_missing(x, dots$mask)
-  m <- nrow(checked$x)
-  n <- ncol(checked$x)
-  ranks <- check_ranks(ranks, if (holdout == "bicross") max(1L, min(m, n) %/% 2L) else min(m, n))
+  data <- prepare_data(if (offset > 0) as.matrix(x) + offset else x, dots$mask,
+                       dots$weights, model$beta)
+  m <- nrow(data$x)
+  n <- ncol(data$x)
+  ranks <- check_ranks(ranks, if (holdout == "bicross") max(1L, min(m, n) %/% 2L) else
+    min(m, n))
   seed <- resolve_seed(seed)
   threads <- resolve_threads(threads)
   check_flag(verbose, "verbose")
 
   run <- function(rep) {
-    cv_replicate(x, ranks, rep, beta, holdout, fraction, dots, seed,
+    cv_replicate(data, ranks, rep, model, holdout, fraction, seed,
                  if (parallel == "future") 1L else threads, verbose)
   }
   reps <- if (parallel == "future") {
@@ -127,55 +118,49 @@ nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "block
   } else {
     lapply(seq_len(replicates), run)
   }
-  new_nmf_cv(reps, ranks, replicates, beta, holdout, fraction, seed, call)
+  new_nmf_cv(reps, ranks, replicates, model$beta, holdout, fraction, seed, call)
 }
 
-check_ranks <- function(ranks, max_rank) {
-  if (missing(ranks) || !is.numeric(ranks) || !length(ranks) || anyNA(ranks) ||
-      any(ranks != round(ranks)) || any(ranks < 1) || any(ranks > max_rank)) {
-    stop(sprintf("`ranks` must be whole numbers between 1 and %d; got %s", max_rank,
-                 if (missing(ranks)) "nothing" else describe(ranks)), call. = FALSE)
+# The arguments of `...` that nmf_cv() passes on to its fits; those the
+# procedure sets itself, and unknown ones, are errors that name them.
+cv_dots <- function(dots) {
+  reserved <- intersect(names(dots), c("init", "restarts", "fixed_W", "fixed_H", "rank",
+                                       "seed", "threads", "verbose"))
+  if (length(reserved)) {
+    stop(sprintf("nmf_cv() sets %s itself; remove it from the arguments",
+                 paste0("`", reserved, "`", collapse = ", ")), call. = FALSE)
   }
-  sort(unique(as.integer(ranks)))
+  allowed <- c("l1", "l2", "solver", "control", "offset", "mask", "weights")
+  nm <- names(dots) %||% rep("", length(dots))
+  check_no_dots(dots[!nm %in% allowed], "nmf_cv()",
+                sprintf("`...` takes %s", paste0("`", allowed, "`", collapse = ", ")))
+  dots
 }
 
-match_choice <- function(x, choices, arg) {
-  if (identical(x, choices)) return(choices[1L])
-  if (!is.character(x) || length(x) != 1L || !x %in% choices) {
-    stop(sprintf("`%s` must be one of %s; got %s", arg,
-                 paste0("\"", choices, "\"", collapse = ", "), describe(x)), call. = FALSE)
-  }
-  x
-}
-
-# Every rank of one replicate: the pattern, one start, the fits and errors.
-cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, threads,
+# Every rank of one replicate: the held-out pattern, the parts of the data
+# (each prepared once for all ranks), one start, the fits and their errors.
+cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threads,
                          verbose) {
   fit_seed <- restart_seed(seed, rep + 1L)
-  if (holdout == "bicross") {
-    return(cv_bicross(x, ranks, rep, beta, fraction, dots, seed, fit_seed, threads, verbose))
+  parts <- if (holdout == "bicross") {
+    cv_parts_bicross(data, fraction, seed, rep)
+  } else {
+    cv_parts_entries(data, holdout, fraction, seed, rep)
   }
-  m <- nrow(x)
-  n <- ncol(x)
-  pat <- cpp_holdout_pattern(m, n, holdout, fraction, seed, rep)
-  held <- Matrix::sparseMatrix(i = pat$i + 1L, p = pat$p, x = 1, dims = c(m, n))
-  mask <- held
-  if (!is.null(dots$mask)) {
-    user <- methods::as(methods::as(dots$mask, "dMatrix"), "CsparseMatrix")
-    mask <- Matrix::drop0(((user != 0) + held) > 0) * 1
-    mask <- methods::as(mask, "CsparseMatrix")
-  }
-  train <- cv_training(x, mask, dots$weights, beta)
-  start <- cv_start(train, ranks, dots, beta, fit_seed, threads)
-  test <- prepare_data(x, dots$mask, held, beta)  # weight 1 on held-out entries only
-  n_test <- sum(weight_margins(test$spec, m, n)$rows)
-  n_train <- sum(weight_margins(train$spec, m, n)$rows)
-  y_floor <- score_floor(train$x)  # once for every rank
-  rows <- lapply(ranks, function(k) {
+  train <- parts$train
+  start <- start_factors(train$x, max(ranks), model$solver, "nndsvd", fit_seed, threads)
+  n_test <- sum(parts$test$margins$rows)
+  n_train <- sum(train$margins$rows)
+  y_floor <- score_floor(train)  # once for every rank
+  lapply(ranks, function(k) {
     t0 <- proc.time()[["elapsed"]]
-    fit <- cv_fit(train, k, start, beta, dots, fit_seed, threads)
+    fit <- run_fit(train, k, model,
+                   list(W = start$W[, seq_len(k), drop = FALSE],
+                        H = start$H[seq_len(k), , drop = FALSE]),
+                   no_fixed(), fit_seed, threads)
+    pred <- cv_predict(parts, fit, model, threads)
     secs <- proc.time()[["elapsed"]] - t0
-    test_div <- cpp_divergence(test$x, unname(fit$W), unname(fit$H), beta, test$spec,
+    test_div <- cpp_divergence(parts$test$x, pred$W, pred$H, model$beta, parts$test$spec,
                                threads, y_floor)
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
@@ -183,106 +168,60 @@ cv_replicate <- function(x, ranks, rep, beta, holdout, fraction, dots, seed, thr
     list(row = data.frame(rank = k, replicate = rep, train_error = fit$divergence / n_train,
                           test_error = test_div / n_test, iterations = fit$iterations,
                           seconds = secs),
-         W = unname(fit$W))
+         W = pred$W_all)
   })
-  rows
 }
 
-# The training data of a replicate, prepared once for every rank: data and
-# weights checked (prepare_data()) and the data summary of the fits.
-cv_training <- function(x, mask, weights, beta) {
-  train <- prepare_data(x, mask, weights, beta)
-  train$summary <- data_summary(train$x, 0, train$spec)
-  train
+# Speckled and blocks hold-outs: the training data lose the held-out
+# entries; the test data are the held-out entries, each with the weight it
+# has in the data (as the test block of bi-cross-validation).
+cv_parts_entries <- function(data, holdout, fraction, seed, rep) {
+  m <- nrow(data$x)
+  n <- ncol(data$x)
+  pat <- cpp_holdout_pattern(m, n, holdout, fraction, seed, rep)
+  held <- methods::new("dgCMatrix", i = pat$i, p = pat$p, x = rep(1, length(pat$i)),
+                       Dim = c(as.integer(m), as.integer(n)))
+  list(train = prepare_checked(data$x, merge_masks(n, data$drop, held), data$weights),
+       test = prepare_checked(data$x, data$drop,
+                              if (is.null(data$weights)) held else
+                                methods::as(held * data$weights, "CsparseMatrix")))
 }
 
-# One NNDSVD of the training data at the largest rank: every rank starts
-# from its leading components.
-cv_start <- function(train, ranks, dots, beta, seed, threads) {
-  solver <- resolve_solver(dots$solver %||% "auto", beta)
-  cpp_nmf_init(train$x, max(ranks), solver, "nndsvd", seed, threads)
-}
-
-# The fit of the prepared training data at rank k from the shared start;
-# mask, weights and offset are already in `train`.
-cv_fit <- function(train, k, start, beta, dots, seed, threads) {
-  args <- c(list(train, k, beta = beta,
-                 init = list(W = start$W[, seq_len(k), drop = FALSE],
-                             H = start$H[seq_len(k), , drop = FALSE]),
-                 seed = seed, threads = threads),
-            dots[setdiff(names(dots), c("mask", "weights", "offset"))])
-  suppressWarnings(do.call(nmf_fit, args))
-}
-
-# Bi-cross-validation (Owen & Perry 2009) of one replicate.
-cv_bicross <- function(x, ranks, rep, beta, fraction, dots, seed, fit_seed, threads,
-                       verbose) {
-  lines <- cpp_holdout_bicross(nrow(x), ncol(x), fraction, seed, rep)
+# Bi-cross-validation (Owen & Perry 2009): rows I and columns J held out;
+# the fit sees X[-I, -J]; X[I, -J] (transposed) and X[-I, J] give the
+# held-out rows' loadings and columns' scores; X[I, J] is the test block.
+cv_parts_bicross <- function(data, fraction, seed, rep) {
+  lines <- cpp_holdout_bicross(nrow(data$x), ncol(data$x), fraction, seed, rep)
   I <- lines$rows
   J <- lines$cols
-  sub <- function(a, rows, cols) if (is.null(a)) NULL else a[rows, cols, drop = FALSE]
-  train <- cv_training(x[-I, -J, drop = FALSE], sub(dots$mask, -I, -J),
-                       sub(dots$weights, -I, -J), beta)
-  start <- cv_start(train, ranks, dots, beta, fit_seed, threads)
-  control <- dots$control %||% nmf_control()
-  pen_l1 <- resolve_penalty(dots$l1 %||% 0, "l1")
-  pen_l2 <- resolve_penalty(dots$l2 %||% 0, "l2")
-  left <- prepare_data(t(as.matrix(x[I, -J, drop = FALSE])), t_or_null(sub(dots$mask, I, -J)),
-                       t_or_null(sub(dots$weights, I, -J)), beta)
-  top <- prepare_data(x[-I, J, drop = FALSE], sub(dots$mask, -I, J),
-                      sub(dots$weights, -I, J), beta)
-  block <- prepare_data(x[I, J, drop = FALSE], sub(dots$mask, I, J), sub(dots$weights, I, J),
-                        beta)
-  n_test <- sum(weight_margins(block$spec, length(I), length(J))$rows)
-  n_train <- sum(weight_margins(train$spec, nrow(train$x), ncol(train$x))$rows)
-  y_floor <- score_floor(train$x)  # once for every rank
-  lapply(ranks, function(k) {
-    t0 <- proc.time()[["elapsed"]]
-    fit <- cv_fit(train, k, start, beta, dots, fit_seed, threads)
-    # loadings of the held-out rows with H fixed, scores of the held-out
-    # columns with W fixed, then the prediction of the held-out block
-    W_I <- t(project_factor(left$x, t(unname(fit$H)), beta, fit$solver, pen_l1["W"],
-                            pen_l2["W"], left$spec, control, threads)$H)
-    H_J <- project_factor(top$x, unname(fit$W), beta, fit$solver, pen_l1["H"],
-                          pen_l2["H"], top$spec, control, threads)$H
-    secs <- proc.time()[["elapsed"]] - t0
-    test_div <- cpp_divergence(block$x, W_I, H_J, beta, block$spec, threads,
-                               y_floor)
-    if (verbose) {
-      message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
-    }
-    W <- matrix(0, nrow(x), k)
-    W[-I, ] <- fit$W
-    W[I, ] <- W_I
-    list(row = data.frame(rank = k, replicate = rep, train_error = fit$divergence / n_train,
-                          test_error = test_div / n_test, iterations = fit$iterations,
-                          seconds = secs),
-         W = W)
-  })
+  list(I = I, J = J, m = nrow(data$x),
+       train = subset_data(data, -I, -J),
+       left = subset_data(data, I, -J, transpose = TRUE),
+       top = subset_data(data, -I, J),
+       test = subset_data(data, I, J))
 }
 
-t_or_null <- function(a) if (is.null(a)) NULL else if (methods::is(a, "Matrix")) Matrix::t(a) else t(a)
+# The factors that predict the test data from a fit of the training data:
+# the fit itself for entry hold-outs; for bi-cross-validation the loadings
+# of the held-out rows with H fixed and the scores of the held-out columns
+# with W fixed. W_all: the loadings of every row, for the stability.
+cv_predict <- function(parts, fit, model, threads) {
+  if (is.null(parts$I)) return(list(W = fit$W, H = fit$H, W_all = fit$W))
+  flip <- model
+  flip$l1 <- rev(model$l1)
+  flip$l2 <- rev(model$l2)
+  names(flip$l1) <- names(flip$l2) <- c("W", "H")
+  W_I <- t(project(parts$left, t(fit$H), flip, threads)$H)
+  H_J <- project(parts$top, fit$W, model, threads)$H
+  W_all <- matrix(0, parts$m, ncol(fit$W))
+  W_all[-parts$I, ] <- fit$W
+  W_all[parts$I, ] <- W_I
+  list(W = W_I, H = H_J, W_all = W_all)
+}
 
 # Smallest model value used to score held-out entries: 1e-10 times the mean
 # of the training data (an exact zero at a positive count would make the KL
 # test error infinite).
-score_floor <- function(x) 1e-10 * mean_value(x)
-
-# The user's mask (or NULL) with the missing entries of x added, as a sparse
-# 0/1 matrix; NULL when there is neither.
-mask_with_missing <- function(x, mask) {
-  na <- if (methods::is(x, "sparseMatrix")) {
-    xs <- methods::as(x, "CsparseMatrix")
-    if (!anyNA(xs@x)) NULL else {
-      j <- rep(seq_len(ncol(xs)), diff(xs@p))
-      cbind(xs@i[is.na(xs@x)] + 1L, j[is.na(xs@x)])
-    }
-  } else if (anyNA(x)) {
-    which(is.na(x), arr.ind = TRUE)
-  }
-  if (is.null(na)) return(mask)
-  na_mask <- Matrix::sparseMatrix(i = na[, 1], j = na[, 2], x = 1, dims = dim(x))
-  if (is.null(mask)) return(na_mask)
-  user <- methods::as(methods::as(mask, "dMatrix"), "CsparseMatrix")
-  methods::as(((user != 0) + na_mask > 0) * 1, "CsparseMatrix")
+score_floor <- function(train) {
+  1e-10 * train$summary$total / (as.numeric(train$summary$nrow) * train$summary$ncol)
 }

@@ -151,47 +151,68 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
                             control = nmf_control(), seed = NULL, threads = NULL,
                             verbose = FALSE) {
   call <- match.call()
-  check_no_dots(...)
-  beta <- resolve_beta(beta)
-  solver <- resolve_solver(solver, beta)
-  check_number(offset, "offset", min = 0)
-  if (inherits(x, "betanmf_data")) {
-    # checked data and weights from prepare_data() (internal: nmf_cv() fits
-    # one training set at many ranks and prepares it once)
-    data <- x
-  } else {
-    if (offset > 0) x <- as.matrix(x) + offset
-    data <- prepare_data(x, mask, weights, beta)
-  }
-  x <- data$x
-  spec <- data$spec
-  m <- nrow(x)
-  n <- ncol(x)
-  if (missing(rank)) stop("`rank` is missing; give the number of components", call. = FALSE)
-  check_count(rank, "rank", min = 1L, max = min(m, n))
-  rank <- as.integer(rank)
-  pen <- list(l1 = resolve_penalty(l1, "l1"), l2 = resolve_penalty(l2, "l2"))
-  fixed <- resolve_fixed(fixed_W, fixed_H, m, n, rank)
-  start <- resolve_init(init, m, n, rank)
+  check_no_dots(list(...), "nmf_fit()", "tuning settings go in control = nmf_control()")
+  setup <- fit_setup(x, if (missing(rank)) NULL else rank, beta, mask, weights, l1, l2,
+                     fixed_W, fixed_H, offset, init, solver, control)
   check_count(restarts, "restarts")
-  control <- check_control(control)
   seed <- resolve_seed(seed)
   threads <- resolve_threads(threads)
   check_flag(verbose, "verbose")
-  warn_unobserved(spec, m, n)
+  warn_unobserved(setup$data)
+  fit_restarts(setup, as.integer(restarts), seed, threads, verbose, call)
+}
 
+#' @rdname nmf_fit
+#' @export
+nmf_fit.SummarizedExperiment <- function(x, rank, beta = 2, ..., assay = 1L) {
+  if (!requireNamespace("SummarizedExperiment", quietly = TRUE)) {
+    stop("a SummarizedExperiment needs the SummarizedExperiment package installed",
+         call. = FALSE)
+  }
+  mat <- SummarizedExperiment::assay(x, assay)
+  nmf_fit.default(mat, rank, beta, ...)
+}
+
+# Everything a fit needs, checked once and prepared once: the data
+# (prepare_data()), the rank, the model (resolve_model()), the known
+# components and the start. nmf_fit() and nmf_consensus() share it.
+fit_setup <- function(x, rank, beta, mask, weights, l1, l2, fixed_W, fixed_H, offset,
+                      init, solver, control) {
+  model <- resolve_model(beta, solver, l1, l2, control)
+  check_number(offset, "offset", min = 0)
+  data <- prepare_data(if (offset > 0) as.matrix(x) + offset else x, mask, weights,
+                       model$beta)
+  data$summary$offset <- offset
+  m <- nrow(data$x)
+  n <- ncol(data$x)
+  if (is.null(rank)) stop("`rank` is missing; give the number of components", call. = FALSE)
+  check_count(rank, "rank", min = 1L, max = min(m, n))
+  rank <- as.integer(rank)
+  list(data = data, rank = rank, model = model,
+       fixed = resolve_fixed(fixed_W, fixed_H, m, n, rank),
+       start = resolve_init(init, m, n, rank),
+       names = component_names(rank, fixed_W))
+}
+
+# The fit of a setup (fit_setup()) with `restarts` restarts: the first from
+# the setup's start, the others from random factors with derived seeds; the
+# one of lowest loss becomes the nmf_fit, the others are summarized.
+fit_restarts <- function(setup, restarts, seed, threads, verbose, call) {
   runs <- vector("list", restarts)
   for (k in seq_len(restarts)) {
     seed_k <- if (k == 1L) seed else restart_seed(seed, k)
-    how <- if (k == 1L) start else "random"
-    if (verbose && restarts > 1L) message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
-    runs[[k]] <- run_fit(x, rank, beta, solver, pen, how, fixed, spec, control, seed_k,
+    how <- if (k == 1L) setup$start else "random"
+    if (verbose && restarts > 1L) {
+      message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
+    }
+    runs[[k]] <- run_fit(setup$data, setup$rank, setup$model, how, setup$fixed, seed_k,
                          threads, verbose)
     runs[[k]]$seed <- seed_k
     runs[[k]]$init <- if (is.list(how)) "given" else how
   }
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
+  control <- setup$model$control
   if (!best$converged && control$tol > 0) {
     warning(sprintf(paste0(
       "nmf_fit() stopped after max_iter = %d iterations before the relative change ",
@@ -206,194 +227,27 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
     iterations = vapply(runs, function(r) r$iterations, integer(1)),
     converged = vapply(runs, function(r) r$converged, logical(1))
   )
+  x <- setup$data$x
+  W <- best$W
+  H <- best$H
+  dimnames(W) <- list(rownames(x), setup$names)
+  dimnames(H) <- list(setup$names, colnames(x))
   new_nmf_fit(
-    W = name_factor(best$W, rownames(x), component_names(rank, fixed_W), "W"),
-    H = name_factor(best$H, component_names(rank, fixed_W), colnames(x), "H"),
-    beta = beta, rank = rank, loss = best$loss, divergence = best$divergence,
-    history = best$history, iterations = best$iterations, order = best$order,
-    converged = best$converged, solver = solver, seed = best$seed,
-    call = call, restarts = restarts_df, penalty = pen,
-    data = data$summary %||% data_summary(x, offset, spec), control = control
+    W = W, H = H, beta = setup$model$beta, rank = setup$rank, loss = best$loss,
+    divergence = best$divergence, history = best$history, iterations = best$iterations,
+    order = best$order, converged = best$converged, solver = setup$model$solver,
+    seed = best$seed, call = call, restarts = restarts_df,
+    penalty = list(l1 = setup$model$l1, l2 = setup$model$l2),
+    data = setup$data$summary, control = control
   )
 }
 
-# One restart: the C++ fit, with the known components put in place first.
-run_fit <- function(x, rank, beta, solver, pen, start, fixed, spec, control, seed,
-                    threads, verbose) {
-  W0 <- H0 <- NULL
-  how <- start
-  if (is.list(start)) {
-    W0 <- start$W
-    H0 <- start$H
-    how <- "given"
-  }
-  if (how != "given" && (fixed$k_W == rank || fixed$k_H == rank)) {
-    # A projection: the known factor as given, the other one started flat in
-    # the core (no starting factors computed only to be overwritten).
-    W0 <- fixed$W
-    H0 <- fixed$H
-    how <- "given"
-  } else if (fixed$k_W > 0L || fixed$k_H > 0L) {
-    if (how != "given") {
-      # Starting factors from the chosen method, then the known parts.
-      init_fit <- cpp_nmf_init(x, rank, solver, how, seed, threads)
-      W0 <- init_fit$W
-      H0 <- init_fit$H
-      how <- "given"
-    }
-    # Known parts in place; the matching rows of H (columns of W) take the
-    # scale they had against the starting factor, so W H is unchanged when
-    # the start already holds the known parts up to scale (a warm start).
-    if (fixed$k_W > 0L) {
-      k <- seq_len(fixed$k_W)
-      ratio <- colSums(W0[, k, drop = FALSE]) / colSums(fixed$W)
-      ratio[!is.finite(ratio) | ratio <= 0] <- 1
-      W0[, k] <- fixed$W
-      H0[k, ] <- H0[k, , drop = FALSE] * ratio
-    }
-    if (fixed$k_H > 0L) {
-      k <- seq_len(fixed$k_H)
-      ratio <- rowSums(H0[k, , drop = FALSE]) / rowSums(fixed$H)
-      ratio[!is.finite(ratio) | ratio <= 0] <- 1
-      H0[k, ] <- fixed$H
-      W0[, k] <- sweep(W0[, k, drop = FALSE], 2L, ratio, `*`)
-    }
-  }
-  res <- cpp_nmf_fit(x, rank, beta, solver, unname(c(pen$l1["W"], pen$l1["H"])),
-                     unname(c(pen$l2["W"], pen$l2["H"])), how, W0, H0,
-                     fixed$k_W < rank, fixed$k_H < rank, fixed$k_W, fixed$k_H,
-                     spec, control, seed, threads, verbose)
-  if (isTRUE(res$interrupted)) {
-    stop("nmf_fit() was interrupted by the user", call. = FALSE)
-  }
-  res
-}
-
-# The solver for a beta: "auto" picks BCD for beta = 2, coordinate descent
-# for beta = 1 and the multiplicative updates otherwise.
-resolve_solver <- function(solver, beta) {
-  choices <- c("auto", "bcd", "cd", "mu")
-  if (!is.character(solver) || length(solver) != 1L || !solver %in% choices) {
-    stop(sprintf("`solver` must be one of %s; got %s",
-                 paste0("\"", choices, "\"", collapse = ", "), describe(solver)),
-         call. = FALSE)
-  }
-  if (solver == "auto") {
-    return(if (beta == 2) "bcd" else if (beta == 1) "cd" else "mu")
-  }
-  if (solver == "bcd" && beta != 2) {
-    stop(sprintf("`solver` = \"bcd\" needs beta = 2; got beta = %g (use \"mu\" or \"auto\")",
-                 beta), call. = FALSE)
-  }
-  if (solver == "cd" && beta != 1) {
-    stop(sprintf("`solver` = \"cd\" needs beta = 1; got beta = %g (use \"mu\" or \"auto\")",
-                 beta), call. = FALSE)
-  }
-  solver
-}
-
-check_no_dots <- function(...) {
-  if (...length()) {
-    nm <- names(list(...))
-    if (is.null(nm)) nm <- rep("", ...length())
-    nm[nm == ""] <- "(unnamed)"
-    stop(sprintf("unknown argument(s): %s; tuning settings go in control = nmf_control()",
-                 paste(nm, collapse = ", ")), call. = FALSE)
-  }
-}
-
-resolve_fixed <- function(fixed_W, fixed_H, m, n, rank) {
-  out <- list(W = NULL, H = NULL, k_W = 0L, k_H = 0L)
-  if (!is.null(fixed_W)) {
-    out$W <- check_factor(fixed_W, "fixed_W", m, NA)
-    out$k_W <- ncol(out$W)
-    if (out$k_W < 1L || out$k_W > rank) {
-      stop(sprintf("`fixed_W` must have between 1 and rank = %d columns; got %d",
-                   rank, out$k_W), call. = FALSE)
-    }
-  }
-  if (!is.null(fixed_H)) {
-    out$H <- check_factor(fixed_H, "fixed_H", NA, n)
-    out$k_H <- nrow(out$H)
-    if (out$k_H < 1L || out$k_H > rank) {
-      stop(sprintf("`fixed_H` must have between 1 and rank = %d rows; got %d",
-                   rank, out$k_H), call. = FALSE)
-    }
-  }
-  if (out$k_W == rank && out$k_H == rank) {
-    stop("`fixed_W` and `fixed_H` fix every component; there is nothing to fit",
-         call. = FALSE)
-  }
-  out
-}
-
-resolve_init <- function(init, m, n, rank) {
-  if (inherits(init, "nmf_fit")) {
-    # restore the solver's order of the components, so that continuing a fit
-    # follows the same path as one longer fit
-    o <- init$order %||% seq_len(ncol(init$W))
-    W <- init$W
-    H <- init$H
-    if (length(o) == ncol(W)) {
-      W[, o] <- init$W
-      H[o, ] <- init$H
-    }
-    init <- list(W = W, H = H)
-  }
-  if (is.list(init)) {
-    if (!all(c("W", "H") %in% names(init))) {
-      stop("`init` as a list needs elements `W` and `H`", call. = FALSE)
-    }
-    W <- check_factor(init$W, "init$W", m, rank)
-    H <- check_factor(init$H, "init$H", rank, n)
-    return(list(W = unname(W), H = unname(H)))
-  }
-  if (!is.character(init)) {
-    stop(sprintf("`init` must be \"nndsvd\", \"random\", an nmf_fit or a list with W and H; got %s",
-                 describe(init)), call. = FALSE)
-  }
-  init <- init[1L]
-  if (!init %in% c("nndsvd", "random")) {
-    stop(sprintf("`init` must be \"nndsvd\" or \"random\"; got \"%s\"", init), call. = FALSE)
-  }
-  init
-}
-
+# Names of the components: C1, C2, ..., or the column names of fixed_W for
+# the known ones.
 component_names <- function(rank, fixed_W = NULL) {
   nm <- paste0("C", seq_len(rank))
   if (!is.null(fixed_W) && !is.null(colnames(fixed_W))) {
     nm[seq_len(ncol(fixed_W))] <- colnames(fixed_W)
   }
   nm
-}
-
-name_factor <- function(f, rn, cn, what) {
-  dimnames(f) <- list(rn, cn)
-  f
-}
-
-data_summary <- function(x, offset, spec = NULL) {
-  sparse <- methods::is(x, "sparseMatrix")
-  stats <- cpp_data_stats(x)  # one pass in C++, no copy of the data
-  sum_sq <- stats[["sum_sq"]]
-  if (!is.null(spec)) {
-    # the weighted sum of squares, so that relative errors use the same weights
-    d <- spec$delta
-    sum_sq <- spec$base * sum_sq + sum(d@x * cpp_listed_values(x, d)^2)
-  }
-  list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
-       nnz = if (sparse) length(x@x) else stats[["nonzero"]],
-       sum_sq = sum_sq, total = stats[["total"]], offset = offset,
-       weighted = !is.null(spec))
-}
-
-#' @rdname nmf_fit
-#' @export
-nmf_fit.SummarizedExperiment <- function(x, rank, beta = 2, ..., assay = 1L) {
-  if (!requireNamespace("SummarizedExperiment", quietly = TRUE)) {
-    stop("a SummarizedExperiment needs the SummarizedExperiment package installed",
-         call. = FALSE)
-  }
-  mat <- SummarizedExperiment::assay(x, assay)
-  nmf_fit.default(mat, rank, beta, ...)
 }

@@ -26,38 +26,22 @@
 #' @export
 predict.nmf_fit <- function(object, newdata, mask = NULL, weights = NULL,
                             control = nmf_control(), threads = NULL, ...) {
-  check_no_dots(...)
+  check_no_dots(list(...), "predict()",
+                "give the data in `newdata`, settings in control = nmf_control()")
   if (missing(newdata)) stop("`newdata` is missing: give the columns to factor", call. = FALSE)
   offset <- object$data$offset %||% 0
-  if (offset > 0) newdata <- as.matrix(newdata) + offset
-  data <- prepare_data(newdata, mask, weights, object$beta, "newdata",
+  data <- prepare_data(if (offset > 0) as.matrix(newdata) + offset else newdata, mask,
+                       weights, object$beta, "newdata",
                        remedy = "add a positive constant on purpose")
-  x <- data$x
-  if (nrow(x) != nrow(object$W)) {
+  if (nrow(data$x) != nrow(object$W)) {
     stop(sprintf("`newdata` must have %d rows, as many as W; got %d", nrow(object$W),
-                 nrow(x)), call. = FALSE)
+                 nrow(data$x)), call. = FALSE)
   }
-  warn_unobserved(data$spec, nrow(x), ncol(x), rows_matter = FALSE)
-  control <- check_control(control)
+  warn_unobserved(data, rows_matter = FALSE)
   pen <- object$penalty %||% list(l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0))
-  res <- project_factor(x, unname(object$W), object$beta, object$solver, pen$l1["H"],
-                        pen$l2["H"], data$spec, control, resolve_threads(threads))
-  H <- res$H
-  dimnames(H) <- list(colnames(object$W), colnames(x))
+  model <- list(beta = object$beta, solver = object$solver, l1 = pen$l1, l2 = pen$l2,
+                control = check_control(control))
+  H <- project(data, unname(object$W), model, resolve_threads(threads))$H
+  dimnames(H) <- list(colnames(object$W), colnames(data$x))
   H
-}
-
-# H (r x n) minimizing the objective for x (m x n, checked) with W (m x r)
-# fixed, by `solver`; returns the core's result list. Shared by predict()
-# and the bi-cross-validation of nmf_cv().
-project_factor <- function(x, W, beta, solver, l1_h, l2_h, spec, control, threads) {
-  control$normalize <- "none"
-  r <- ncol(W)
-  # H0 = NULL: the core starts H flat, at the level where the model has the
-  # mean of the data (zeros would never move under the multiplicative
-  # updates), without an r x n start built in R.
-  res <- cpp_nmf_fit(x, r, beta, solver, c(0, unname(l1_h)), c(0, unname(l2_h)), "given",
-                     W, NULL, FALSE, TRUE, r, 0L, spec, control, 1, threads, FALSE)
-  if (isTRUE(res$interrupted)) stop("the fit was interrupted by the user", call. = FALSE)
-  res
 }

@@ -1,33 +1,51 @@
-# Runtime settings shared by every entry point.
+# Small utilities shared by every file: defaults, the descriptions that
+# error messages quote, seeds and thread counts, and warning collection.
 
-# Thread count: the argument, else option betanmf.threads, else the
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# A short description of what an argument holds, for error messages.
+describe <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.data.frame(x)) return(sprintf("a data frame (%d x %d)", nrow(x), ncol(x)))
+  if (is.matrix(x)) return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), typeof(x)))
+  if (methods::is(x, "Matrix")) {
+    return(sprintf("a %d x %d %s", nrow(x), ncol(x), class(x)[1L]))
+  }
+  if (is.object(x)) return(sprintf("an object of class '%s'", class(x)[1L]))
+  if (is.list(x)) return(sprintf("a list of length %d", length(x)))
+  if (is.atomic(x) && length(x) == 1L) {
+    value <- if (is.character(x)) encodeString(x, quote = "\"") else format(x)
+    return(sprintf("the %s value %s", typeof(x), value))
+  }
+  sprintf("a %s vector of length %d", typeof(x), length(x))
+}
+
+# The first k indices of `idx`, for messages.
+show_some <- function(idx, k = 5L) {
+  s <- paste(utils::head(idx, k), collapse = ", ")
+  if (length(idx) > k) paste0(s, ", ...") else s
+}
+
+# Thread count when the call gives none: option betanmf.threads, else the
 # environment variable BETANMF_THREADS, else the physical cores.
-resolve_threads <- function(threads) {
-  if (is.null(threads)) threads <- getOption("betanmf.threads")
-  if (is.null(threads)) {
-    env <- Sys.getenv("BETANMF_THREADS", "")
-    if (nzchar(env)) {
-      threads <- suppressWarnings(as.integer(env))
-      if (is.na(threads) || threads < 1L) {
-        stop("environment variable BETANMF_THREADS must be a whole number >= 1; ",
-             "it is \"", env, "\"", call. = FALSE)
-      }
+default_threads <- function() {
+  threads <- getOption("betanmf.threads")
+  if (!is.null(threads)) return(threads)
+  env <- Sys.getenv("BETANMF_THREADS", "")
+  if (nzchar(env)) {
+    threads <- suppressWarnings(as.integer(env))
+    if (is.na(threads) || threads < 1L) {
+      stop(sprintf("environment variable BETANMF_THREADS must be a whole number >= 1; got \"%s\"",
+                   env), call. = FALSE)
     }
+    return(threads)
   }
-  if (is.null(threads)) {
-    threads <- parallel::detectCores(logical = FALSE)
-    if (is.na(threads) || threads < 1L) threads <- 1L
-  }
-  check_count(threads, "threads", max = 1024L)
-  as.integer(threads)
+  threads <- parallel::detectCores(logical = FALSE)
+  if (is.na(threads) || threads < 1L) 1L else threads
 }
 
-# A seed from R's RNG when none is given, so set.seed() governs every result.
-resolve_seed <- function(seed) {
-  if (is.null(seed)) return(sample.int(.Machine$integer.max, 1L))
-  check_count(seed, "seed", min = 0L)
-  as.integer(seed)
-}
+# A seed from R's random number generator, so set.seed() governs results.
+draw_seed <- function() sample.int(.Machine$integer.max, 1L)
 
 # Seed of restart k (k >= 2) derived from the seed of the call: a fixed,
 # thread-independent function of both.
@@ -35,34 +53,20 @@ restart_seed <- function(seed, k) {
   as.integer((as.numeric(seed) + 104729 * (k - 1)) %% .Machine$integer.max)
 }
 
-# Canonical beta: a number, or one of the names of DESIGN section 3.
-resolve_beta <- function(beta) {
-  if (is.character(beta)) {
-    if (length(beta) != 1L || is.na(beta)) {
-      stop("`beta` must be a single number or name; got ", length(beta),
-           " values", call. = FALSE)
-    }
-    names_map <- c(gaussian = 2, frobenius = 2, euclidean = 2, poisson = 1,
-                   kl = 1, "kullback-leibler" = 1, gamma = 0,
-                   "itakura-saito" = 0, is = 0)
-    key <- tolower(beta)
-    if (!key %in% names(names_map)) {
-      stop("`beta` must be a number or one of ",
-           paste0("\"", names(names_map), "\"", collapse = ", "),
-           "; got \"", beta, "\"", call. = FALSE)
-    }
-    return(unname(names_map[[key]]))
-  }
-  if (!is.numeric(beta) || length(beta) != 1L || !is.finite(beta)) {
-    stop("`beta` must be a single finite number or a name such as \"kl\"; got ",
-         describe(beta), call. = FALSE)
-  }
-  as.numeric(beta)
-}
-
 beta_label <- function(beta) {
   if (beta == 2) return("half squared error")
   if (beta == 1) return("Kullback-Leibler")
   if (beta == 0) return("Itakura-Saito")
   "beta-divergence"
+}
+
+# Evaluates `expr`, muffling its warnings; returns the value and the
+# warning messages.
+catch_warnings <- function(expr) {
+  caught <- character(0)
+  value <- withCallingHandlers(expr, warning = function(w) {
+    caught <<- c(caught, conditionMessage(w))
+    invokeRestart("muffleWarning")
+  })
+  list(value = value, warnings = caught)
 }

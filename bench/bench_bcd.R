@@ -12,6 +12,7 @@
 # Also the time of the two products W^T X and X H^T alone, the floor of
 # any alternating method.
 source(file.path(if (file.exists("bench/common.R")) "bench" else ".", "common.R"))
+load_bench_cpp()
 args <- commandArgs(trailingOnly = TRUE)
 threads <- if (length(args) >= 1) as.integer(args[1]) else 1L
 iters <- if (length(args) >= 2) as.integer(args[2]) else 100L
@@ -51,7 +52,7 @@ run_nmfpkg <- function(X, r) {
 product_floor <- function(X, r) {
   f <- nmf_fit(X, r, seed = 1, threads = threads,
                control = nmf_control(max_iter = 1, tol = 0))
-  betanmf:::cpp_product_seconds(X, unname(f$W), unname(f$H), threads, 7L)
+  product_seconds(X, unname(f$W), unname(f$H), threads, 7L)
 }
 
 bench_case <- function(name, X, r) {

@@ -9,6 +9,15 @@ python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else "python3"
 bench_dir <- if (file.exists("bench/sklearn_nmf.py")) "bench" else "."
 has <- function(pkg) requireNamespace(pkg, quietly = TRUE)
 
+# Benchmark-only C++ (product_seconds()) built against the package's headers.
+load_bench_cpp <- function() {
+  inc <- system.file("include", package = "betanmf")
+  old <- Sys.getenv("PKG_CPPFLAGS")
+  on.exit(Sys.setenv(PKG_CPPFLAGS = old))
+  Sys.setenv(PKG_CPPFLAGS = paste0("-I", inc))
+  Rcpp::sourceCpp(file.path(bench_dir, "product_seconds.cpp"), env = globalenv())
+}
+
 time_it <- function(expr) {
   gc(FALSE)
   t0 <- proc.time()[["elapsed"]]

@@ -64,44 +64,27 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_nmf_fit
-Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver, Rcpp::NumericVector l1, Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0, bool update_w, bool update_h, int fixed_w, int fixed_h, SEXP weights, Rcpp::List control, double seed, int threads, bool verbose);
-RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP rankSEXP, SEXP betaSEXP, SEXP solverSEXP, SEXP l1SEXP, SEXP l2SEXP, SEXP initSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP update_wSEXP, SEXP update_hSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP, SEXP weightsSEXP, SEXP controlSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP verboseSEXP) {
+Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settings);
+RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP weightsSEXP, SEXP settingsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    Rcpp::traits::input_parameter< int >::type rank(rankSEXP);
-    Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
-    Rcpp::traits::input_parameter< std::string >::type solver(solverSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type l1(l1SEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type l2(l2SEXP);
-    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
     Rcpp::traits::input_parameter< SEXP >::type W0(W0SEXP);
     Rcpp::traits::input_parameter< SEXP >::type H0(H0SEXP);
-    Rcpp::traits::input_parameter< bool >::type update_w(update_wSEXP);
-    Rcpp::traits::input_parameter< bool >::type update_h(update_hSEXP);
-    Rcpp::traits::input_parameter< int >::type fixed_w(fixed_wSEXP);
-    Rcpp::traits::input_parameter< int >::type fixed_h(fixed_hSEXP);
     Rcpp::traits::input_parameter< SEXP >::type weights(weightsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
-    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, rank, beta, solver, l1, l2, init, W0, H0, update_w, update_h, fixed_w, fixed_h, weights, control, seed, threads, verbose));
+    Rcpp::traits::input_parameter< Rcpp::List >::type settings(settingsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_fit(x, W0, H0, weights, settings));
     return rcpp_result_gen;
 END_RCPP
 }
 // cpp_nmf_init
-Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init, double seed, int threads);
-RcppExport SEXP _betanmf_cpp_nmf_init(SEXP xSEXP, SEXP rankSEXP, SEXP solverSEXP, SEXP initSEXP, SEXP seedSEXP, SEXP threadsSEXP) {
+Rcpp::List cpp_nmf_init(SEXP x, Rcpp::List settings);
+RcppExport SEXP _betanmf_cpp_nmf_init(SEXP xSEXP, SEXP settingsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    Rcpp::traits::input_parameter< int >::type rank(rankSEXP);
-    Rcpp::traits::input_parameter< std::string >::type solver(solverSEXP);
-    Rcpp::traits::input_parameter< std::string >::type init(initSEXP);
-    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_nmf_init(x, rank, solver, init, seed, threads));
+    Rcpp::traits::input_parameter< Rcpp::List >::type settings(settingsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_nmf_init(x, settings));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -121,69 +104,49 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_data_stats
-Rcpp::NumericVector cpp_data_stats(SEXP x);
-RcppExport SEXP _betanmf_cpp_data_stats(SEXP xSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_data_stats(x));
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_has_openmp
-bool cpp_has_openmp();
-RcppExport SEXP _betanmf_cpp_has_openmp() {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    rcpp_result_gen = Rcpp::wrap(cpp_has_openmp());
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_product_seconds
-double cpp_product_seconds(SEXP x, const arma::mat& W, const arma::mat& H, int threads, int reps);
-RcppExport SEXP _betanmf_cpp_product_seconds(SEXP xSEXP, SEXP WSEXP, SEXP HSEXP, SEXP threadsSEXP, SEXP repsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    Rcpp::traits::input_parameter< const arma::mat& >::type W(WSEXP);
-    Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    Rcpp::traits::input_parameter< int >::type reps(repsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_product_seconds(x, W, H, threads, reps));
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_listed_values
-Rcpp::NumericVector cpp_listed_values(SEXP x, Rcpp::S4 listed);
-RcppExport SEXP _betanmf_cpp_listed_values(SEXP xSEXP, SEXP listedSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::S4 >::type listed(listedSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_listed_values(x, listed));
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_drop_masked
-Rcpp::List cpp_drop_masked(Rcpp::S4 x, Rcpp::S4 delta);
-RcppExport SEXP _betanmf_cpp_drop_masked(SEXP xSEXP, SEXP deltaSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< Rcpp::S4 >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::S4 >::type delta(deltaSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_drop_masked(x, delta));
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_zero_masked
-Rcpp::NumericMatrix cpp_zero_masked(Rcpp::NumericMatrix x, Rcpp::S4 delta);
-RcppExport SEXP _betanmf_cpp_zero_masked(SEXP xSEXP, SEXP deltaSEXP) {
+// cpp_elementwise_divergence
+Rcpp::NumericMatrix cpp_elementwise_divergence(Rcpp::NumericMatrix x, Rcpp::NumericMatrix mu, double beta);
+RcppExport SEXP _betanmf_cpp_elementwise_divergence(SEXP xSEXP, SEXP muSEXP, SEXP betaSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::S4 >::type delta(deltaSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_zero_masked(x, delta));
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mu(muSEXP);
+    Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_elementwise_divergence(x, mu, beta));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_pattern_union
+Rcpp::List cpp_pattern_union(int n, SEXP a, SEXP b);
+RcppExport SEXP _betanmf_cpp_pattern_union(SEXP nSEXP, SEXP aSEXP, SEXP bSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type a(aSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type b(bSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_pattern_union(n, a, b));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_weight_deltas
+Rcpp::List cpp_weight_deltas(SEXP weights, SEXP drop);
+RcppExport SEXP _betanmf_cpp_weight_deltas(SEXP weightsSEXP, SEXP dropSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type drop(dropSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_weight_deltas(weights, drop));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_prepare
+Rcpp::List cpp_prepare(SEXP x, SEXP spec);
+RcppExport SEXP _betanmf_cpp_prepare(SEXP xSEXP, SEXP specSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type spec(specSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_prepare(x, spec));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -193,15 +156,13 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
     {"_betanmf_cpp_holdout_pattern", (DL_FUNC) &_betanmf_cpp_holdout_pattern, 6},
     {"_betanmf_cpp_holdout_bicross", (DL_FUNC) &_betanmf_cpp_holdout_bicross, 5},
-    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 18},
-    {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 6},
+    {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 5},
+    {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 2},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},
-    {"_betanmf_cpp_data_stats", (DL_FUNC) &_betanmf_cpp_data_stats, 1},
-    {"_betanmf_cpp_has_openmp", (DL_FUNC) &_betanmf_cpp_has_openmp, 0},
-    {"_betanmf_cpp_product_seconds", (DL_FUNC) &_betanmf_cpp_product_seconds, 5},
-    {"_betanmf_cpp_listed_values", (DL_FUNC) &_betanmf_cpp_listed_values, 2},
-    {"_betanmf_cpp_drop_masked", (DL_FUNC) &_betanmf_cpp_drop_masked, 2},
-    {"_betanmf_cpp_zero_masked", (DL_FUNC) &_betanmf_cpp_zero_masked, 2},
+    {"_betanmf_cpp_elementwise_divergence", (DL_FUNC) &_betanmf_cpp_elementwise_divergence, 3},
+    {"_betanmf_cpp_pattern_union", (DL_FUNC) &_betanmf_cpp_pattern_union, 3},
+    {"_betanmf_cpp_weight_deltas", (DL_FUNC) &_betanmf_cpp_weight_deltas, 2},
+    {"_betanmf_cpp_prepare", (DL_FUNC) &_betanmf_cpp_prepare, 2},
     {NULL, NULL, 0}
 };
 

@@ -12,7 +12,7 @@
 // `total` (summed cost of the matched pairs).
 // [[Rcpp::export]]
 Rcpp::List cpp_hungarian(const arma::mat &cost) {
-  const betanmf::assignment_result res = betanmf::hungarian(cost);
+  const betanmf::Assignment res = betanmf::hungarian(cost);
   Rcpp::IntegerVector assignment(res.col_of_row.size());
   for (std::size_t i = 0; i < res.col_of_row.size(); ++i) {
     const long j = res.col_of_row[i];

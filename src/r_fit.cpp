@@ -1,5 +1,6 @@
-// Rcpp glue for one NMF fit: R arguments to a core Config, R matrices to core
-// views, the core Result back to an R list. No numerics here.
+// Rcpp glue for one NMF fit: the named settings list built by run_fit() in
+// R/fit_core.R to a core Config, R matrices to core views, the core Result
+// back to an R list. No numerics here.
 #include "r_data.h"
 #include "r_monitor.h"
 
@@ -9,6 +10,14 @@
 #include <string>
 
 namespace {
+
+// The element `name` of the settings; run_fit() sets every one, so a missing
+// name is a mistake of the glue's caller.
+SEXP setting(const Rcpp::List &s, const char *name) {
+  if (!s.containsElementNamed(name))
+    throw std::invalid_argument(std::string("the fit settings have no `") + name + "`");
+  return s[name];
+}
 
 betanmf::Solver parse_solver(const std::string &s) {
   if (s == "cd") return betanmf::Solver::cd;
@@ -22,18 +31,33 @@ betanmf::Normalize parse_normalize(const std::string &s) {
   return betanmf::Normalize::none;
 }
 
-// Observation weights from R: NULL, or list(base = 0 or 1, delta = dgCMatrix
-// of w - base at the listed entries).
-betanmf::Weights to_weights(SEXP w, std::size_t m, std::size_t n) {
-  if (Rf_isNull(w)) return betanmf::Weights();
-  Rcpp::List l(w);
-  const double base = Rcpp::as<double>(l["base"]);
-  Rcpp::S4 d(l["delta"]);
-  Rcpp::IntegerVector i = d.slot("i"), p = d.slot("p"), dim = d.slot("Dim");
-  Rcpp::NumericVector x = d.slot("x");
-  if (static_cast<std::size_t>(dim[0]) != m || static_cast<std::size_t>(dim[1]) != n)
-    throw std::invalid_argument("weights do not match the data");
-  return betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin());
+betanmf::Init parse_init(const std::string &s) {
+  if (s == "nndsvd") return betanmf::Init::nndsvd;
+  if (s == "random") return betanmf::Init::random;
+  return betanmf::Init::given;
+}
+
+// The core's configuration from the settings list: rank, beta, solver, l1
+// and l2 (pairs for W and H), fixed_w, fixed_h, max_iter, tol, inner_max,
+// inner_tol, normalize, seed, threads.
+betanmf::Config to_config(const Rcpp::List &s) {
+  betanmf::Config cfg;
+  cfg.rank = Rcpp::as<int>(setting(s, "rank"));
+  cfg.beta = Rcpp::as<double>(setting(s, "beta"));
+  cfg.solver = parse_solver(Rcpp::as<std::string>(setting(s, "solver")));
+  const Rcpp::NumericVector l1 = setting(s, "l1"), l2 = setting(s, "l2");
+  cfg.pen_w = {l1[0], l2[0]};
+  cfg.pen_h = {l1[1], l2[1]};
+  cfg.fixed_w = Rcpp::as<int>(setting(s, "fixed_w"));
+  cfg.fixed_h = Rcpp::as<int>(setting(s, "fixed_h"));
+  cfg.max_iter = Rcpp::as<int>(setting(s, "max_iter"));
+  cfg.tol = Rcpp::as<double>(setting(s, "tol"));
+  cfg.max_inner = Rcpp::as<int>(setting(s, "inner_max"));
+  cfg.inner_tol = Rcpp::as<double>(setting(s, "inner_tol"));
+  cfg.normalize = parse_normalize(Rcpp::as<std::string>(setting(s, "normalize")));
+  cfg.threads = Rcpp::as<int>(setting(s, "threads"));
+  cfg.seed = static_cast<std::uint64_t>(Rcpp::as<double>(setting(s, "seed")));
+  return cfg;
 }
 
 Rcpp::IntegerVector order_1based(const std::vector<arma::uword> &order) {
@@ -57,42 +81,20 @@ Rcpp::List to_list(const betanmf::Result &res) {
 
 }  // namespace
 
-// One fit of x (double matrix or dgCMatrix). `control` is the list made by
-// nmf_control(); `init` is "nndsvd", "random" or "given" (then W0, H0 are
-// the starting factors; one of them may be NULL, then it starts flat at the
-// level of the data). Penalties are c(W, H) pairs.
+// One fit of the prepared data x (double matrix or dgCMatrix) under the
+// weight specification `weights` (NULL or the list of R/prepare.R).
+// settings$init is "nndsvd", "random" or "given"; for "given", W0 and H0 are
+// the starting factors, one of which may be NULL: it then starts flat at the
+// level of the data (a projection).
 // [[Rcpp::export(rng = false)]]
-Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
-                       Rcpp::NumericVector l1,
-                       Rcpp::NumericVector l2, std::string init, SEXP W0, SEXP H0,
-                       bool update_w, bool update_h, int fixed_w, int fixed_h,
-                       SEXP weights, Rcpp::List control, double seed, int threads,
-                       bool verbose) {
-  betanmf::Config cfg;
-  cfg.rank = rank;
-  cfg.beta = beta;
-  cfg.solver = parse_solver(solver);
-  cfg.pen_w = {l1[0], l2[0]};
-  cfg.pen_h = {l1[1], l2[1]};
-  cfg.max_iter = Rcpp::as<int>(control["max_iter"]);
-  cfg.tol = Rcpp::as<double>(control["tol"]);
-  cfg.max_inner = Rcpp::as<int>(control["inner_max"]);
-  cfg.inner_tol = Rcpp::as<double>(control["inner_tol"]);
-  cfg.normalize = parse_normalize(Rcpp::as<std::string>(control["normalize"]));
-  cfg.update_w = update_w;
-  cfg.update_h = update_h;
-  cfg.fixed_w = fixed_w;
-  cfg.fixed_h = fixed_h;
-  cfg.threads = threads;
-  cfg.seed = static_cast<std::uint64_t>(seed);
-  RMonitor mon(verbose, Rcpp::as<int>(control["trace_every"]));
+Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settings) {
+  const betanmf::Config cfg = to_config(settings);
+  const betanmf::Init how = parse_init(Rcpp::as<std::string>(setting(settings, "init")));
+  RMonitor mon(Rcpp::as<bool>(setting(settings, "verbose")),
+               Rcpp::as<int>(setting(settings, "trace_every")));
   return with_data(x, [&](const auto &X) {
     arma::mat W, H;
-    betanmf::Init how = betanmf::Init::given;
-    if (init == "nndsvd") how = betanmf::Init::nndsvd;
-    if (init == "random") how = betanmf::Init::random;
     if (how == betanmf::Init::given) {
-      // One of W0, H0 may be NULL: it then starts flat (a projection).
       if (!Rf_isNull(W0)) W = Rcpp::as<arma::mat>(W0);
       if (!Rf_isNull(H0)) H = Rcpp::as<arma::mat>(H0);
     }
@@ -102,16 +104,16 @@ Rcpp::List cpp_nmf_fit(SEXP x, int rank, double beta, std::string solver,
   });
 }
 
-// Starting factors only ("nndsvd" or "random"): list(W = m x r, H = r x n).
+// Starting factors only (settings$init "nndsvd" or "random"; rank, solver,
+// seed and threads are read): list(W = m x r, H = r x n).
 // [[Rcpp::export(rng = false)]]
-Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init,
-                        double seed, int threads) {
+Rcpp::List cpp_nmf_init(SEXP x, Rcpp::List settings) {
   betanmf::Config cfg;
-  cfg.rank = rank;
-  cfg.solver = parse_solver(solver);
-  cfg.seed = static_cast<std::uint64_t>(seed);
-  cfg.threads = threads;
-  const betanmf::Init how = init == "nndsvd" ? betanmf::Init::nndsvd : betanmf::Init::random;
+  cfg.rank = Rcpp::as<int>(setting(settings, "rank"));
+  cfg.solver = parse_solver(Rcpp::as<std::string>(setting(settings, "solver")));
+  cfg.seed = static_cast<std::uint64_t>(Rcpp::as<double>(setting(settings, "seed")));
+  cfg.threads = Rcpp::as<int>(setting(settings, "threads"));
+  const betanmf::Init how = parse_init(Rcpp::as<std::string>(setting(settings, "init")));
   return with_data(x, [&](const auto &X) {
     arma::mat W, H;
     betanmf::initialize(X, cfg, how, W, H);
@@ -119,7 +121,8 @@ Rcpp::List cpp_nmf_init(SEXP x, int rank, std::string solver, std::string init,
   });
 }
 
-// sum_ij d_beta(x_ij | (W H)_ij), exact, without forming W H for a sparse x.
+// sum_ij w_ij d_beta(x_ij | (W H)_ij), exact, without forming W H for a
+// sparse x; model values below y_floor are raised to it (see divergence.hpp).
 // [[Rcpp::export(rng = false)]]
 double cpp_divergence(SEXP x, const arma::mat &W, const arma::mat &H, double beta,
                       SEXP weights, int threads, double y_floor = 0.0) {
@@ -130,23 +133,14 @@ double cpp_divergence(SEXP x, const arma::mat &W, const arma::mat &H, double bet
   });
 }
 
-// Sum of squares, sum and number of non-zero entries of x (double matrix or
-// dgCMatrix), read without a copy.
+// d_beta(x_ij | mu_ij) entry by entry, for two double matrices of one shape.
 // [[Rcpp::export(rng = false)]]
-Rcpp::NumericVector cpp_data_stats(SEXP x) {
-  const betanmf::DataStats s =
-      with_data(x, [](const auto &X) { return betanmf::data_stats(X); });
-  return Rcpp::NumericVector::create(Rcpp::Named("sum_sq") = s.sum_sq,
-                                     Rcpp::Named("total") = s.total,
-                                     Rcpp::Named("nonzero") = s.nonzero);
-}
-
-// Whether the package was built with OpenMP.
-// [[Rcpp::export(rng = false)]]
-bool cpp_has_openmp() {
-#ifdef _OPENMP
-  return true;
-#else
-  return false;
-#endif
+Rcpp::NumericMatrix cpp_elementwise_divergence(Rcpp::NumericMatrix x, Rcpp::NumericMatrix mu,
+                                               double beta) {
+  if (x.nrow() != mu.nrow() || x.ncol() != mu.ncol())
+    throw std::invalid_argument("x and mu must have the same shape");
+  Rcpp::NumericMatrix out(x.nrow(), x.ncol());
+  betanmf::beta_div_each(x.begin(), mu.begin(), static_cast<std::size_t>(x.size()), beta,
+                         out.begin());
+  return out;
 }

@@ -7,7 +7,7 @@
 #include <RcppArmadillo.h>
 #include <betanmf/monitor.hpp>
 
-#include <string>
+#include <cstdio>
 
 class RMonitor final : public betanmf::Monitor {
 public:
@@ -18,13 +18,8 @@ public:
     char buf[160];
     std::snprintf(buf, sizeof buf, "iteration %5d  loss %.8g  (%.2f s)", iter, loss,
                   seconds);
-    message(buf);
-  }
-
-  void message(const std::string &text) override {
-    if (!verbose_) return;
     Rcpp::Function msg("message");
-    msg(text);
+    msg(buf);
   }
 
   bool interrupted() override {

@@ -240,7 +240,7 @@ TEST_CASE("a fixed W is left unchanged and H still decreases the loss", "[bcd][f
   Config cfg = base_config(30);
   arma::mat W, H;
   betanmf::initialize(DenseMatrix(X), cfg, Init::random, W, H);
-  cfg.update_w = false;
+  cfg.fixed_w = cfg.rank;  // every column of W known
   cfg.normalize = Normalize::none;
   betanmf::SilentMonitor mon;
   const Result res = betanmf::fit(DenseMatrix(X), W, H, cfg, mon);
@@ -264,8 +264,8 @@ TEST_CASE("a fixed W is left unchanged and H still decreases the loss", "[bcd][f
   CHECK(rel_diff(r1.W * r1.H, res.W * res.H) < 1e-12);
 
   // and the other way round: a fixed H
-  cfg.update_w = true;
-  cfg.update_h = false;
+  cfg.fixed_w = 0;
+  cfg.fixed_h = cfg.rank;
   cfg.normalize = Normalize::none;
   const Result rh = betanmf::fit(DenseMatrix(X), W, H, cfg, mon);
   CHECK(identical(rh.H, H));

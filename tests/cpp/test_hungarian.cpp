@@ -46,7 +46,7 @@ double brute_force_min(const arma::mat &cost) {
 }
 
 // Checks that `res` is a valid assignment of `cost` and its total is right.
-void check_valid(const arma::mat &cost, const betanmf::assignment_result &res) {
+void check_valid(const arma::mat &cost, const betanmf::Assignment &res) {
   REQUIRE(res.col_of_row.size() == cost.n_rows);
   std::vector<int> used(cost.n_cols, 0);
   double total = 0.0;

@@ -163,12 +163,13 @@ TEST_CASE("random start: scale, determinism, given factors", "[init]") {
   betanmf::initialize(csc.view(), cfg, betanmf::Init::random, Ws, Hs);
   CHECK(rel_diff(Ws, W3) < 1e-12);
   CHECK(rel_diff(Hs, H3) < 1e-12);
-  // given factors are checked against the data and the rank
+  // given factors are taken as they are, and the fit refuses shapes that do
+  // not match the data and the rank
   arma::mat Wg(40, 4, arma::fill::ones), Hg(4, 30, arma::fill::ones);
   CHECK_NOTHROW(betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, Wg, Hg));
   arma::mat Hbad(4, 29, arma::fill::ones);
-  CHECK_THROWS_AS(betanmf::initialize(DenseMatrix(X), cfg, betanmf::Init::given, Wg, Hbad),
-                  std::invalid_argument);
+  betanmf::SilentMonitor mon;
+  CHECK_THROWS_AS(betanmf::fit(DenseMatrix(X), Wg, Hbad, cfg, mon), std::invalid_argument);
 }
 
 TEST_CASE("flat start of the factor left out: the model has the mean of the data",

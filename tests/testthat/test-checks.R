@@ -58,11 +58,10 @@ test_that("an all-zero matrix is an error naming x", {
 
 test_that("zeros with beta <= 0 are an error that mentions offset", {
   x <- small_matrix()
-  # checked directly: nmf_fit() has no solver for beta <= 0 yet
-  expect_error(betanmf:::as_nmf_data(x, "x", beta = 0), "offset")
-  expect_error(betanmf:::as_nmf_data(Matrix::Matrix(x, sparse = TRUE), "x", beta = -1),
+  expect_error(betanmf:::prepare_data(x, beta = 0), "offset")
+  expect_error(betanmf:::prepare_data(Matrix::Matrix(x, sparse = TRUE), beta = -1),
                "offset")
-  expect_s4_class(betanmf:::as_nmf_data(Matrix::Matrix(x + 1, sparse = TRUE), "x", 0),
+  expect_s4_class(betanmf:::prepare_data(Matrix::Matrix(x + 1, sparse = TRUE), beta = 0)$x,
                   "dgCMatrix")
 })
 
@@ -70,12 +69,12 @@ test_that("legal data come out as a double matrix or a dgCMatrix", {
   x <- small_matrix(6, 5)
   xi <- x
   storage.mode(xi) <- "integer"
-  expect_identical(betanmf:::as_nmf_data(xi), x)
-  expect_identical(betanmf:::as_nmf_data(x > 0), (x > 0) + 0)
+  expect_identical(betanmf:::check_data(xi), x)
+  expect_identical(betanmf:::check_data(x > 0), (x > 0) + 0)
   s <- Matrix::Matrix(x, sparse = TRUE)
-  expect_identical(betanmf:::as_nmf_data(s), s)
-  expect_s4_class(betanmf:::as_nmf_data(methods::as(s, "TsparseMatrix")), "dgCMatrix")
-  expect_s4_class(betanmf:::as_nmf_data(s > 0), "dgCMatrix")
+  expect_identical(betanmf:::check_data(s), s)
+  expect_s4_class(betanmf:::check_data(methods::as(s, "TsparseMatrix")), "dgCMatrix")
+  expect_s4_class(betanmf:::check_data(s > 0), "dgCMatrix")
 })
 
 # --- rank -------------------------------------------------------------------

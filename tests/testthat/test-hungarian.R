@@ -121,7 +121,7 @@ test_that("hungarian() rejects bad input with errors that name the argument", {
   expect_error(hungarian(matrix(numeric(0), 0, 3)), "`cost` must have at least one row")
   expect_error(hungarian(matrix(numeric(0), 2, 0)), "`cost` must have at least one row")
   expect_error(hungarian(matrix("a")), "`cost` must be a numeric matrix")
-  expect_error(hungarian(1:3), "`cost` must be a numeric matrix, not a integer vector")
+  expect_error(hungarian(1:3), "`cost` must be a numeric matrix; got a integer vector")
   expect_error(hungarian(data.frame(a = 1)), "as.matrix")
   expect_error(hungarian(matrix(TRUE)), "`cost` must be a numeric matrix")
   expect_error(hungarian(diag(2), maximize = NA), "`maximize` must be a single TRUE")

@@ -133,7 +133,7 @@ test_that("nmf_align() errors name the argument", {
   fit <- random_fit(m = 10, n = 8, r = 3)
   expect_error(nmf_align(fit), "`reference` must be an nmf_fit or a matrix")
   expect_error(nmf_align("a", fit$W), "`x` must be an nmf_fit or a numeric matrix")
-  expect_error(nmf_align(fit, data.frame(fit$W)), "`reference` must be .* not a data frame")
+  expect_error(nmf_align(fit, data.frame(fit$W)), "`reference` must be .*; got a data frame")
   expect_error(nmf_align(fit, fit$W[-1, ]), "m \\(rows of W\\) is 10 for `x` but 9")
   expect_error(nmf_align(fit, fit$W, by = "H"), "n \\(columns of H\\) is 8 for `x` but 10")
   expect_error(nmf_align(fit, fit, by = "V"), "`by` must be one of \"W\", \"H\"")
@@ -148,7 +148,7 @@ test_that("nmf_align() errors name the argument", {
   expect_error(nmf_align(list(fit, fit$W)), "`reference` must be given when `x` holds matrices")
   expect_error(nmf_align(list(fit, random_fit(m = 10, r = 2))), "same number of components")
   expect_error(nmf_align(list(fit, "a"), fit), "`x\\[\\[2\\]\\]` must be an nmf_fit")
-  expect_error(nmf_align(list()), "not an empty list")
+  expect_error(nmf_align(list()), "got an empty list")
   no_loss <- fit
   no_loss$loss <- NULL
   expect_error(nmf_align(list(fit, no_loss)), "`x\\[\\[2\\]\\]\\$loss` must be a single finite")

@@ -1,23 +1,33 @@
 // betanmf: non-negative matrix factorization under the beta-divergence.
-// Header-only C++17 core over Armadillo; no R headers. Umbrella header.
+// Header-only C++17 core over Armadillo and OpenMP; no R headers. Umbrella
+// header: including it gives every part of the core.
 #pragma once
 
+#include "align/hungarian.hpp"
+#include "align/similarity.hpp"
 #include "config.hpp"
+#include "cv/holdout.hpp"
+#include "dispatch.hpp"
 #include "divergence.hpp"
 #include "fit.hpp"
+#include "gather.hpp"
 #include "init.hpp"
 #include "kernels.hpp"
 #include "matrix.hpp"
 #include "monitor.hpp"
+#include "panel.hpp"
+#include "prepare.hpp"
 #include "products.hpp"
 #include "rng.hpp"
-#include "vmath.hpp"
-#include "gather.hpp"
 #include "solvers/bcd.hpp"
+#include "solvers/bcd_em.hpp"
 #include "solvers/cd.hpp"
 #include "solvers/mu.hpp"
 #include "solvers/mu_blocked.hpp"
 #include "solvers/mu_columns.hpp"
 #include "solvers/mu_terms.hpp"
 #include "solvers/progress.hpp"
+#include "solvers/quadratic.hpp"
+#include "stats.hpp"
+#include "vmath.hpp"
 #include "weights.hpp"

@@ -14,6 +14,10 @@ enum class Normalize { l1, l2, none };
 // Which algorithm updates the factors.
 enum class Solver { bcd, cd, mu };
 
+// Where the starting factors come from: NNDSVD, random draws, or given by
+// the caller (one of W, H may be left empty: it then starts flat, init.hpp).
+enum class Init { nndsvd, random, given };
+
 // L1 and L2 penalties of one factor: l1 * sum(F) + l2 / 2 * ||F||_F^2.
 struct Penalty {
   double l1 = 0.0;
@@ -31,14 +35,18 @@ struct Config {
   int max_inner = 10;         // inner coordinate sweeps per factor update
   double inner_tol = 0.01;    // stop inner sweeps when a sweep moves less than
                               // inner_tol times the first sweep (Gillis & Glineur 2012)
-  bool update_w = true;       // false: W is held fixed (projection, predict)
-  bool update_h = true;       // false: H is held fixed
   int fixed_w = 0;            // the first fixed_w columns of W are held fixed
   int fixed_h = 0;            // the first fixed_h rows of H are held fixed
+                              // (fixed_w = rank: W is known, a projection)
   Normalize normalize = Normalize::l1;
   bool sort_components = true;  // order by decreasing total contribution
   int threads = 1;
   std::uint64_t seed = 1;
+
+  // Whether a factor has anything left to learn.
+  [[nodiscard]] bool updates_w() const { return fixed_w < rank; }
+  [[nodiscard]] bool updates_h() const { return fixed_h < rank; }
+  [[nodiscard]] bool has_fixed() const { return fixed_w > 0 || fixed_h > 0; }
 };
 
 // Result of one fit. W is m x r, H is r x n.

@@ -8,10 +8,13 @@
 // between processors with and without AVX2. Define BETANMF_NO_DISPATCH to
 // build the baseline copy only.
 //
-// Usage: write the body once as a BETANMF_ALWAYS_INLINE function, then two
-// thin wrappers, one plain and one marked BETANMF_TARGET_AVX2, and branch on
-// has_avx2(). The small kernels of kernels.hpp are always inlined, so they
-// take the instruction set of the wrapper they are inlined into.
+// Usage, one naming scheme everywhere: write the body once as a
+// BETANMF_ALWAYS_INLINE function `name_body`, then two thin copies
+// `name_base` (plain) and `name_avx2` (marked BETANMF_TARGET_AVX2), and call
+// the one isa_choice(name_base, name_avx2) returns. The small kernels of
+// kernels.hpp are always inlined, so they take the instruction set of the
+// copy they are inlined into. Without dispatch, BETANMF_TARGET_AVX2 is
+// empty, the two copies are the same code and the plain one is chosen.
 #pragma once
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(BETANMF_NO_DISPATCH)
@@ -37,6 +40,12 @@ inline bool has_avx2() {
 #else
   return false;
 #endif
+}
+
+// The AVX2 copy of a function (or function pointer, or member function
+// pointer) where the processor has AVX2 + FMA, else the plain copy.
+template <class F> [[nodiscard]] F isa_choice(F base, F avx2) {
+  return has_avx2() ? avx2 : base;
 }
 
 }  // namespace betanmf

@@ -10,9 +10,10 @@
 // streamed pass over columns, O(m) memory per thread), never by densifying.
 #pragma once
 
-#include "kernels.hpp"
 #include "gather.hpp"
+#include "kernels.hpp"
 #include "matrix.hpp"
+#include "stats.hpp"
 #include "weights.hpp"
 
 #include <algorithm>
@@ -26,6 +27,7 @@ namespace betanmf {
 // d_beta(x | y) for one pair; x >= 0, y >= 0.
 [[nodiscard]] inline double beta_div(double x, double y, double beta) {
   const double inf = std::numeric_limits<double>::infinity();
+  if (x == y) return 0.0;  // exact, where the formulas below round to +-1e-16
   if (beta == 2.0) return 0.5 * (x - y) * (x - y);
   if (beta == 1.0) {
     if (x == 0.0) return y;
@@ -54,16 +56,12 @@ namespace betanmf {
                            (beta * (beta - 1.0)));
 }
 
-namespace detail {
-
-// Sum of per-column values in a fixed order (thread-count independent).
-inline double ordered_sum(const std::vector<double> &v) {
-  double s = 0.0;
-  for (double t : v) s += t;
-  return s;
+// out[t] = d_beta(x[t] | y[t]) for t < size: the element-wise form behind
+// beta_divergence() and the deviance residuals in R.
+inline void beta_div_each(const double *x, const double *y, std::size_t size, double beta,
+                          double *out) {
+  for (std::size_t t = 0; t < size; ++t) out[t] = beta_div(x[t], y[t], beta);
 }
-
-}  // namespace detail
 
 // sum_ij d_beta(X_ij | (W H)_ij) for a dense X (m x n), Wt = W^T (r x m), H (r x n).
 inline double divergence(const DenseMatrix &X, const arma::mat &Wt, const arma::mat &H,
@@ -144,59 +142,6 @@ inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma:
     per_col[j] = s;
   }
   return detail::ordered_sum(per_col);
-}
-
-// Sum of squares of the data, ||X||_F^2.
-template <class Mat> [[nodiscard]] double sum_squares(const Mat &X) {
-  const StoredValues v = stored_values(X);
-  double s = 0.0;
-  for (std::size_t t = 0; t < v.size; ++t) s += v.data[t] * v.data[t];
-  return s;
-}
-
-// Sum of squares, sum and number of non-zero entries of X, in one pass.
-struct DataStats {
-  double sum_sq = 0.0, total = 0.0, nonzero = 0.0;
-};
-template <class Mat> [[nodiscard]] DataStats data_stats(const Mat &X) {
-  const StoredValues v = stored_values(X);
-  DataStats s;
-  for (std::size_t t = 0; t < v.size; ++t) {
-    s.sum_sq += v.data[t] * v.data[t];
-    s.total += v.data[t];
-    s.nonzero += v.data[t] != 0.0 ? 1.0 : 0.0;
-  }
-  return s;
-}
-
-// Sums of squares of every column (size n) and every row (size m).
-template <class Mat>
-void line_sums_of_squares(const Mat &X, std::vector<double> &cols, std::vector<double> &rows) {
-  cols.assign(X.n, 0.0);
-  rows.assign(X.m, 0.0);
-  for (std::size_t j = 0; j < X.n; ++j) {
-    if constexpr (Mat::is_sparse) {
-      for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
-        const double v = X.values[t] * X.values[t];
-        cols[j] += v;
-        rows[X.row_idx[t]] += v;
-      }
-    } else {
-      const double *x = X.col(j);
-      for (std::size_t i = 0; i < X.m; ++i) {
-        cols[j] += x[i] * x[i];
-        rows[i] += x[i] * x[i];
-      }
-    }
-  }
-}
-
-// Mean of all m x n entries (zeros included).
-template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
-  const StoredValues v = stored_values(X);
-  double s = 0.0;
-  for (std::size_t t = 0; t < v.size; ++t) s += v.data[t];
-  return s / (static_cast<double>(X.m) * static_cast<double>(X.n));
 }
 
 // sum_ij w_ij d_beta(X_ij | (WH)_ij) under observation weights (weights.hpp).

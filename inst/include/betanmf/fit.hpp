@@ -19,8 +19,6 @@
 
 namespace betanmf {
 
-enum class Init { nndsvd, random, given };
-
 // A flat positive start for the one factor left empty when the other is
 // given (a projection: H for a fixed W, or W for a fixed H): every entry
 // equals the level at which the model W H has the mean of X. Zeros would
@@ -54,10 +52,8 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
     init_random(X.m, X.n, cfg.rank, mean_value(X), cfg.seed, W, H);
     break;
   case Init::given:
+    // the shapes of given factors are checked by fit()
     if (W.is_empty() != H.is_empty()) flat_partner(X, static_cast<arma::uword>(cfg.rank), W, H);
-    if (W.n_rows != X.m || W.n_cols != static_cast<arma::uword>(cfg.rank) ||
-        H.n_rows != static_cast<arma::uword>(cfg.rank) || H.n_cols != X.n)
-      throw std::invalid_argument("starting factors do not match the data and rank");
     break;
   }
 }
@@ -112,22 +108,18 @@ inline std::vector<arma::uword> finalize_components(arma::mat &W, arma::mat &H,
 // of H) are not determined by the data and are set to zero.
 inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
   if (wts.trivial()) return;
-  std::vector<double> row_w(wts.m, wts.base * static_cast<double>(wts.n));
-  std::vector<double> col_w(wts.n, wts.base * static_cast<double>(wts.m));
-  for (std::size_t j = 0; j < wts.n; ++j)
-    for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t) {
-      row_w[wts.row_idx[t]] += wts.col_delta[t];
-      col_w[j] += wts.col_delta[t];
-    }
   for (std::size_t i = 0; i < wts.m; ++i)
-    if (row_w[i] <= 0.0) Wt.col(i).zeros();
+    if (wts.row_weight[i] <= 0.0) Wt.col(i).zeros();
   for (std::size_t j = 0; j < wts.n; ++j)
-    if (col_w[j] <= 0.0) H.col(j).zeros();
+    if (wts.col_weight[j] <= 0.0) H.col(j).zeros();
 }
 
 template <class Mat>
 [[nodiscard]] Result fit(const Mat &X, arma::mat W, arma::mat H, const Config &cfg,
                          Monitor &mon, const Weights &wts = Weights()) {
+  // The R entry points validate every argument before calling the core;
+  // these checks protect C++ callers from reading out of bounds or running a
+  // solver outside the beta it is written for.
   if (cfg.rank < 1) throw std::invalid_argument("rank must be at least 1");
   if (cfg.threads < 1) throw std::invalid_argument("threads must be at least 1");
   const auto r = static_cast<arma::uword>(cfg.rank);
@@ -144,7 +136,7 @@ template <class Mat>
   const auto start = std::chrono::steady_clock::now();
   Result res;
   arma::mat Wt = W.t();
-  if (cfg.update_w || cfg.update_h) {
+  if (cfg.updates_w() || cfg.updates_h()) {
     switch (cfg.solver) {
     case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts); break;
     case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
@@ -166,9 +158,8 @@ template <class Mat>
   res.W = Wt.t();
   res.H = std::move(H);
   // Known components stay first, in the order given.
-  const bool has_fixed = cfg.fixed_w > 0 || cfg.fixed_h > 0 || !cfg.update_w || !cfg.update_h;
   res.order =
-      finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !has_fixed);
+      finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !cfg.has_fixed());
   return res;
 }
 

@@ -9,7 +9,6 @@
 //    X is never densified.
 #pragma once
 
-#include "divergence.hpp"
 #include "products.hpp"
 #include "rng.hpp"
 
@@ -17,6 +16,7 @@
 #include <armadillo>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 
 namespace betanmf {
 

@@ -4,8 +4,6 @@
 // thread only, never inside a parallel region.
 #pragma once
 
-#include <string>
-
 namespace betanmf {
 
 class Monitor {
@@ -14,8 +12,6 @@ public:
   // Called after each outer iteration with the objective and the seconds
   // elapsed since the fit started.
   virtual void iteration(int /*iter*/, double /*loss*/, double /*seconds*/) {}
-  // A free-form progress note.
-  virtual void message(const std::string & /*text*/) {}
   // True when the user asked to stop (for R: Ctrl-C). Polled between iterations.
   [[nodiscard]] virtual bool interrupted() { return false; }
 };

@@ -61,22 +61,11 @@ template <int BIG> BETANMF_ALWAYS_INLINE void run_tiles(const Args &a) {
   for (; k0 < a.r; ++k0) tile<1>(a, k0);
 }
 
-inline void run_generic(const Args &a) { run_tiles<4>(a); }
-
-#ifdef BETANMF_DISPATCH_AVX2
+inline void run_base(const Args &a) { run_tiles<4>(a); }
 BETANMF_TARGET_AVX2 inline void run_avx2(const Args &a) { run_tiles<12>(a); }
-#endif
 
 // Computes the four outputs of `a` with the best kernel of this processor.
-inline void run(const Args &a) {
-#ifdef BETANMF_DISPATCH_AVX2
-  if (has_avx2()) {
-    run_avx2(a);
-    return;
-  }
-#endif
-  run_generic(a);
-}
+inline void run(const Args &a) { isa_choice(&run_base, &run_avx2)(a); }
 
 }  // namespace panel
 }  // namespace betanmf

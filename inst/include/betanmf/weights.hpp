@@ -30,12 +30,17 @@ public:
   std::vector<std::size_t> col_ptr, row_ptr;
   std::vector<int> row_idx, col_idx;
   std::vector<double> col_delta, row_delta;
+  // The margins: total weight of each row (m) and each column (n).
+  std::vector<double> row_weight, col_weight;
 
   Weights() = default;
 
   // From CSC arrays of the deltas (m x n); indices within a column ascend.
+  // The margins are computed here unless the caller has them already
+  // (row_total, m values, and col_total, n values).
   Weights(double base_weight, std::size_t n_rows, std::size_t n_cols, const int *p,
-          const int *i, const double *delta)
+          const int *i, const double *delta, const double *row_total = nullptr,
+          const double *col_total = nullptr)
       : base(base_weight), m(n_rows), n(n_cols) {
     const std::size_t nz = static_cast<std::size_t>(p[n]);
     col_ptr.assign(p, p + n + 1);
@@ -57,6 +62,12 @@ public:
         col_idx[pos] = static_cast<int>(j);
         row_delta[pos] = col_delta[t];
       }
+    if (row_total != nullptr && col_total != nullptr) {
+      row_weight.assign(row_total, row_total + m);
+      col_weight.assign(col_total, col_total + n);
+    } else {
+      compute_margins();
+    }
   }
 
   // The listed entries by columns (by_col) or by rows: pointers, positions
@@ -72,6 +83,21 @@ public:
 
   // True when every entry has weight one: the solvers take their plain path.
   [[nodiscard]] bool trivial() const { return base == 1.0 && col_delta.empty(); }
+
+private:
+  // row_weight_i = base n + sum_j delta_ij (summed in column order), and the
+  // same over each column.
+  void compute_margins() {
+    row_weight.assign(m, 0.0);
+    col_weight.assign(n, 0.0);
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t t = col_ptr[j]; t < col_ptr[j + 1]; ++t) {
+        row_weight[row_idx[t]] += col_delta[t];
+        col_weight[j] += col_delta[t];
+      }
+    for (double &w : row_weight) w += base * static_cast<double>(n);
+    for (double &w : col_weight) w += base * static_cast<double>(m);
+  }
 };
 
 // One listed entry of a line: its position along the line, the weight

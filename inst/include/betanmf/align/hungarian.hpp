@@ -23,10 +23,7 @@
 // used, so ties and negative costs are handled exactly (with integer-valued
 // costs every intermediate quantity is an integer). The reported total is
 // recomputed from the original costs of the matched pairs.
-//
-// This header is free of R: it needs only Armadillo and the standard library.
-#ifndef BETANMF_ALIGN_HUNGARIAN_HPP
-#define BETANMF_ALIGN_HUNGARIAN_HPP
+#pragma once
 
 #include <armadillo>
 
@@ -40,7 +37,7 @@ namespace betanmf {
 // Result of an assignment: `col_of_row[i]` is the column matched to row i
 // (0-based), or -1 when row i is unmatched (only possible when n_rows >
 // n_cols); `total` is the summed cost of the matched pairs.
-struct assignment_result {
+struct Assignment {
   std::vector<long> col_of_row;
   double total = 0.0;
 };
@@ -138,19 +135,18 @@ template <typename RowCosts>
   return col_of_row;
 }
 
-} // namespace detail
+}  // namespace detail
 
 // Minimum-cost assignment for `cost` (n_rows x n_cols, any finite values).
 // When n_rows > n_cols the problem is solved on the transpose, so every
 // column is matched and n_rows - n_cols rows are left unmatched (-1).
 // Throws std::invalid_argument on a non-finite cost. An empty matrix gives
 // an empty (or all -1) assignment with total 0.
-[[nodiscard]] inline assignment_result hungarian(const arma::mat &cost) {
-  if (!cost.is_finite()) {
+[[nodiscard]] inline Assignment hungarian(const arma::mat &cost) {
+  if (!cost.is_finite())
     throw std::invalid_argument("hungarian: every cost must be finite");
-  }
   const std::size_t n_rows = cost.n_rows, n_cols = cost.n_cols;
-  assignment_result out;
+  Assignment out;
   out.col_of_row.assign(n_rows, -1);
   if (n_rows == 0 || n_cols == 0) return out;
 
@@ -177,6 +173,4 @@ template <typename RowCosts>
   return out;
 }
 
-} // namespace betanmf
-
-#endif // BETANMF_ALIGN_HUNGARIAN_HPP
+}  // namespace betanmf

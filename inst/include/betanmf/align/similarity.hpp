@@ -5,10 +5,7 @@
 // norm and the similarity of columns a_k and b_l is their inner product,
 // <a_k, b_l> / (||a_k|| ||b_l||). A zero column has no direction; its
 // similarity to anything is defined as 0, so the result never holds NaN.
-//
-// This header is free of R: it needs only Armadillo and the standard library.
-#ifndef BETANMF_ALIGN_SIMILARITY_HPP
-#define BETANMF_ALIGN_SIMILARITY_HPP
+#pragma once
 
 #include <armadillo>
 
@@ -39,13 +36,10 @@ namespace betanmf {
 // rounding. Zero columns give similarity 0. Both inputs must have the same
 // number of rows.
 [[nodiscard]] inline arma::mat cosine_similarity(const arma::mat &a, const arma::mat &b) {
-  if (a.n_rows != b.n_rows) {
+  if (a.n_rows != b.n_rows)
     throw std::invalid_argument("cosine_similarity: inputs differ in their number of rows");
-  }
   arma::mat s = unit_columns(a).t() * unit_columns(b);
   return arma::clamp(s, -1.0, 1.0);
 }
 
-} // namespace betanmf
-
-#endif // BETANMF_ALIGN_SIMILARITY_HPP
+}  // namespace betanmf

@@ -114,20 +114,20 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   const bool need_products = !weighted || wts.base != 0.0;
   gram(H, gh);
   gram(Wt, gw);
-  if (!cfg.update_w && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
-  if (!cfg.update_h && need_products) cross_h(X, H, cross_x_h, cfg.threads);
+  if (!cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
+  if (!cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double inner = 0.0, div = 0.0;  // inner = <W^T X, H> at the current W and H
     double corr = 0.0;              // weighted minus plain objective (em)
-    if (cfg.update_w) {
-      if (cfg.update_h && need_products) cross_h(X, H, cross_x_h, cfg.threads);
+    if (cfg.updates_w()) {
+      if (cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
       if (weighted) {
         div = detail::bcd_update_weighted(X, wts, false, Wt, cross_x_h, gh, H, xx_row,
                                           cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
       } else if (em) {
         corr = em->update_w(Wt, cross_x_h, gh, H, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
-                            cfg.inner_tol, !cfg.update_h, cfg.threads);
+                            cfg.inner_tol, !cfg.updates_h(), cfg.threads);
         inner = frob_dot(cross_x_h, Wt);
       } else {
         detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
@@ -136,8 +136,8 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
       }
       gram(Wt, gw);
     }
-    if (cfg.update_h) {
-      if (cfg.update_w && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
+    if (cfg.updates_h()) {
+      if (cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
       if (weighted) {
         div = detail::bcd_update_weighted(X, wts, true, H, cross_x_w, gw, Wt, xx_col,
                                           cfg.pen_h, cfg.fixed_h, cfg.max_inner,

@@ -157,35 +157,28 @@ private:
   }
 
   template <int RC>
-  double line_generic(const Pass &s, std::ptrdiff_t l, double *f, double *c, double *g) {
+  double line_base(const Pass &s, std::ptrdiff_t l, double *f, double *c, double *g) {
     return line_body<RC>(s, l, f, c, g);
   }
-#ifdef BETANMF_DISPATCH_AVX2
   template <int RC>
   BETANMF_TARGET_AVX2 double line_avx2(const Pass &s, std::ptrdiff_t l, double *f, double *c,
                                        double *g) {
     return line_body<RC>(s, l, f, c, g);
   }
-#endif
 
   // The copy of the line update for this rank and processor.
   using LineFn = double (MaskedEm::*)(const Pass &, std::ptrdiff_t, double *, double *,
                                       double *);
-  template <int RC> static LineFn line_for(bool avx2) {
-#ifdef BETANMF_DISPATCH_AVX2
-    if (avx2) return &MaskedEm::line_avx2<RC>;
-#else
-    (void)avx2;
-#endif
-    return &MaskedEm::line_generic<RC>;
+  template <int RC> static LineFn line_for() {
+    return isa_choice<LineFn>(&MaskedEm::line_base<RC>, &MaskedEm::line_avx2<RC>);
   }
-  static LineFn line_fn(int r, bool avx2) {
+  static LineFn line_fn(int r) {
     switch (r) {
-    case 1: return line_for<1>(avx2);
-    case 2: return line_for<2>(avx2);
-    case 3: return line_for<3>(avx2);
-    case 4: return line_for<4>(avx2);
-    default: return line_for<0>(avx2);
+    case 1: return line_for<1>();
+    case 2: return line_for<2>();
+    case 3: return line_for<3>();
+    case 4: return line_for<4>();
+    default: return line_for<0>();
     }
   }
 
@@ -201,7 +194,7 @@ private:
     const Pass s{by_col,     valid_,     want_loss, r,   ptr.data(), idx.data(),
                  del.data(), &C,         &GG,       &P,  inv.data(), &pen,
                  fixed,      max_inner,  inner_tol};
-    const LineFn line = line_fn(r, has_avx2());
+    const LineFn line = line_fn(r);
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
     {
       std::vector<double> g(r), c(r);

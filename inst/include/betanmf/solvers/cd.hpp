@@ -21,6 +21,7 @@
 #include "../config.hpp"
 #include "../gather.hpp"
 #include "../kernels.hpp"
+#include "../stats.hpp"
 #include "../weights.hpp"
 #include "progress.hpp"
 
@@ -170,10 +171,10 @@ void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const double y_floor = 1e-12 * mean_value(X);
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double div = 0.0;
-    if (cfg.update_w)
-      div = cd_kl_update(X, Wt, H, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, !cfg.update_h,
+    if (cfg.updates_w())
+      div = cd_kl_update(X, Wt, H, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, !cfg.updates_h(),
                          wts);
-    if (cfg.update_h)
+    if (cfg.updates_h())
       div = cd_kl_update(X, H, Wt, true, cfg, cfg.pen_h, cfg.fixed_h, y_floor, true, wts);
     res.iterations = it;
     if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))

@@ -35,8 +35,6 @@
 
 namespace betanmf {
 
-
-
 // Updates every line of F (r x N) by one multiplicative step for beta = 1 or
 // 2 (other betas: mu_blocked_update); G (r x P) is
 // the partner factor. by_col = true: F = H, G = W^T, lines are columns of X.
@@ -124,10 +122,6 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   return detail::ordered_sum(per_line);
 }
 
-}  // namespace betanmf
-
-namespace betanmf {
-
 // Runs the multiplicative updates from Wt = W^T (r x m) and H (r x n). The
 // objective of iteration t is known during iteration t + 1 (it comes out of
 // the first pass), so the history lags one pass behind the factors; the
@@ -158,11 +152,11 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
     double before = arma::datum::nan;
-    if (cfg.update_w) before = step(false, true);
-    if (cfg.update_h) {
+    if (cfg.updates_w()) before = step(false, true);
+    if (cfg.updates_h()) {
       // the objective comes from the first pass; the second skips it
-      const double v = step(true, !cfg.update_w);
-      if (!cfg.update_w) before = v;
+      const double v = step(true, !cfg.updates_w());
+      if (!cfg.updates_w()) before = v;
     }
     res.iterations = it;
     if (it >= 2 && log.record(it - 1, before + pen)) break;

@@ -95,22 +95,17 @@ inline void model_column_base(const double *W, std::ptrdiff_t m, int r, const do
                               double *y) {
   model_column(W, m, r, h, y);
 }
-#ifdef BETANMF_DISPATCH_AVX2
 BETANMF_TARGET_AVX2 inline void model_column_avx2(const double *W, std::ptrdiff_t m, int r,
                                                   const double *h, double *y) {
   model_column(W, m, r, h, y);
 }
-#endif
 
 // Y (m x B) = W H_J with W (m x r) column-major.
 inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
                         std::size_t nb, arma::mat &Y, int threads) {
   const int r = static_cast<int>(W.n_cols);
   const std::ptrdiff_t m = W.n_rows;
-  auto column = model_column_base;
-#ifdef BETANMF_DISPATCH_AVX2
-  if (has_avx2()) column = model_column_avx2;
-#endif
+  const auto column = isa_choice(&model_column_base, &model_column_avx2);
 #pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb * r))
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c)
     column(W.memptr(), m, r, H.colptr(j0 + c), Y.colptr(c));

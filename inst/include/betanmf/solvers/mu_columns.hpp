@@ -147,19 +147,13 @@ inline double column_base(const ColumnArgs &c) {
   return column_terms<C, Weighted, Loss, false>(c);
 }
 
-#ifdef BETANMF_DISPATCH_AVX2
 template <BetaCase C, bool Weighted, bool Loss>
 BETANMF_TARGET_AVX2 inline double column_avx2(const ColumnArgs &c) {
   return column_terms<C, Weighted, Loss, true>(c);
 }
-#endif
 
 template <BetaCase C, bool Weighted, bool Loss> ColumnFn pick_column() {
-#ifdef BETANMF_DISPATCH_AVX2
-  if (has_avx2())
-    return column_avx2<C, Weighted, Loss>;
-#endif
-  return column_base<C, Weighted, Loss>;
+  return isa_choice<ColumnFn>(column_base<C, Weighted, Loss>, column_avx2<C, Weighted, Loss>);
 }
 
 template <BetaCase C> ColumnFn pick_column(bool weighted, bool loss) {

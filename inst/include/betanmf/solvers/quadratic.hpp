@@ -43,31 +43,24 @@ BETANMF_ALWAYS_INLINE void sweeps_body(int r, double *f, const double *G, const 
   }
 }
 
-inline void sweeps_generic(int r, double *f, const double *G, const double *inv,
-                           const double *c, double *g, const Penalty &pen, int fixed,
-                           int max_inner, double inner_tol) {
+inline void sweeps_base(int r, double *f, const double *G, const double *inv, const double *c,
+                        double *g, const Penalty &pen, int fixed, int max_inner,
+                        double inner_tol) {
   sweeps_body(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
 }
 
-#ifdef BETANMF_DISPATCH_AVX2
 BETANMF_TARGET_AVX2 inline void sweeps_avx2(int r, double *f, const double *G,
                                             const double *inv, const double *c, double *g,
                                             const Penalty &pen, int fixed, int max_inner,
                                             double inner_tol) {
   sweeps_body(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
 }
-#endif
 
 inline void quadratic_sweeps(int r, double *f, const double *G, const double *inv,
                              const double *c, double *g, const Penalty &pen, int fixed,
                              int max_inner, double inner_tol) {
-#ifdef BETANMF_DISPATCH_AVX2
-  if (has_avx2()) {
-    sweeps_avx2(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
-    return;
-  }
-#endif
-  sweeps_generic(r, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+  isa_choice(&sweeps_base, &sweeps_avx2)(r, f, G, inv, c, g, pen, fixed, max_inner,
+                                         inner_tol);
 }
 
 // inv[k] = 1 / (G_kk + l2) where positive, else 0.

@@ -1,0 +1,213 @@
+// Data and observation weights made ready for a fit (weights.hpp explains
+// w_ij = base + delta_ij), in O(m n) for dense and O(nnz + k) for sparse
+// data, never forming anything of size m x n for a sparse matrix:
+//   - weight_deltas(): the deltas from the entries left out (masks, missing
+//     values; a pattern) and the user's weights, dense or sparse;
+//   - pattern_union(): the union of two patterns of entries;
+//   - drop_unweighted() / zero_unweighted(): the data without the entries
+//     of weight zero, so that nothing (not even a start) depends on them;
+//   - summarize(): what later steps reuse (weighted sum of squares, total,
+//     non-zeros, zeros of positive weight, the weight margins).
+// All inputs are compressed-sparse-column arrays with row indices ascending
+// within a column and no repeats, as a Matrix::dgCMatrix holds them.
+#pragma once
+
+#include "matrix.hpp"
+#include "weights.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace betanmf {
+
+// A compressed-sparse-column matrix built here: column pointers, row indices
+// and values (1 for a pattern).
+struct CscArrays {
+  std::vector<int> col_ptr, row_idx;
+  std::vector<double> values;
+};
+
+// A pattern of entries of an m x n matrix as CSC arrays (not owned); an
+// empty pattern has col_ptr == nullptr.
+struct PatternView {
+  const int *col_ptr = nullptr;
+  const int *row_idx = nullptr;
+  [[nodiscard]] bool empty() const { return col_ptr == nullptr; }
+};
+
+// The entries of a or b (n columns), each once, in column order.
+[[nodiscard]] inline CscArrays pattern_union(std::size_t n, PatternView a, PatternView b) {
+  CscArrays out;
+  out.col_ptr.assign(n + 1, 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    int s = a.empty() ? 0 : a.col_ptr[j], s_end = a.empty() ? 0 : a.col_ptr[j + 1];
+    int t = b.empty() ? 0 : b.col_ptr[j], t_end = b.empty() ? 0 : b.col_ptr[j + 1];
+    while (s < s_end || t < t_end) {
+      int i;
+      if (t >= t_end || (s < s_end && a.row_idx[s] < b.row_idx[t])) {
+        i = a.row_idx[s++];
+      } else if (s >= s_end || b.row_idx[t] < a.row_idx[s]) {
+        i = b.row_idx[t++];
+      } else {  // in both
+        i = a.row_idx[s++];
+        ++t;
+      }
+      out.row_idx.push_back(i);
+    }
+    out.col_ptr[j + 1] = static_cast<int>(out.row_idx.size());
+  }
+  out.values.assign(out.row_idx.size(), 1.0);
+  return out;
+}
+
+namespace detail {
+// Whether row i of column j is in the pattern; `pos` walks the column's
+// entries in order, so a column costs O(its entries) over ascending i.
+inline bool in_column(PatternView p, std::size_t j, int i, int &pos) {
+  if (p.empty()) return false;
+  const int end = p.col_ptr[j + 1];
+  while (pos < end && p.row_idx[pos] < i) ++pos;
+  return pos < end && p.row_idx[pos] == i;
+}
+}  // namespace detail
+
+// Deltas for base 1 from dense weights w (m x n, column-major): w_ij - 1 at
+// every entry where it is not zero, with weight zero (delta -1) at the
+// entries of `drop`.
+[[nodiscard]] inline CscArrays weight_deltas(std::size_t m, std::size_t n, const double *w,
+                                             PatternView drop) {
+  CscArrays out;
+  out.col_ptr.assign(n + 1, 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    int pos = drop.empty() ? 0 : drop.col_ptr[j];
+    for (std::size_t i = 0; i < m; ++i) {
+      const bool dropped = detail::in_column(drop, j, static_cast<int>(i), pos);
+      const double d = (dropped ? 0.0 : w[j * m + i]) - 1.0;
+      if (d == 0.0) continue;
+      out.row_idx.push_back(static_cast<int>(i));
+      out.values.push_back(d);
+    }
+    out.col_ptr[j + 1] = static_cast<int>(out.row_idx.size());
+  }
+  return out;
+}
+
+// Deltas for base 0 from sparse weights (CSC arrays p, i, x of an m x n
+// matrix: unlisted entries weigh zero): the listed non-zero weights outside
+// `drop`.
+[[nodiscard]] inline CscArrays weight_deltas(std::size_t n, const int *p, const int *i,
+                                             const double *x, PatternView drop) {
+  CscArrays out;
+  out.col_ptr.assign(n + 1, 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    int pos = drop.empty() ? 0 : drop.col_ptr[j];
+    for (int t = p[j]; t < p[j + 1]; ++t) {
+      if (detail::in_column(drop, j, i[t], pos) || x[t] == 0.0) continue;
+      out.row_idx.push_back(i[t]);
+      out.values.push_back(x[t]);
+    }
+    out.col_ptr[j + 1] = static_cast<int>(out.row_idx.size());
+  }
+  return out;
+}
+
+// Whether some entry of X has weight zero where it may hold data, so that
+// the data must be rewritten without it: under base 0 every unlisted entry,
+// under base 1 the entries of delta -1 (masked, missing, weight zero).
+[[nodiscard]] inline bool has_unweighted(const Weights &w) {
+  if (w.trivial()) return false;
+  if (w.base == 0.0) return true;
+  for (double d : w.col_delta)
+    if (d == -1.0) return true;
+  return false;
+}
+
+// The sparse X without its entries of weight zero and without stored zeros.
+[[nodiscard]] inline CscArrays drop_unweighted(const SparseMatrix &X, const Weights &w) {
+  CscArrays out;
+  out.col_ptr.assign(X.n + 1, 0);
+  out.row_idx.reserve(X.nnz());
+  out.values.reserve(X.nnz());
+  for (std::size_t j = 0; j < X.n; ++j) {
+    std::size_t b = w.col_ptr[j];
+    const std::size_t b_end = w.col_ptr[j + 1];
+    for (int a = X.col_ptr[j]; a < X.col_ptr[j + 1]; ++a) {
+      while (b < b_end && w.row_idx[b] < X.row_idx[a]) ++b;
+      const double delta = (b < b_end && w.row_idx[b] == X.row_idx[a]) ? w.col_delta[b] : 0.0;
+      if (w.base + delta <= 0.0 || X.values[a] == 0.0) continue;
+      out.row_idx.push_back(X.row_idx[a]);
+      out.values.push_back(X.values[a]);
+    }
+    out.col_ptr[j + 1] = static_cast<int>(out.row_idx.size());
+  }
+  return out;
+}
+
+// The dense X (m x n) into out (m x n, column-major) with zeros at its
+// entries of weight zero. Entries of zero weight are never read, so they may
+// hold anything (NA in R).
+inline void zero_unweighted(const DenseMatrix &X, const Weights &w, double *out) {
+  for (std::size_t j = 0; j < X.n; ++j) {
+    const double *x = X.col(j);
+    double *o = out + j * X.m;
+    if (w.base == 0.0) {
+      for (std::size_t i = 0; i < X.m; ++i) o[i] = 0.0;
+      for (std::size_t t = w.col_ptr[j]; t < w.col_ptr[j + 1]; ++t)
+        if (w.col_delta[t] > 0.0) o[w.row_idx[t]] = x[w.row_idx[t]];
+      continue;
+    }
+    for (std::size_t i = 0; i < X.m; ++i) o[i] = x[i];
+    for (std::size_t t = w.col_ptr[j]; t < w.col_ptr[j + 1]; ++t)
+      if (w.col_delta[t] == -1.0) o[w.row_idx[t]] = 0.0;
+  }
+}
+
+// What a fit and its result reuse of the prepared data X under weights w.
+struct DataSummary {
+  double sum_sq = 0.0;   // sum_ij w_ij x_ij^2
+  double total = 0.0;    // sum of the stored values
+  double nonzero = 0.0;  // number of non-zero entries
+  double zeros = 0.0;    // zero entries of positive weight: d_beta is infinite there
+                         // for beta <= 0
+  std::vector<double> row_weight, col_weight;  // total weight of each row, column
+};
+
+// One pass over the stored values of X and one over the listed weights.
+template <class Mat> [[nodiscard]] DataSummary summarize(const Mat &X, const Weights &w) {
+  DataSummary s;
+  const StoredValues v = stored_values(X);
+  for (std::size_t t = 0; t < v.size; ++t) {
+    s.sum_sq += v.data[t] * v.data[t];
+    s.total += v.data[t];
+    s.nonzero += v.data[t] != 0.0 ? 1.0 : 0.0;
+  }
+  const double all = static_cast<double>(X.m) * static_cast<double>(X.n);
+  if (w.trivial()) {
+    s.zeros = all - s.nonzero;
+    s.row_weight.assign(X.m, static_cast<double>(X.n));
+    s.col_weight.assign(X.n, static_cast<double>(X.m));
+    return s;
+  }
+  // the listed entries: their data, how they change the sum of squares and
+  // whether they make a zero count or not
+  double listed_sq = 0.0, listed_zero_counted = 0.0, listed_zero_weighed = 0.0;
+  std::vector<WeightedEntry> list;
+  for (std::size_t j = 0; j < X.n; ++j) {
+    gather_weights(X, w, true, j, list);
+    for (const WeightedEntry &e : list) {
+      listed_sq += e.delta * (e.x * e.x);
+      if (e.x != 0.0) continue;
+      if (w.base + e.delta > 0.0) listed_zero_weighed += 1.0;
+      else listed_zero_counted += 1.0;
+    }
+  }
+  s.sum_sq = w.base * s.sum_sq + listed_sq;
+  // base 1: every zero counts unless listed with weight <= 0; base 0: only
+  // the listed zeros of positive weight
+  s.zeros = w.base == 0.0 ? listed_zero_weighed : all - s.nonzero - listed_zero_counted;
+  s.row_weight = w.row_weight;
+  s.col_weight = w.col_weight;
+  return s;
+}
+
+}  // namespace betanmf

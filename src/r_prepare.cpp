@@ -1,0 +1,64 @@
+// Rcpp glue for the preparation of data and weights (core: prepare.hpp):
+// R objects to core views, CSC arrays and summaries back to R lists, from
+// which R/prepare.R builds its dgCMatrix objects. No numerics here.
+#include "r_data.h"
+
+#include <RcppArmadillo.h>
+#include <betanmf/prepare.hpp>
+
+// The union of two patterns (dgCMatrix or NULL) of an m x n matrix:
+// list(i, p, x).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_pattern_union(int n, SEXP a, SEXP b) {
+  return csc_list(betanmf::pattern_union(n, to_pattern(a), to_pattern(b)));
+}
+
+// Weight deltas from the user's weights (a double matrix, or a dgCMatrix
+// whose unlisted entries weigh zero) with weight zero at the entries of the
+// pattern `drop` (dgCMatrix or NULL): list(i, p, x) of w - 1 (dense) or w
+// (sparse).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_weight_deltas(SEXP weights, SEXP drop) {
+  const betanmf::PatternView d = to_pattern(drop);
+  if (Rf_isMatrix(weights) && TYPEOF(weights) == REALSXP)
+    return csc_list(
+        betanmf::weight_deltas(Rf_nrows(weights), Rf_ncols(weights), REAL(weights), d));
+  Rcpp::S4 s(weights);
+  Rcpp::IntegerVector i = s.slot("i"), p = s.slot("p"), dim = s.slot("Dim");
+  Rcpp::NumericVector x = s.slot("x");
+  return csc_list(betanmf::weight_deltas(dim[1], p.begin(), i.begin(), x.begin(), d));
+}
+
+// The data x under the specification `spec` (NULL or list(base, delta)) made
+// ready for a fit, in one pass: `x`, the data without its entries of weight
+// zero (a double matrix, list(i, p, x) for a dgCMatrix, or NULL when x needs
+// no change), and the summary: weighted sum of squares, total, non-zero
+// entries, zeros of positive weight, row and column margins.
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_prepare(SEXP x, SEXP spec) {
+  return with_data(x, [&](const auto &X) {
+    using Mat = std::decay_t<decltype(X)>;
+    const betanmf::Weights w = to_weights(spec, X.m, X.n);
+    SEXP prepared = R_NilValue;
+    betanmf::DataSummary s;
+    if (!betanmf::has_unweighted(w)) {
+      s = betanmf::summarize(X, w);
+    } else if constexpr (Mat::is_sparse) {
+      const betanmf::CscArrays kept = betanmf::drop_unweighted(X, w);
+      const betanmf::SparseMatrix view(X.m, X.n, kept.col_ptr.data(), kept.row_idx.data(),
+                                       kept.values.data());
+      s = betanmf::summarize(view, w);
+      prepared = csc_list(kept);
+    } else {
+      Rcpp::NumericMatrix out(static_cast<int>(X.m), static_cast<int>(X.n));
+      betanmf::zero_unweighted(X, w, out.begin());
+      s = betanmf::summarize(betanmf::DenseMatrix(out.begin(), X.m, X.n), w);
+      prepared = out;
+    }
+    return Rcpp::List::create(
+        Rcpp::Named("x") = prepared, Rcpp::Named("sum_sq") = s.sum_sq,
+        Rcpp::Named("total") = s.total, Rcpp::Named("nonzero") = s.nonzero,
+        Rcpp::Named("zeros") = s.zeros,
+        Rcpp::Named("rows") = s.row_weight, Rcpp::Named("cols") = s.col_weight);
+  });
+}
