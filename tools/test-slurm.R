@@ -34,6 +34,7 @@ comparable <- function(res) {
 
 reference <- list(cv = run_cv("threads"), consensus = run_consensus("threads"))
 
+options(future.wait.interval = 0.2)  # poll the queue often: the jobs are short
 plan(future.batchtools::batchtools_slurm, template = template,
      resources = list(ncpus = 1L, memory = 500L, walltime = 600L))
 # a future that reports where it ran: proof that the jobs go through Slurm

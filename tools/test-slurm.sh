@@ -70,17 +70,18 @@ stop_cluster() {
       sleep 0.25
     done
   fi
+  pids=""
   for d in slurmd slurmctld munged; do
-    pidfile="$dir/$d.pid"
-    [ -s "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    kill "$pid" 2> /dev/null || continue
-    for _ in $(seq 50); do
-      kill -0 "$pid" 2> /dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2> /dev/null
+    [ -s "$dir/$d.pid" ] && pids="$pids $(cat "$dir/$d.pid")"
   done
+  for pid in $pids; do kill "$pid" 2> /dev/null; done
+  for _ in $(seq 50); do
+    alive=""
+    for pid in $pids; do kill -0 "$pid" 2> /dev/null && alive="$alive $pid"; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+  done
+  for pid in $alive; do kill -9 "$pid" 2> /dev/null; done
   if [ -n "${BETANMF_SLURM_KEEP:-}" ]; then
     echo "kept $dir"
   else
@@ -134,6 +135,7 @@ AccountingStorageType=accounting_storage/none
 SwitchType=switch/none
 MpiDefault=none
 SchedulerType=sched/backfill
+SchedulerParameters=batch_sched_delay=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SlurmdParameters=config_overrides
