@@ -57,6 +57,35 @@ for cmd in munged slurmctld slurmd sinfo sbatch scancel Rscript; do
 done
 
 # --- cluster files -----------------------------------------------------
+# Stops the daemons whose pid files are in directory $1 (only processes
+# that are still munged, slurmctld or slurmd), then waits for them.
+stop_daemons() {
+  pids=""
+  for d in slurmd slurmctld munged; do
+    pidfile="$1/$d.pid"
+    [ -s "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    [ "$(cat "/proc/$pid/comm" 2> /dev/null)" = "$d" ] && pids="$pids $pid"
+  done
+  for pid in $pids; do kill "$pid" 2> /dev/null; done
+  alive=""
+  for _ in $(seq 50); do
+    alive=""
+    for pid in $pids; do kill -0 "$pid" 2> /dev/null && alive="$alive $pid"; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+  done
+  for pid in $alive; do kill -9 "$pid" 2> /dev/null; done
+}
+
+# a cluster left running by an earlier run that was killed (no trap ran)
+# would hold the ports
+for old in /tmp/betanmf-slurm.*; do
+  [ -d "$old" ] || continue
+  stop_daemons "$old"
+  [ -n "${BETANMF_SLURM_KEEP:-}" ] || rm -rf "$old"
+done
+
 dir=$(mktemp -d /tmp/betanmf-slurm.XXXXXX) || fail "mktemp failed"
 chmod 755 "$dir"   # munged wants its socket directory reachable
 mkdir -p "$dir/state" "$dir/spool" "$dir/work"
@@ -70,18 +99,7 @@ stop_cluster() {
       sleep 0.25
     done
   fi
-  pids=""
-  for d in slurmd slurmctld munged; do
-    [ -s "$dir/$d.pid" ] && pids="$pids $(cat "$dir/$d.pid")"
-  done
-  for pid in $pids; do kill "$pid" 2> /dev/null; done
-  for _ in $(seq 50); do
-    alive=""
-    for pid in $pids; do kill -0 "$pid" 2> /dev/null && alive="$alive $pid"; done
-    [ -z "$alive" ] && break
-    sleep 0.1
-  done
-  for pid in $alive; do kill -9 "$pid" 2> /dev/null; done
+  stop_daemons "$dir"
   if [ -n "${BETANMF_SLURM_KEEP:-}" ]; then
     echo "kept $dir"
   else
@@ -109,7 +127,7 @@ munged --force --key-file="$dir/munge.key" --socket="$dir/munge.socket" \
 
 # slurm: this host, 2 CPUs, nearly all its memory; no cgroups (they are
 # not available in most containers): processes tracked through /proc.
-host=$(hostname -s)
+host=$(hostname -s 2> /dev/null || cut -d. -f1 /proc/sys/kernel/hostname)
 port=${BETANMF_SLURM_PORT:-6917}
 mem_mb=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.9 }' /proc/meminfo)
 cat > "$SLURM_CONF" <<EOF
