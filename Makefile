@@ -3,7 +3,10 @@
 #               data set and prints its summary
 #   make test   runs every test, R (testthat) and C++ (Catch2), and prints
 #               the total as "N passed, N failed"
-# `make deps` needs root (apt-get); the other targets do not.
+#   make test-slurm  starts a one-node Slurm cluster and checks that
+#               parallel = "future" on it gives the sequential results
+# `make deps` and `make test-slurm` need root (apt-get, daemons); the other
+# targets do not.
 
 R ?= R
 RSCRIPT ?= Rscript
@@ -14,7 +17,7 @@ BENCH_PACKAGES = r-cran-rcppml r-cran-nmf python3-sklearn python3-threadpoolctl 
   r-cran-rcppparallel r-cran-uwot r-cran-cowplot r-cran-ggrepel r-cran-plotly \
   r-cran-quadprog r-cran-pbapply r-cran-progress
 
-.PHONY: deps bench-deps install demo test test-r test-cpp document check bench clean
+.PHONY: deps bench-deps install demo test test-slurm test-r test-cpp document check bench clean
 
 deps:
 	apt-get update -qq
@@ -33,6 +36,9 @@ demo: deps install
 
 test: install
 	bash tools/test-all.sh
+
+test-slurm: install
+	bash tools/test-slurm.sh
 
 document:
 	$(RSCRIPT) -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
