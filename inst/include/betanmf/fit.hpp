@@ -129,6 +129,10 @@ template <class Mat>
     throw std::invalid_argument("fixed components must number between 0 and rank");
   if (!wts.trivial() && (wts.m != X.m || wts.n != X.n))
     throw std::invalid_argument("weights must have the shape of the data");
+  for (const Penalty *pen : {&cfg.pen_w, &cfg.pen_h})
+    if ((!pen->shape.empty() || !pen->rate.empty()) &&
+        (pen->shape.size() != r || pen->rate.size() != r))
+      throw std::invalid_argument("a Gamma prior needs rank shapes and rank rates");
   if (cfg.solver == Solver::bcd && cfg.beta != 2.0)
     throw std::invalid_argument("the BCD solver needs beta = 2");
   if (cfg.solver == Solver::cd && cfg.beta != 1.0)
