@@ -14,8 +14,8 @@ spikes_analysis <- local({
     r <- spikes_rec()
     X <- bin_spikes(r$spikes$neuron, r$spikes$time_s, width = 0.2, neurons = 1:r$n)
     cv <- nmf_cv(X, ranks = 1:10, beta = "kl", holdout = "blocks", replicates = 5, seed = 1)
-    cons <- nmf_consensus(X, rank = cv$rank_1se, beta = "kl", restarts = 20, seed = 1)
-    cache <<- list(X = X, cv = cv, cons = cons, rank = cv$rank_1se)
+    cons <- nmf_consensus(X, rank = cv$rank, beta = "kl", restarts = 20, seed = 1)
+    cache <<- list(X = X, cv = cv, cons = cons, rank = cv$rank)
     cache
   }
 })
@@ -44,7 +44,7 @@ test_that("wider bins have fewer zeros and let cross-validation see more compone
   res <- t(sapply(widths, function(w) {
     X <- bin_spikes(r$spikes$neuron, r$spikes$time_s, width = w, neurons = 1:r$n)
     cv <- nmf_cv(X, ranks = 1:10, beta = "kl", holdout = "blocks", replicates = 3, seed = 1)
-    c(zeros = mean(X == 0), rank = cv$rank_1se)
+    c(zeros = mean(X == 0), rank = cv$rank)
   }))
   expect_true(all(diff(res[, "zeros"]) < 0))
   expect_true(all(diff(res[, "rank"]) >= 0))
@@ -94,7 +94,7 @@ test_that("cross-validation picks a rank whose components replicate, and consens
   skip_on_cran()
   a <- spikes_analysis()
   s <- a$cv$summary
-  expect_identical(a$rank, a$cv$rank_1se)
+  expect_identical(a$rank, a$cv$rank)
   expect_true(all(s$stability[s$rank <= a$rank] > 0.99))
   expect_lt(min(s$stability), min(s$stability[s$rank <= a$rank]))
   expect_gt(s$test_mean[s$rank == a$rank + 1], s$test_mean[s$rank == a$rank])
