@@ -211,11 +211,24 @@ test_that("on sparse spike counts the kept restarts give stable planted assembli
   expect_true(all(m$cosine >= 0.95))
 })
 
-test_that("the baseline of the spike counts is recovered by the consensus", {
-  skip(paste("the maximum-likelihood KL fit of these counts at rank 5 moves part of",
-             "the baseline into the assembly rows of H (cosine 0.72-0.80 to the planted",
-             "baseline in every restart, also from the planted factors)"))
+test_that("on spike counts the baseline outside the assemblies is recovered; inside, the likelihood prefers the assemblies", {
+  skip_on_cran()
+  # The planted baseline W[, 5] is not the maximum-likelihood one: with the
+  # baseline activation known (a row of ones in H), the fit moves the
+  # baseline of most assembly members into the assembly components, and that
+  # fit is better, by the likelihood, than the planted W itself. So no
+  # consensus of likelihood fits matches the planted baseline as a whole;
+  # outside the assemblies it is recovered.
   d <- planted_spikes(1)
-  cons <- nmf_consensus(d$X, 5, beta = 1, restarts = 10, seed = 1, threads = 1)
-  expect_true(all(match_columns(d$W, cons$W)$cosine >= 0.95))
+  ones <- matrix(1, 1, ncol(d$X))
+  fit <- suppressWarnings(nmf_fit(d$X, 5, beta = 1, fixed_H = ones, init = "random",
+                                  seed = 1, threads = 1))
+  planted <- suppressWarnings(nmf_fit(d$X, 5, beta = 1, fixed_W = d$W, threads = 1))
+  expect_lt(fit$loss, planted$loss)
+  members <- rowSums(d$W[, 1:4] > 0) > 0
+  base <- fit$W[, 1]
+  cosine <- function(a, b) sum(a * b) / sqrt(sum(a^2) * sum(b^2))
+  expect_gt(cosine(base[!members], d$W[!members, 5]), 0.99)
+  expect_gt(mean(base[members] < 0.1 * mean(base[!members])), 0.5)
+  expect_lt(cosine(base, d$W[, 5]), 0.9)
 })
