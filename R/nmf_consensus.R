@@ -201,10 +201,12 @@ consensus_restart <- function(seed, setup, threads, keep_fit) {
   fit <- res$value
   out <- list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
               fit = if (keep_fit) fit else NULL)
-  # an H of a restart can be as large as the data: free it before the next
-  # restart allocates its own, so that the peak stays one fit's worth
+  # an H of a restart can be as large as the data: free a large one before
+  # the next restart allocates its own, so that the peak stays one fit's
+  # worth (a collection costs about 0.2 s, more than it saves on small data)
+  large <- length(fit$H) >= 1e7
   rm(fit, res)
-  if (!keep_fit) invisible(gc(verbose = FALSE))
+  if (!keep_fit && large) invisible(gc(verbose = FALSE))
   out
 }
 
