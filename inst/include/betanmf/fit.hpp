@@ -9,10 +9,12 @@
 #include "solvers/bcd.hpp"
 #include "solvers/cd.hpp"
 #include "solvers/mu.hpp"
+#include "stats.hpp"
 
 #include <algorithm>
 #include <armadillo>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -54,6 +56,18 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
   case Init::given:
     // the shapes of given factors are checked by fit()
     if (W.is_empty() != H.is_empty()) flat_partner(X, static_cast<arma::uword>(cfg.rank), W, H);
+    // Zeros are absorbing for the multiplicative updates, and for beta <= 1
+    // a model that is zero at a positive datum is an infinite divergence:
+    // the learned parts of a given start begin at least at the factor floor
+    // of the solver (stats.hpp), which changes the model by some 1e-240.
+    if (cfg.solver == Solver::mu && cfg.beta <= 1.0 && W.n_cols == H.n_rows) {
+      const double floor = solver_floors(max_value(X), cfg.beta).factor;
+      const auto r = static_cast<arma::uword>(cfg.rank);
+      for (arma::uword k = static_cast<arma::uword>(cfg.fixed_w); k < std::min(r, W.n_cols); ++k)
+        W.col(k).transform([floor](double w) { return std::max(w, floor); });
+      for (arma::uword k = static_cast<arma::uword>(cfg.fixed_h); k < std::min(r, H.n_rows); ++k)
+        H.row(k).transform([floor](double h) { return std::max(h, floor); });
+    }
     break;
   }
 }
@@ -146,6 +160,8 @@ template <class Mat>
   zero_unobserved(wts, Wt, H);
   res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
   res.loss = res.divergence + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
+  // an infinite objective has not converged, whatever its history says
+  if (!std::isfinite(res.loss)) res.converged = false;
   // The multiplicative updates learn the objective one pass late: add the
   // value at the returned factors.
   if (res.iterations > 0 &&
