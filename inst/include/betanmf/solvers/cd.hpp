@@ -19,6 +19,7 @@
 #pragma once
 
 #include "../config.hpp"
+#include "../divergence.hpp"
 #include "../gather.hpp"
 #include "../kernels.hpp"
 #include "../stats.hpp"
@@ -62,8 +63,13 @@ inline double weighted_ratio(std::size_t nnz, const double *x, const double *g,
 // d1 is concave along the coordinate, so the trapezoid rule underestimates
 //   f(h0) - f(h1) = int_{h1}^{h0} d1(t) dt >= (h0 - h1) (d1(h0) + d1(h1)) / 2;
 // the step is accepted once d1(h0) + d1(h1) >= 0 and halved otherwise.
+//
+// The divergence is the exact terms at the non-zeros plus the model's mass
+// at the zeros (kl_line_divergence, divergence.hpp), which (wts, by_col, l)
+// let it sum term by term where the difference form cancels.
 inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffers &b,
-                         const Penalty &pen, int fixed, double y_floor, bool want_loss) {
+                         const Penalty &pen, int fixed, double y_floor, bool want_loss,
+                         const Weights &wts, bool by_col, std::size_t l) {
   const int r = static_cast<int>(G.n_rows);
   const std::size_t nnz = b.e.size();
   // Under weights the Newton terms see w x (a weight scales x log y) while
@@ -125,9 +131,15 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
     std::swap(b.iy, b.iy_new);
   }
   if (!want_loss) return 0.0;
-  double loss = dot(r, s, f);
-  for (std::size_t t = 0; t < nnz; ++t) loss += x[t] * std::log(x0[t] * b.iy[t]) - x[t];
-  return loss;
+  const double *w = b.e.w.empty() ? nullptr : b.e.w.data();
+  double nz = 0.0, ysum = 0.0;
+  for (std::size_t t = 0; t < nnz; ++t) {
+    const double wt = w != nullptr ? w[t] : 1.0;
+    nz += wt * beta_div(x0[t], b.y[t], 1.0);
+    ysum += wt * b.y[t];
+  }
+  return kl_line_divergence(nz, dot(r, s, f), ysum, nnz < G.n_cols,
+                            [&] { return mass_outside(G, f, b.e.idx, wts, by_col, l); });
 }
 
 }  // namespace detail
@@ -157,7 +169,8 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         weighted_partner_sum(wts, by_col, l, s, G, b.s.data());
         sl = b.s.data();
       }
-      per_line[l] = detail::cd_kl_line(F.colptr(l), G, sl, b, pen, fixed, y_floor, want_loss);
+      per_line[l] = detail::cd_kl_line(F.colptr(l), G, sl, b, pen, fixed, y_floor, want_loss,
+                                       wts, by_col, static_cast<std::size_t>(l));
     }
   }
   return detail::ordered_sum(per_line);
@@ -168,7 +181,10 @@ template <class Mat>
 void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,
               Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
-  const double y_floor = 1e-12 * mean_value(X);
+  // Only a guard against dividing by zero (stats.hpp): the steps see the
+  // exact model, so a step that would empty the model at a positive datum
+  // meets an infinite derivative there and is halved.
+  const double y_floor = solver_floors(max_value(X), 1.0).model;
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double div = 0.0;
     if (cfg.updates_w())
