@@ -106,6 +106,11 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   const bool weighted = !wts.trivial() && !em;
   const double xx = sum_squares(X);
   log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
+  // where the Gram form is mostly rounding error, term by term (progress.hpp)
+  log.set_exact(0.5 * xx, [&] {
+    return divergence_streamed(X, Wt, H, 2.0, cfg.threads, wts) +
+           penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
+  });
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
   // Per-line sums of squares for the weighted objective.
