@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <armadillo>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -53,6 +54,40 @@ inline double weighted_ratio(std::size_t nnz, const double *x, const double *g,
 #pragma omp simd reduction(+ : s)
   for (std::size_t t = 0; t < nnz; ++t) s += x[t] * g[t] * iy[t];
   return s;
+}
+
+// An upward step of coordinate f0 (its derivative is negative there) where Newton's
+// step `newton` at least doubles it or its second derivative overflowed
+// (the model near zero at a positive datum, e.g. a start with zeros):
+// Newton undershoots there, so that reaching the minimum from 1e-100 would
+// take hundreds of passes. The step doubles while the derivative at its end
+// stays <= 0 (the minimum is not passed, so the objective decreases all the
+// way); from an overflow it starts at the bound sum(x) / lin - f0, beyond
+// which the derivative is positive, and halves until it is <= 0 there.
+inline double cd_upward_step(double f0, double newton, double lin, double l2,
+                             const double *x, const double *g, const double *y,
+                             std::size_t nnz, double y_floor) {
+  double xsum = 0.0;
+  for (std::size_t t = 0; t < nnz; ++t) xsum += x[t];
+  const double top = xsum / lin - f0;
+  auto slope = [&](double d) {
+    double s = 0.0;
+    for (std::size_t t = 0; t < nnz; ++t) s += x[t] * g[t] / std::max(y[t] + d * g[t], y_floor);
+    return lin + l2 * (f0 + d) - s;
+  };
+  double best = newton > 0.0 && newton <= top ? newton : 0.0;
+  double trial = best > 0.0 ? std::min(2.0 * best, top) : top;
+  for (int tries = 0; tries < 64 && trial > best && std::isfinite(trial); ++tries) {
+    if (slope(trial) <= 0.0) {
+      best = trial;
+      trial = std::min(2.0 * trial, top);
+    } else if (best > 0.0) {
+      break;
+    } else {
+      trial *= 0.5;
+    }
+  }
+  return best;
 }
 
 // Updates one line f (r) by one sweep of projected Newton steps over its
@@ -104,6 +139,11 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
     const double lin = s[k] + pen.l1;
     const double d1 = lin + pen.l2 * f[k] - s1, d2 = pen.l2 + s2;
     double d = d2 > 0.0 ? std::max(0.0, f[k] - d1 / d2) - f[k] : (d1 > 0.0 ? -f[k] : 0.0);
+    // far below the minimum, Newton's step is d = f (1 - lin f / sum x g / y...) ~ f:
+    // it doubles the coordinate, pass after pass
+    if (d1 < 0.0 && ((f[k] > 0.0 && d >= 0.99 * f[k] && d <= 1.01 * f[k]) ||
+                     !(d2 <= std::numeric_limits<double>::max())))
+      d = cd_upward_step(f[k], d, lin, pen.l2, x, gk, y, nnz, y_floor);
     if (d == 0.0) continue;
     for (int halvings = 0;; ++halvings) {
 #pragma omp simd
