@@ -213,7 +213,18 @@ fit_restarts <- function(setup, restarts, seed, threads, verbose, call) {
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
   control <- setup$model$control
-  if (!best$converged && control$tol > 0) {
+  if (!is.finite(best$loss)) {
+    # the solvers keep the learned part positive, so only known components
+    # that are zero where the data are positive leave the objective infinite
+    warning(sprintf(paste0(
+      "the objective is infinite: the model is zero at positive entries of `x`, and ",
+      "with beta = %g <= 1 no fit can cover them while %s stay%s fixed; check for ",
+      "rows of `fixed_W` or columns of `fixed_H` that are zero where `x` is not"),
+      setup$model$beta,
+      paste(c(if (setup$fixed$k_W > 0L) "`fixed_W`", if (setup$fixed$k_H > 0L) "`fixed_H`"),
+            collapse = " and "),
+      if (setup$fixed$k_W > 0L && setup$fixed$k_H > 0L) "" else "s"), call. = FALSE)
+  } else if (!best$converged && control$tol > 0) {
     warning(sprintf(paste0(
       "nmf_fit() stopped after max_iter = %d iterations before the relative change ",
       "of the objective fell below tol = %g; increase max_iter in nmf_control()"),
