@@ -330,6 +330,34 @@ check_weights <- function(weights, m, n) {
   weights
 }
 
+# The documented limit on the magnitude of data (or of a model): every entry
+# at most .Machine$double.xmax / 1e8 (1.8e300), so that sums over up to 1e8
+# entries stay finite, and every term of the beta-divergence within that
+# range too: the largest entry raised to beta for beta > 1, the smallest
+# positive one raised to beta for beta < 0. Inside these limits the core
+# fits data of any magnitude, subnormal entries included (it scales data of
+# extreme magnitude by a power of four and scales the fit back exactly).
+magnitude_limit <- function() .Machine$double.xmax / 1e8
+
+check_magnitude <- function(top, bottom, beta, arg) {
+  limit <- magnitude_limit()
+  remedy <- sprintf("divide `%s` by a constant c (the fit of x / c is the fit of x, with W H divided by c)",
+                    arg)
+  if (top > limit) {
+    stop(sprintf("`%s` has entries up to %g; entries must be at most %g (.Machine$double.xmax / 1e8) so that the divergence stays finite; %s",
+                 arg, top, limit, remedy), call. = FALSE)
+  }
+  if (beta > 1 && top > 0 && beta * log(top) > log(limit)) {
+    stop(sprintf("`%s` has entries up to %g, whose beta-divergence with beta = %g exceeds double precision: the largest entry raised to beta must stay below %g, so entries up to %g; %s",
+                 arg, top, beta, limit, exp(log(limit) / beta), remedy), call. = FALSE)
+  }
+  if (beta < 0 && bottom > 0 && beta * log(bottom) > log(limit)) {
+    stop(sprintf("`%s` has positive entries down to %g, whose beta-divergence with beta = %g exceeds double precision: the smallest positive entry raised to beta must stay below %g, so entries of at least %g; multiply `%s` by a constant or use beta >= 0",
+                 arg, bottom, beta, limit, exp(log(limit) / beta), arg), call. = FALSE)
+  }
+  invisible(TRUE)
+}
+
 stop_zeros <- function(arg, n_zero, beta, remedy) {
   stop(sprintf(paste0(
     "`%s` has %.0f zero entries, where the beta-divergence with beta = %g <= 0 ",

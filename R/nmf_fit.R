@@ -41,6 +41,26 @@
 #' evaluated at the solution before this rescaling (the rescaling leaves the
 #' divergence unchanged but not an L1 or L2 penalty).
 #'
+#' @section Range of the data:
+#' Entries may be as small as the smallest subnormal double and as large as
+#' `.Machine$double.xmax / 1e8` (1.8e300), so that sums over the entries stay
+#' finite; for `beta > 1` the largest entry raised to `beta`, and for
+#' `beta < 0` the smallest positive entry raised to `beta`, must stay below
+#' that limit too (the divergence would not be representable otherwise).
+#' Data beyond these limits get an error that says so. Within them, data of
+#' extreme magnitude (largest entry outside \eqn{2^{-40}}..\eqn{2^{41}}) are
+#' fitted at a power of four of their scale and scaled back exactly, since
+#' \eqn{d_eta(cx | cy) = c^eta d_eta(x | y)}.
+#'
+#' For `beta <= 1` the solvers keep the model positive wherever the data
+#' are, so the loss is finite whenever some factors give a finite loss: the
+#' multiplicative updates keep every entry they learn at least \eqn{2^{-400}}
+#' times the largest entry of its factor, and coordinate descent rejects a
+#' step that would empty the model at a positive datum. Every solver
+#' decreases its objective at every iteration; where the closed forms of the
+#' objective lose their precision (an outlier \eqn{10^{16}} times the rest of
+#' the data) it is summed term by term.
+#'
 #' @section Reproducibility:
 #' `seed = NULL` draws a seed from R's random number generator, so
 #' `set.seed()` governs the result; the seed used is stored in the fit.

@@ -20,6 +20,7 @@ prepare_data <- function(x, mask = NULL, weights = NULL, beta = 2, arg = "x",
   drop <- merge_masks(n, check_mask(mask, m, n), missing_pattern(x))
   data <- prepare_checked(x, drop, check_weights(weights, m, n))
   if (beta <= 0 && data$zeros > 0) stop_zeros(arg, data$zeros, beta, remedy)
+  check_magnitude(data$summary$max, data$summary$min_positive, beta, arg)
   data
 }
 
@@ -46,7 +47,8 @@ prepare_checked <- function(x, drop, weights, offset = 0) {
     spec$rows <- res$rows
     spec$cols <- res$cols
   }
-  summary <- list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
+  summary <- list(nrow = nrow(x), ncol = ncol(x), sparse = sparse, max = res$max,
+                  min_positive = res$min_positive,
                   nnz = if (sparse) length(x@x) else res$nonzero, sum_sq = res$sum_sq,
                   total = res$total, offset = offset, weighted = !is.null(spec))
   structure(list(x = x, spec = spec, drop = drop, weights = weights, summary = summary,

@@ -33,7 +33,8 @@ Rcpp::List cpp_weight_deltas(SEXP weights, SEXP drop) {
 // ready for a fit, in one pass: `x`, the data without its entries of weight
 // zero (a double matrix, list(i, p, x) for a dgCMatrix, or NULL when x needs
 // no change), and the summary: weighted sum of squares, total, non-zero
-// entries, zeros of positive weight, row and column margins.
+// entries, zeros of positive weight, largest and smallest positive value, row
+// and column margins.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List cpp_prepare(SEXP x, SEXP spec) {
   return with_data(x, [&](const auto &X) {
@@ -58,7 +59,8 @@ Rcpp::List cpp_prepare(SEXP x, SEXP spec) {
     return Rcpp::List::create(
         Rcpp::Named("x") = prepared, Rcpp::Named("sum_sq") = s.sum_sq,
         Rcpp::Named("total") = s.total, Rcpp::Named("nonzero") = s.nonzero,
-        Rcpp::Named("zeros") = s.zeros,
+        Rcpp::Named("zeros") = s.zeros, Rcpp::Named("max") = s.max,
+        Rcpp::Named("min_positive") = s.min_positive,
         Rcpp::Named("rows") = s.row_weight, Rcpp::Named("cols") = s.col_weight);
   });
 }

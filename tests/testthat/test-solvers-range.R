@@ -135,3 +135,81 @@ test_that("an outlier 1e16 to 1e17 times the median keeps every solver monotone"
     expect_sound_fit(sp, xi, paste(label, "sparse"), slack = cs$slack %||% 1e-10)
   }
 })
+
+# ---- extreme magnitudes -------------------------------------------------------
+
+test_that("beta_divergence() is finite at subnormal data and models", {
+  # x = 1, y = 5e-324: log(x / y) overflows, log x - log y does not
+  expect_equal(beta_divergence(matrix(1), matrix(5e-324), beta = 1),
+               -log(5e-324) - 1, tolerance = 1e-14)
+  expect_equal(beta_divergence(matrix(1), matrix(5e-324), beta = 0.5),
+               2 * (1 / sqrt(5e-324)) - 4 + 2 * sqrt(5e-324), tolerance = 1e-12)
+  withr::local_seed(3)
+  x <- matrix(stats::rpois(20, 3), 4)
+  mu <- matrix(stats::runif(20, 1, 3), 4)
+  x_sub <- x
+  x_sub[which(x == 0)[1]] <- 1e-323
+  for (beta in c(0.5, 1, 1.5, 2, 3)) {
+    # a subnormal datum counts as the zero it approaches
+    expect_equal(beta_divergence(x_sub, mu, beta = beta), beta_divergence(x, mu, beta = beta),
+                 tolerance = 1e-15, label = sprintf("beta = %g", beta))
+  }
+})
+
+test_that("fits of data at the ends of the double range match a log-space reference", {
+  withr::local_seed(2)
+  x <- matrix(stats::rpois(600, 3) + 1, 30)
+  for (beta in c(0, 0.5, 1, 1.5, 2, 3)) {
+    plain <- suppressWarnings(nmf_fit(x, 3, beta = beta, seed = 1, threads = 1))
+    for (e in c(-1070, -600, 500, 990)) {
+      top <- log(12) + e * log(2)  # about log(max(x) 2^e)
+      ok <- top <= log(.Machine$double.xmax / 1e8) && (beta <= 1 || beta * top <= 690)
+      label <- sprintf("beta = %g, x 2^%d", beta, e)
+      if (!ok) {
+        expect_error(nmf_fit(x * 2^e, 3, beta = beta, seed = 1, threads = 1), "`x` has entries",
+                     label = label)
+        next
+      }
+      fit <- suppressWarnings(nmf_fit(x * 2^e, 3, beta = beta, seed = 1, threads = 1))
+      expect_true(all(is.finite(fit$W)) && all(is.finite(fit$H)) && is.finite(fit$loss) &&
+                    all(is.finite(fit$history$loss)), label = label)
+      if (fit$loss > 0) expect_lte(largest_rise(fit), 1e-10, label = label)
+      # log D(c X | c Y) = beta log c + log D(X | Y), with Y = W H / c exact
+      ref <- beta * e * log(2) +
+        log(beta_divergence(x, fit$W %*% (fit$H * 2^(-e / 2) * 2^(-e / 2)), beta = beta))
+      if (beta * e * log(2) + log(plain$loss) > log(.Machine$double.xmin)) {
+        tol <- if (e < -1000) 1e-2 else 1e-8  # H itself is subnormal at 2^-1070
+        expect_equal(log(fit$loss), ref, tolerance = tol, label = label)
+        # as good a fit as at the scale of the data (another local minimum)
+        expect_lt(abs(log(fit$loss) - beta * e * log(2) - log(plain$loss)), 0.05,
+                  label = label)
+      }
+    }
+  }
+})
+
+test_that("data beyond the documented magnitude limit get an error naming them", {
+  x <- matrix(c(1, 2, 3, 4), 2)
+  expect_error(nmf_fit(x * 1e305, 1, beta = 1), "`x` has entries up to .*double.xmax")
+  expect_error(nmf_fit(x * 1e200, 1, beta = 2), "`x` has entries up to .*beta = 2")
+  expect_error(nmf_fit(x * 1e-310, 1, beta = -1), "`x` has positive entries down to")
+  expect_error(beta_divergence(x, x * 1e200, beta = 2), "`mu` has entries up to")
+  expect_true(is.finite(nmf_fit(x * 1e299, 1, beta = 1, seed = 1, threads = 1)$loss))
+})
+
+test_that("subnormal entries among counts and subnormal newdata give finite fits", {
+  withr::local_seed(4)
+  x <- matrix(stats::rpois(600, 3) + 1, 30)
+  x[1, 1] <- 1e-320
+  for (beta in c(0, 0.5, 1)) {
+    fit <- suppressWarnings(nmf_fit(x, 3, beta = beta, seed = 1, threads = 1))
+    expect_true(is.finite(fit$loss) && all(is.finite(fit$history$loss)),
+                label = sprintf("beta = %g", beta))
+  }
+  x[1, 1] <- 1
+  fit <- nmf_fit(x, 3, beta = 0.5, seed = 1, threads = 1)
+  H <- predict(fit, x, threads = 1)
+  H_sub <- predict(fit, x * 2^-1062, threads = 1)
+  expect_true(all(is.finite(H_sub)) && all(H_sub > 0))
+  expect_equal(H_sub * 2^531 * 2^531, H, tolerance = 1e-2)
+})

@@ -34,10 +34,13 @@ namespace betanmf {
   return std::log(x) - std::log(y);
 }
 
-// d_beta(x | y) for one pair; x >= 0, y >= 0. A subnormal datum gives what
-// its limit at zero gives, up to its own tiny terms.
+// d_beta(x | y) for one pair; x >= 0, y >= 0.
 [[nodiscard]] inline double beta_div(double x, double y, double beta) {
   const double inf = std::numeric_limits<double>::infinity();
+  // For beta > 0 a subnormal datum counts as the zero it approaches: its own
+  // terms (x log(x / y) - x for KL) are below 1e-305, and a model that
+  // reaches an exact zero there (the optimum for such a datum) stays finite.
+  if (beta > 0.0 && x < std::numeric_limits<double>::min()) x = 0.0;
   if (x == y) return 0.0;  // exact, where the formulas below round to +-1e-16
   if (beta == 2.0) return 0.5 * (x - y) * (x - y);
   if (beta == 1.0) {

@@ -15,7 +15,10 @@
 #include "matrix.hpp"
 #include "weights.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -169,6 +172,8 @@ struct DataSummary {
   double nonzero = 0.0;  // number of non-zero entries
   double zeros = 0.0;    // zero entries of positive weight: d_beta is infinite there
                          // for beta <= 0
+  double max = 0.0;      // largest stored value
+  double min_positive = 0.0;  // smallest positive stored value (0: none)
   std::vector<double> row_weight, col_weight;  // total weight of each row, column
 };
 
@@ -176,11 +181,15 @@ struct DataSummary {
 template <class Mat> [[nodiscard]] DataSummary summarize(const Mat &X, const Weights &w) {
   DataSummary s;
   const StoredValues v = stored_values(X);
+  double lo = std::numeric_limits<double>::infinity();
   for (std::size_t t = 0; t < v.size; ++t) {
     s.sum_sq += v.data[t] * v.data[t];
     s.total += v.data[t];
     s.nonzero += v.data[t] != 0.0 ? 1.0 : 0.0;
+    s.max = std::max(s.max, v.data[t]);
+    if (v.data[t] > 0.0) lo = std::min(lo, v.data[t]);
   }
+  s.min_positive = std::isfinite(lo) ? lo : 0.0;
   const double all = static_cast<double>(X.m) * static_cast<double>(X.n);
   if (w.trivial()) {
     s.zeros = all - s.nonzero;

@@ -48,8 +48,8 @@ namespace betanmf {
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, const SolverFloors &floors,
-                 const Weights &wts, double xx, const std::vector<double> &xx_line,
-                 int threads, bool want_loss = true) {
+                 double f_floor, const Weights &wts, double xx,
+                 const std::vector<double> &xx_line, int threads, bool want_loss = true) {
   const double y_floor = floors.model;
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
@@ -136,7 +136,7 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         loss = kl_line_divergence(loss, dot(r, f, den.data()), ysum, e.size() < G.n_cols,
                                   [&] { return mass_outside(G, f, e.idx, wts, by_col, l); });
       per_line[l] = loss;
-      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, gamma, floors.factor);
+      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, gamma, f_floor);
     }
   }
   return detail::ordered_sum(per_line);
@@ -153,8 +153,13 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const double xx = cfg.beta == 2.0 ? sum_squares(X) : 0.0;
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
-  SolverFloors floors = solver_floors(max_value(X), cfg.beta);
-  if (cfg.beta > 1.0) floors.factor = 0.0;  // a zero model is finite there
+  const double max_x = max_value(X);
+  const SolverFloors floors = solver_floors(max_x, cfg.beta);
+  // the factor floor of stats.hpp, for beta <= 1 only (a zero model is
+  // finite otherwise)
+  auto floor_of = [&](const arma::mat &F) {
+    return cfg.beta <= 1.0 ? factor_floor(F.max(), max_x) : 0.0;
+  };
   // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
   // one multiplicative step of H (by_col) or W; returns the objective before it
@@ -162,12 +167,13 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   auto step = [&](bool by_col, bool want_loss) {
     const Penalty &pen = by_col ? cfg.pen_h : cfg.pen_w;
     const int fixed = by_col ? cfg.fixed_h : cfg.fixed_w;
+    const double f_floor = floor_of(by_col ? H : Wt);
     if (blocked)
-      return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, floors, wts,
+      return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, floors, f_floor, wts,
                                want_loss, cfg.threads, work);
-    return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, floors, wts, xx,
+    return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_col, cfg.threads, want_loss)
-                  : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, floors, wts, xx,
+                  : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_row, cfg.threads, want_loss);
   };
   for (int it = 1; it <= cfg.max_iter; ++it) {

@@ -127,8 +127,8 @@ struct MuBlockWork {
 template <class Mat>
 double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
                          double beta, const Penalty &pen, int fixed,
-                         const SolverFloors &floors, const Weights &wts, bool want_loss,
-                         int threads, MuBlockWork &work) {
+                         const SolverFloors &floors, double f_floor, const Weights &wts,
+                         bool want_loss, int threads, MuBlockWork &work) {
   const double y_floor = floors.model;
   const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
   const int r = static_cast<int>(Wt.n_rows);
@@ -166,7 +166,7 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
       cross_w(b, Wt, den, threads);
       for (std::size_t c = 0; c < nb; ++c)
         detail::mu_apply(r, fixed, H.colptr(j0 + c), num.colptr(c), den.colptr(c), pen,
-                         gamma, floors.factor);
+                         gamma, f_floor);
     } else {
       const arma::mat Hj = H.cols(j0, j1 - 1);
       cross_h(a, Hj, num, threads);  // H_J A^T, r x m
@@ -178,7 +178,7 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
   if (!by_col)
     for (std::size_t i = 0; i < m; ++i)
       detail::mu_apply(r, fixed, Wt.colptr(i), num_w.colptr(i), den_w.colptr(i), pen, gamma,
-                       floors.factor);
+                       f_floor);
   return loss;
 }
 
