@@ -4,8 +4,9 @@
 #   w_ij = base + delta_ij,
 # with base = 1 and a sparse delta (-1 at masked or missing entries, w - 1
 # where dense weights differ from one), or base = 0 and delta = the weights
-# themselves (sparse weights: unlisted entries count zero); NULL means every
-# entry has weight one. One C++ pass (cpp_prepare()) then removes the
+# themselves (sparse weights: unlisted entries count zero; dense weights
+# with a positive entry below 2^-10, which 1 + (w - 1) would not keep to
+# full precision); NULL means every entry has weight one. One C++ pass (cpp_prepare()) then removes the
 # entries of weight zero from the data and returns the summary that every
 # later step reuses: weighted sum of squares, total, zeros of positive
 # weight and the weight margins, which the core takes as they are.
@@ -63,10 +64,10 @@ weight_spec <- function(drop, weights, m, n) {
     drop@x[] <- -1
     return(list(base = 1, delta = drop))
   }
-  sparse <- methods::is(weights, "sparseMatrix")
-  delta <- csc_matrix(cpp_weight_deltas(weights, drop), m, n)
-  if (!sparse && !length(delta@x)) return(NULL)
-  list(base = if (sparse) 0 else 1, delta = delta)
+  d <- cpp_weight_deltas(weights, drop)
+  delta <- csc_matrix(d, m, n)
+  if (d$base == 1 && !length(delta@x)) return(NULL)
+  list(base = d$base, delta = delta)
 }
 
 # The union of patterns of an m x n matrix (dgCMatrix holding 1 at each

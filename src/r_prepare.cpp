@@ -15,18 +15,25 @@ Rcpp::List cpp_pattern_union(int n, SEXP a, SEXP b) {
 
 // Weight deltas from the user's weights (a double matrix, or a dgCMatrix
 // whose unlisted entries weigh zero) with weight zero at the entries of the
-// pattern `drop` (dgCMatrix or NULL): list(i, p, x) of w - 1 (dense) or w
-// (sparse).
+// pattern `drop` (dgCMatrix or NULL): list(i, p, x, base) of w - base, with
+// base 1 or 0 for dense weights (prepare.hpp, dense_weight_base) and 0 for
+// sparse ones.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List cpp_weight_deltas(SEXP weights, SEXP drop) {
   const betanmf::PatternView d = to_pattern(drop);
-  if (Rf_isMatrix(weights) && TYPEOF(weights) == REALSXP)
-    return csc_list(
-        betanmf::weight_deltas(Rf_nrows(weights), Rf_ncols(weights), REAL(weights), d));
+  if (Rf_isMatrix(weights) && TYPEOF(weights) == REALSXP) {
+    const std::size_t m = Rf_nrows(weights), n = Rf_ncols(weights);
+    const double base = betanmf::dense_weight_base(m, n, REAL(weights), d);
+    Rcpp::List out = csc_list(betanmf::weight_deltas(m, n, REAL(weights), d, base));
+    out["base"] = base;
+    return out;
+  }
   Rcpp::S4 s(weights);
   Rcpp::IntegerVector i = s.slot("i"), p = s.slot("p"), dim = s.slot("Dim");
   Rcpp::NumericVector x = s.slot("x");
-  return csc_list(betanmf::weight_deltas(dim[1], p.begin(), i.begin(), x.begin(), d));
+  Rcpp::List out = csc_list(betanmf::weight_deltas(dim[1], p.begin(), i.begin(), x.begin(), d));
+  out["base"] = 0.0;
+  return out;
 }
 
 // The data x under the specification `spec` (NULL or list(base, delta)) made

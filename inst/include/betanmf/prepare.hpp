@@ -13,6 +13,7 @@
 #pragma once
 
 #include "matrix.hpp"
+#include "stats.hpp"
 #include "weights.hpp"
 
 #include <algorithm>
@@ -74,18 +75,41 @@ inline bool in_column(PatternView p, std::size_t j, int i, int &pos) {
 }
 }  // namespace detail
 
-// Deltas for base 1 from dense weights w (m x n, column-major): w_ij - 1 at
-// every entry where it is not zero, with weight zero (delta -1) at the
-// entries of `drop`.
+// Dense weights below this keep their precision only as they are: 1 + (w - 1)
+// has an error of eps / w relative to w (2.2e-5 at w = 1e-12, and w = 3e-17
+// becomes 0), so dense weights with any positive entry below it take base 0.
+constexpr double small_weight = 0x1.0p-10;
+
+// The base of dense weights w (m x n, column-major) outside `drop`: 1 (the
+// deltas w - 1 keep every weight to within 2.2e-13 relative, and masks and
+// weights in [0, 1] keep the majorization form of BCD), or 0 when some
+// positive weight is below small_weight (the deltas are then the weights).
+[[nodiscard]] inline double dense_weight_base(std::size_t m, std::size_t n, const double *w,
+                                              PatternView drop) {
+  for (std::size_t j = 0; j < n; ++j) {
+    int pos = drop.empty() ? 0 : drop.col_ptr[j];
+    for (std::size_t i = 0; i < m; ++i) {
+      const double v = w[j * m + i];
+      if (v > 0.0 && v < small_weight &&
+          !detail::in_column(drop, j, static_cast<int>(i), pos))
+        return 0.0;
+    }
+  }
+  return 1.0;
+}
+
+// Deltas for `base` (1 or 0, dense_weight_base()) from dense weights w (m x
+// n, column-major): w_ij - base at every entry where it is not zero, with
+// weight zero (delta -base) at the entries of `drop`.
 [[nodiscard]] inline CscArrays weight_deltas(std::size_t m, std::size_t n, const double *w,
-                                             PatternView drop) {
+                                             PatternView drop, double base = 1.0) {
   CscArrays out;
   out.col_ptr.assign(n + 1, 0);
   for (std::size_t j = 0; j < n; ++j) {
     int pos = drop.empty() ? 0 : drop.col_ptr[j];
     for (std::size_t i = 0; i < m; ++i) {
       const bool dropped = detail::in_column(drop, j, static_cast<int>(i), pos);
-      const double d = (dropped ? 0.0 : w[j * m + i]) - 1.0;
+      const double d = (dropped ? 0.0 : w[j * m + i]) - base;
       if (d == 0.0) continue;
       out.row_idx.push_back(static_cast<int>(i));
       out.values.push_back(d);
@@ -163,6 +187,20 @@ inline void zero_unweighted(const DenseMatrix &X, const Weights &w, double *out)
     for (std::size_t t = w.col_ptr[j]; t < w.col_ptr[j + 1]; ++t)
       if (w.col_delta[t] == -1.0) o[w.row_idx[t]] = 0.0;
   }
+}
+
+// sum_ij w_ij x_ij^2: the scale of the weighted half squared error, for the
+// noise floor of the solvers that evaluate it from Gram matrices.
+template <class Mat> [[nodiscard]] double weighted_sum_squares(const Mat &X, const Weights &w) {
+  const double plain = sum_squares(X);
+  if (w.trivial()) return plain;
+  double listed = 0.0;
+  std::vector<WeightedEntry> list;
+  for (std::size_t j = 0; j < X.n; ++j) {
+    gather_weights(X, w, true, j, list);
+    for (const WeightedEntry &e : list) listed += e.delta * (e.x * e.x);
+  }
+  return std::max(0.0, w.base * plain + listed);
 }
 
 // What a fit and its result reuse of the prepared data X under weights w.
