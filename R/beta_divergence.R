@@ -55,6 +55,7 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
     return(cpp_divergence(x, unname(mu$W), unname(mu$H), beta, spec,
                           resolve_threads(threads)))
   }
+  if (methods::is(mu, "sparseMatrix")) check_sparse_slots(mu, "mu")
   if (methods::is(mu, "Matrix")) mu <- as.matrix(mu)
   if (!is.numeric(mu) || !is.matrix(mu)) {
     stop(sprintf("`mu` must be a numeric matrix or an nmf_fit; got %s", describe(mu)),

@@ -218,6 +218,7 @@ resolve_seed <- function(seed) {
 check_data <- function(x, arg = "x", na_ok = TRUE) {
   if (methods::is(x, "Matrix") && !methods::is(x, "sparseMatrix")) x <- as.matrix(x)
   if (methods::is(x, "sparseMatrix")) {
+    check_sparse_slots(x, arg)
     x <- methods::as(methods::as(methods::as(x, "dMatrix"), "generalMatrix"),
                      "CsparseMatrix")
     values <- x@x
@@ -264,6 +265,18 @@ check_data <- function(x, arg = "x", na_ok = TRUE) {
   x
 }
 
+# A sparse Matrix object whose slots describe a valid matrix (one pass in
+# C++, cpp_check_sparse()), before anything else reads them: a corrupt @p
+# or @i (slot assignment, a foreign writer) would make a later pass read out
+# of bounds.
+check_sparse_slots <- function(x, arg) {
+  problem <- cpp_check_sparse(x)
+  if (nzchar(problem)) {
+    stop(sprintf("`%s` is a corrupt %s: %s", arg, class(x)[1L], problem), call. = FALSE)
+  }
+  invisible(x)
+}
+
 # A mask of the shape m x n as the pattern of its TRUE entries (a dgCMatrix
 # holding 1 at each), or NULL.
 check_mask <- function(mask, m, n) {
@@ -278,6 +291,7 @@ check_mask <- function(mask, m, n) {
   }
   sparse <- methods::is(mask, "sparseMatrix")
   if (sparse) {
+    check_sparse_slots(mask, "mask")
     mask <- methods::as(methods::as(methods::as(mask, "dMatrix"), "generalMatrix"),
                         "CsparseMatrix")  # sums duplicates, so positions are unique
     vals <- mask@x
@@ -312,6 +326,7 @@ check_weights <- function(weights, m, n) {
                  ncol(weights)), call. = FALSE)
   }
   if (methods::is(weights, "sparseMatrix")) {
+    check_sparse_slots(weights, "weights")
     weights <- methods::as(methods::as(methods::as(weights, "dMatrix"), "generalMatrix"),
                            "CsparseMatrix")
     vals <- weights@x

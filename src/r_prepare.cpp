@@ -71,3 +71,44 @@ Rcpp::List cpp_prepare(SEXP x, SEXP spec) {
         Rcpp::Named("rows") = s.row_weight, Rcpp::Named("cols") = s.col_weight);
   });
 }
+
+// What is wrong with the slots of a sparse Matrix object (CsparseMatrix: p,
+// i; RsparseMatrix: p, j; TsparseMatrix: i, j; x when present), or "" when
+// they describe a valid matrix of its Dim. Reads nothing out of bounds.
+// [[Rcpp::export(rng = false)]]
+std::string cpp_check_sparse(SEXP x) {
+  Rcpp::S4 s(x);
+  if (!s.hasSlot("Dim")) return "it has no Dim slot";
+  Rcpp::IntegerVector dim = s.slot("Dim");
+  if (dim.size() != 2) return "its Dim must hold two values";
+  const long long m = dim[0], n = dim[1];
+  const bool has_x = s.hasSlot("x");
+  const long long n_val = has_x ? Rf_xlength(s.slot("x")) : -1;
+  auto ints = [&](const char *name, Rcpp::IntegerVector &out) {
+    if (!s.hasSlot(name)) return false;
+    SEXP v = s.slot(name);
+    if (TYPEOF(v) != INTSXP) return false;
+    out = v;
+    return true;
+  };
+  Rcpp::IntegerVector p, i, j;
+  const bool has_p = ints("p", p), has_i = ints("i", i), has_j = ints("j", j);
+  if (has_p && has_i)
+    return betanmf::check_compressed(n, m, p.begin(), p.size(), i.begin(), i.size(), n_val, "i");
+  if (has_p && has_j)
+    return betanmf::check_compressed(m, n, p.begin(), p.size(), j.begin(), j.size(), n_val, "j");
+  if (has_i && has_j) {
+    if (i.size() != j.size())
+      return "@i and @j must have the same length; got " + std::to_string(i.size()) + " and " +
+             std::to_string(j.size());
+    if (n_val >= 0 && n_val != i.size())
+      return "@x must have as many values as @i (" + std::to_string(i.size()) + "); got " +
+             std::to_string(n_val);
+    for (R_xlen_t t = 0; t < i.size(); ++t)
+      if (i[t] < 0 || i[t] >= m || j[t] < 0 || j[t] >= n)
+        return "@i and @j must lie within the Dim; got (" + std::to_string(i[t]) + ", " +
+               std::to_string(j[t]) + ") at position " + std::to_string(t + 1);
+    return "";
+  }
+  return "its index slots (p, i, j) are missing or not integer";
+}

@@ -20,9 +20,59 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace betanmf {
+
+// Whether compressed arrays describe a valid sparse matrix of `n_major`
+// major lines (columns of a CSC, rows of a CSR) and `n_minor` positions
+// along them: `ptr` (n_ptr values) starts at 0, never decreases and ends at
+// n_idx, every index lies in [0, n_minor) and indices ascend strictly
+// within a line, and the values, when there are any (n_val >= 0), number
+// n_idx. One pass over the pointers, then one over the indices; returns an
+// empty string or what is wrong, in the names of the slots of a Matrix
+// object (p, i or j, x).
+[[nodiscard]] inline std::string check_compressed(long long n_major, long long n_minor,
+                                                  const int *ptr, long long n_ptr,
+                                                  const int *idx, long long n_idx,
+                                                  long long n_val, const char *idx_name) {
+  const std::string iname = idx_name;
+  if (n_major < 0 || n_minor < 0) return std::string("its dimensions are negative");
+  if (n_ptr != n_major + 1)
+    return std::string("@p must have " + std::to_string(n_major + 1) + " values (one more than the " +
+               "lines); got " + std::to_string(n_ptr));
+  if (ptr[0] != 0) return std::string("@p must start at 0; got " + std::to_string(ptr[0]));
+  if (n_val >= 0 && n_val != n_idx)
+    return std::string("@x must have as many values as @" + iname + " (" + std::to_string(n_idx) +
+               "); got " + std::to_string(n_val));
+  for (long long l = 0; l < n_major; ++l) {
+    const long long a = ptr[l], b = ptr[l + 1];
+    if (b < a)
+      return std::string("@p must never decrease; got @p[" + std::to_string(l + 2) + "] = " +
+                 std::to_string(b) + " after " + std::to_string(a));
+    if (b > n_idx)
+      return std::string("@p must end at length(@" + iname + ") = " + std::to_string(n_idx) +
+                 "; got @p[" + std::to_string(l + 2) + "] = " + std::to_string(b));
+  }
+  for (long long l = 0; l < n_major; ++l) {
+    const long long a = ptr[l], b = ptr[l + 1];
+    for (long long t = a; t < b; ++t) {
+      const long long v = idx[t];
+      if (v < 0 || v >= n_minor)
+        return std::string("@" + iname + " must lie in 0.." + std::to_string(n_minor - 1) + "; got @" +
+                   iname + "[" + std::to_string(t + 1) + "] = " + std::to_string(v));
+      if (t > a && idx[t - 1] >= v)
+        return std::string("@" + iname + " must be sorted and without repeats within each line; got " +
+                   std::to_string(idx[t - 1]) + " then " + std::to_string(v) + " at @" + iname +
+                   "[" + std::to_string(t + 1) + "]");
+    }
+  }
+  if (ptr[n_major] != n_idx)
+    return std::string("@p must end at length(@" + iname + ") = " + std::to_string(n_idx) + "; got " +
+               std::to_string(ptr[n_major]));
+  return std::string();
+}
 
 // A compressed-sparse-column matrix built here: column pointers, row indices
 // and values (1 for a pattern).
