@@ -373,6 +373,15 @@ check_magnitude <- function(top, bottom, beta, arg) {
   invisible(TRUE)
 }
 
+# The tolerance of nmf_consensus() for setting restarts aside.
+check_loss_tol <- function(loss_tol) {
+  if (!is.numeric(loss_tol) || length(loss_tol) != 1L || is.na(loss_tol) || loss_tol < 0) {
+    stop(sprintf("`loss_tol` must be a single non-negative number (Inf keeps every restart); got %s",
+                 describe(loss_tol)), call. = FALSE)
+  }
+  invisible(loss_tol)
+}
+
 stop_zeros <- function(arg, n_zero, beta, remedy) {
   stop(sprintf(paste0(
     "`%s` has %.0f zero entries, where the beta-divergence with beta = %g <= 0 ",

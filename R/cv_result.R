@@ -1,5 +1,5 @@
-# The nmf_cv class: constructor, validator, and the stability of the
-# components across replicates.
+# The nmf_cv class: constructor and validator. The stability and the rules
+# that choose ranks are in R/cv_rank.R.
 
 # Builds the result from the per-replicate lists of (row, W).
 new_nmf_cv <- function(reps, ranks, replicates, beta, holdout, fraction, seed, call) {
@@ -10,7 +10,7 @@ new_nmf_cv <- function(reps, ranks, replicates, beta, holdout, fraction, seed, c
   stability <- vapply(ranks, function(k) {
     Ws <- lapply(flat[vapply(flat, function(z) z$row$rank == k, logical(1))], `[[`, "W")
     cv_stability(Ws)
-  }, numeric(1))
+  }, numeric(2))  # cv_rank.R: rows mean and min
   per_rank <- split(results, results$rank)
   summary <- data.frame(
     rank = ranks,
@@ -19,15 +19,14 @@ new_nmf_cv <- function(reps, ranks, replicates, beta, holdout, fraction, seed, c
       if (nrow(d) > 1L) stats::sd(d$test_error) / sqrt(nrow(d)) else NA_real_
     }, numeric(1)),
     train_mean = vapply(per_rank, function(d) mean(d$train_error), numeric(1)),
-    stability = stability, row.names = NULL)
-  best <- which.min(summary$test_mean)
-  se <- summary$test_se[best]
-  limit <- summary$test_mean[best] + if (is.na(se)) 0 else se
-  rank_1se <- summary$rank[which(summary$test_mean <= limit)[1L]]
+    stability = stability["mean", ], stability_min = stability["min", ], row.names = NULL)
+  chosen <- cv_choose_ranks(summary)
   obj <- structure(list(results = results, summary = summary,
-                        rank_min = summary$rank[best], rank_1se = rank_1se, beta = beta,
-                        holdout = holdout, fraction = fraction, replicates = replicates,
-                        seed = seed, call = call),
+                        rank_min = chosen$rank_min, rank_1se = chosen$rank_1se,
+                        rank_stable = chosen$rank_stable, rank = chosen$rank,
+                        rank_reason = chosen$reason, stable_threshold = chosen$threshold,
+                        beta = beta, holdout = holdout, fraction = fraction,
+                        replicates = replicates, seed = seed, call = call),
                    class = "nmf_cv")
   validate_nmf_cv(obj)
 }
@@ -46,13 +45,4 @@ validate_nmf_cv <- function(obj) {
     stop("cross-validation produced a non-finite test error", call. = FALSE)
   }
   obj
-}
-
-# Mean matched cosine between the W of every pair of replicates (1 for one).
-cv_stability <- function(Ws) {
-  if (length(Ws) < 2L) return(1)
-  pairs <- utils::combn(length(Ws), 2L)
-  mean(apply(pairs, 2L, function(p) {
-    mean(align_components(Ws[[p[1]]], Ws[[p[2]]])$similarity, na.rm = TRUE)
-  }))
 }

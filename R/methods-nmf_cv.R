@@ -3,16 +3,18 @@
 #' Methods for cross-validation results
 #'
 #' `print` shows the curve of test error and stability with the chosen
-#' ranks; `summary` returns the per-rank table; `plot` draws the test and
-#' training errors against the rank (error bars: one standard error over
-#' replicates) with the two chosen ranks marked, and the stability of the
-#' components on a second panel.
+#' ranks and one line saying why `rank` was chosen; `summary` returns the
+#' per-rank table; `plot` draws the test and training errors against the
+#' rank (error bars: one standard error over replicates) with the chosen
+#' ranks marked (`rank` as a thick line) and the reason above the panel,
+#' and on a second panel the stability of the components (mean and least
+#' stable component) with the threshold of `rank_stable`.
 #'
 #' @param x,object An `nmf_cv` from [nmf_cv()].
 #' @param ... Not used.
 #' @return `print` and `plot` return their argument invisibly; `summary` a
 #'   data frame of class `summary.nmf_cv` (columns `rank`, `test_mean`,
-#'   `test_se`, `train_mean`, `stability`).
+#'   `test_se`, `train_mean`, `stability`, `stability_min`).
 #' @examples
 #' set.seed(2)
 #' X <- matrix(rpois(40 * 30, 5), 40)
@@ -32,11 +34,11 @@ print.nmf_cv <- function(x, ...) {
                     se = ifelse(is.na(s$test_se), "-", sprintf("%.2g", s$test_se)),
                     train = sprintf("%.6g", s$train_mean),
                     stability = sprintf("%.3f", s$stability),
-                    mark = ifelse(s$rank == x$rank_min, "<- min",
-                                  ifelse(s$rank == x$rank_1se, "<- 1se", "")))
-  if (x$rank_min == x$rank_1se) tab$mark[s$rank == x$rank_min] <- "<- min, 1se"
+                    stab_min = sprintf("%.3f", s$stability_min %||% s$stability),
+                    mark = cv_rank_marks(x))
   print(tab, row.names = FALSE)
-  cat(sprintf("rank_min = %d, rank_1se = %d\n", x$rank_min, x$rank_1se))
+  cat(cv_rank_line(x), "\n", sep = "")
+  if (!is.null(x$rank_reason)) cat(sprintf("rank = %d: %s\n", x$rank, x$rank_reason))
   invisible(x)
 }
 
@@ -44,15 +46,21 @@ print.nmf_cv <- function(x, ...) {
 #' @export
 summary.nmf_cv <- function(object, ...) {
   structure(object$summary, class = c("summary.nmf_cv", "data.frame"),
-            rank_min = object$rank_min, rank_1se = object$rank_1se)
+            rank_min = object$rank_min, rank_1se = object$rank_1se,
+            rank_stable = object$rank_stable, rank = object$rank,
+            rank_reason = object$rank_reason)
 }
 
 #' @rdname nmf_cv-methods
 #' @export
 print.summary.nmf_cv <- function(x, ...) {
-  print(as.data.frame(unclass(x))[, c("rank", "test_mean", "test_se", "train_mean",
-                                      "stability")], row.names = FALSE)
-  cat(sprintf("rank_min = %d, rank_1se = %d\n", attr(x, "rank_min"), attr(x, "rank_1se")))
+  df <- as.data.frame(unclass(x))
+  print(df[, intersect(c("rank", "test_mean", "test_se", "train_mean", "stability",
+                         "stability_min"), names(df))], row.names = FALSE)
+  cat(cv_rank_line(attributes(x)), "\n", sep = "")
+  if (!is.null(attr(x, "rank_reason"))) {
+    cat(sprintf("rank = %d: %s\n", attr(x, "rank"), attr(x, "rank_reason")))
+  }
   invisible(x)
 }
 
@@ -60,7 +68,7 @@ print.summary.nmf_cv <- function(x, ...) {
 #' @export
 plot.nmf_cv <- function(x, ...) {
   s <- x$summary
-  old <- graphics::par(mfrow = c(2L, 1L), mar = c(4, 4.5, 2, 1))
+  old <- graphics::par(mfrow = c(2L, 1L), mar = c(4, 4.5, 3, 1))
   on.exit(graphics::par(old))
   se <- ifelse(is.na(s$test_se), 0, s$test_se)
   yl <- range(c(s$test_mean - se, s$test_mean + se, s$train_mean))
@@ -73,14 +81,59 @@ plot.nmf_cv <- function(x, ...) {
                      (s$test_mean + se)[bars], angle = 90, code = 3, length = 0.03)
   }
   graphics::lines(s$rank, s$train_mean, type = "b", lty = 2, pch = 1)
-  graphics::abline(v = c(x$rank_min, x$rank_1se), col = c("firebrick", "steelblue"),
-                   lty = 3)
-  graphics::legend("topright", c("test", "train", "rank_min", "rank_1se"),
-                   lty = c(1, 2, 3, 3), pch = c(19, 1, NA, NA),
-                   col = c("black", "black", "firebrick", "steelblue"), bty = "n")
+  marks <- cv_plot_marks(x)
+  graphics::abline(v = marks$at, col = marks$col, lty = marks$lty, lwd = marks$lwd)
+  graphics::legend("topright", c("test", "train", marks$label),
+                   lty = c(1, 2, marks$lty), pch = c(19, 1, rep(NA, length(marks$at))),
+                   col = c("black", "black", marks$col), bty = "n")
+  if (!is.null(x$rank_reason)) {
+    graphics::mtext(sprintf("rank = %d: %s", x$rank, x$rank_reason), side = 3, line = 0.2,
+                    cex = 0.65)
+  }
   graphics::plot(s$rank, s$stability, type = "b", pch = 19, ylim = c(0, 1),
                  xlab = "rank", ylab = "stability (matched cosine)")
-  graphics::abline(v = c(x$rank_min, x$rank_1se), col = c("firebrick", "steelblue"),
-                   lty = 3)
+  if (!is.null(s$stability_min)) {
+    graphics::lines(s$rank, s$stability_min, type = "b", pch = 1, lty = 2)
+    graphics::abline(h = x$stable_threshold, col = "grey50", lty = 3)
+    graphics::legend("bottomleft", c("mean over components", "least stable component",
+                                     "threshold of rank_stable"),
+                     lty = c(1, 2, 3), pch = c(19, 1, NA),
+                     col = c("black", "black", "grey50"), bty = "n")
+  }
+  graphics::abline(v = marks$at, col = marks$col, lty = marks$lty, lwd = marks$lwd)
   invisible(x)
+}
+
+# The mark of each rank in print(): which of the chosen ranks it is.
+cv_rank_marks <- function(x) {
+  s <- x$summary
+  vapply(s$rank, function(k) {
+    hit <- c(rank = identical(k, x$rank), min = k == x$rank_min, `1se` = k == x$rank_1se,
+             stable = isTRUE(k == x$rank_stable))
+    if (any(hit)) paste0("<- ", paste(names(hit)[hit], collapse = ", ")) else ""
+  }, character(1))
+}
+
+# One line with the chosen ranks; `x` is an nmf_cv or the attributes of its
+# summary (rank and rank_stable are absent from results made before them).
+cv_rank_line <- function(x) {
+  line <- sprintf("rank_min = %d, rank_1se = %d", x$rank_min, x$rank_1se)
+  if (!is.null(x$rank)) {
+    line <- sprintf("rank = %d (recommended), %s, rank_stable = %s", x$rank, line,
+                    if (is.na(x$rank_stable)) "none" else x$rank_stable)
+  }
+  line
+}
+
+# Vertical lines of plot(): the chosen ranks, drawn from the recommended one
+# (thick) to the one-standard-error one.
+cv_plot_marks <- function(x) {
+  at <- c(rank = x$rank, rank_min = x$rank_min, rank_1se = x$rank_1se,
+          rank_stable = x$rank_stable)
+  at <- at[!vapply(at, function(v) is.null(v) || is.na(v), logical(1))]
+  style <- list(rank = c("darkgreen", 1, 2), rank_min = c("firebrick", 3, 1),
+                rank_1se = c("steelblue", 3, 1), rank_stable = c("darkorange", 2, 1))
+  st <- style[names(at)]
+  list(at = unlist(at), label = names(at), col = vapply(st, `[`, "", 1),
+       lty = as.integer(vapply(st, `[`, "", 2)), lwd = as.numeric(vapply(st, `[`, "", 3)))
 }

@@ -21,6 +21,28 @@
 #' Only W and the loss of each restart are kept, so memory grows as
 #' `restarts` x m x r, never n x n.
 #'
+#' @section Restarts set aside:
+#' A restart that ends in a poor local minimum has components the other
+#' restarts do not share; left in, it pulls the median and, above all, the
+#' stability down, and the stability would then report a failure of the
+#' optimizer as a property of the data (on sparse spike counts at the
+#' planted rank, one restart in ten ending 5% above the best loss brought a
+#' component's stability down to a mean of 0.94 and a minimum of 0.42).
+#' Restart k is set aside when its final loss is both more than `loss_tol`
+#' (relative) above the best loss and an outlier among the restarts'
+#' losses (above their median plus 3 robust standard deviations, 1.4826
+#' times the median absolute deviation). This follows MuSiCal (Jin et al.
+#' 2024), which filters its NMF replicates by their reconstruction error
+#' before combining them; cNMF (Kotliar et al. 2019) drops instead single
+#' components that lie far from their nearest neighbours among all
+#' restarts' components. Restarts are never chosen by how well their
+#' components match: that would select for stability, and `stability` would
+#' no longer say how reproducible the components are. An even spread of
+#' losses (a rank too large, where every restart fits the noise its own
+#' way) sets nothing aside, so too large a rank still shows as unstable.
+#' The consensus W, the stability and (for a list of fits) H come from the
+#' kept restarts; `losses` and `seeds` still list every restart.
+#'
 #' @section Seeds:
 #' `seed = NULL` draws one seed from R's random number generator (so
 #' `set.seed()` governs the result). Restart 1 uses that seed and restart
@@ -46,6 +68,9 @@
 #'   `future.apply::future_lapply()` (set the plan with `future::plan()`),
 #'   each on one thread. Needs the future.apply package.
 #' @param keep_fits If `TRUE`, keep every restart's fit, aligned, in `fits`.
+#' @param loss_tol Relative excess of a restart's loss over the best beyond
+#'   which an outlying restart is set aside (see Restarts set aside); `Inf`
+#'   keeps every restart.
 #'
 #' @return An object of class `nmf_consensus`, a list with
 #'   * `W`: the consensus W (m x r), columns summing to one, in the order of
@@ -55,9 +80,11 @@
 #'     `mean` and `min`, the mean and minimum over restarts of the cosine
 #'     similarity between the consensus component and its match in each
 #'     restart;
-#'   * `similarity`: the r x restarts matrix of those similarities;
+#'   * `similarity`: the r x (kept restarts) matrix of those similarities;
 #'   * `losses`: the final loss of each restart; `best`: the index of the
 #'     restart of lowest loss (the reference of the alignment);
+#'   * `kept`, `set_aside`: the indices of the restarts used for the
+#'     consensus and of those set aside; `loss_tol`;
 #'   * `loss`: the loss of the consensus fit (`NA` for a list of fits);
 #'   * `seeds`: the seed of each restart;
 #'   * `fits`: the aligned fits when `keep_fits = TRUE`, else `NULL`;
@@ -72,6 +99,9 @@
 #' cell-type identity and cellular activity with single-cell RNA-Seq.
 #' *eLife* 8, e43803.
 #'
+#' Jin, H. et al. (2024). Accurate and sensitive mutational signature
+#' analysis with MuSiCal. *Nature Genetics* 56, 541--552.
+#'
 #' @seealso [nmf_fit()], [nmf_align()].
 #' @examples
 #' set.seed(1)
@@ -85,17 +115,19 @@
 #' @export
 nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           threads = NULL, parallel = c("threads", "future"),
-                          keep_fits = FALSE) {
+                          keep_fits = FALSE, loss_tol = 0.01) {
   call <- match.call()
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   check_flag(keep_fits, "keep_fits")
+  check_loss_tol(loss_tol)
   if (is.list(x) && !is.data.frame(x)) {
     if (...length() > 0L) {
       stop(sprintf("`...` must be empty when `x` is a list of fits (nothing is fitted); got %s",
                    paste(names(list(...)) %||% "unnamed arguments", collapse = ", ")),
            call. = FALSE)
     }
-    return(consensus_of_fits(x, if (missing(rank)) NULL else rank, keep_fits, call))
+    return(consensus_of_fits(x, if (missing(rank)) NULL else rank, keep_fits, call,
+                             loss_tol))
   }
   if (missing(rank)) {
     stop("`rank` is missing; give the number of components", call. = FALSE)
@@ -129,7 +161,9 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
     runs <- lapply(seeds, consensus_restart, setup = setup, threads = threads,
                    keep_fit = keep_fits)
   }
-  cons <- consensus_W(lapply(runs, `[[`, "W"), vapply(runs, `[[`, numeric(1), "loss"))
+  # restarts in a poor local minimum are set aside (consensus_select.R)
+  cons <- consensus_from_kept(lapply(runs, `[[`, "W"), vapply(runs, `[[`, numeric(1), "loss"),
+                              loss_tol)
   refit <- catch_warnings(refit_H(setup, cons$W, seed, threads))
   warn_restarts(lapply(runs, `[[`, "warnings"), refit$warnings)
   refit <- refit$value
@@ -238,7 +272,7 @@ elementwise_median <- function(mats) {
 
 # Consensus of fits made earlier: no data, so H is the median of the
 # aligned H's, each rescaled to go with its W of columns summing to one.
-consensus_of_fits <- function(fits, rank, keep_fits, call) {
+consensus_of_fits <- function(fits, rank, keep_fits, call, loss_tol = 0.01) {
   if (length(fits) < 2L) {
     stop(sprintf("`x` as a list must hold at least 2 nmf_fit objects; got %d",
                  length(fits)), call. = FALSE)
@@ -264,7 +298,7 @@ consensus_of_fits <- function(fits, rank, keep_fits, call) {
   losses <- vapply(fits, function(f) as.double(f$loss), numeric(1))
   best_loss_index(fits) # checks the losses
   Ws <- lapply(fits, `[[`, "W")
-  cons <- consensus_W(Ws, losses)
+  cons <- consensus_from_kept(Ws, losses, loss_tol)
   Hs <- Map(function(f, order) {
     scale <- colSums(f$W)[order]
     scale[scale <= 0] <- 1
@@ -272,7 +306,7 @@ consensus_of_fits <- function(fits, rank, keep_fits, call) {
   }, fits, cons$orders)
   # cons$W is the median W rescaled by 1 / scale: move the scale into H.
   W <- cons$W
-  H <- elementwise_median(Hs) * attr(W, "scale")
+  H <- elementwise_median(Hs[cons$kept]) * attr(W, "scale")
   if (!is.null(colnames(W)) || !is.null(colnames(fits[[cons$best]]$H))) {
     dimnames(H) <- list(colnames(W), colnames(fits[[cons$best]]$H))
   }
@@ -291,6 +325,7 @@ new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
   structure(list(
     W = W, H = H, stability = stability, similarity = cons$similarity,
     losses = cons$losses, best = cons$best, loss = loss, seeds = seeds,
+    kept = cons$kept, set_aside = cons$set_aside, loss_tol = cons$loss_tol,
     fits = fits, rank = rank, beta = beta, call = call
   ), class = "nmf_consensus")
 }
@@ -309,6 +344,13 @@ print.nmf_consensus <- function(x, digits = 3L, ...) {
               format(min(x$losses), digits = digits),
               format(stats::median(x$losses), digits = digits),
               format(max(x$losses), digits = digits)))
+  if (length(x$set_aside)) {
+    cat(sprintf(paste0("kept %d of %d restarts; set aside (loss more than %g above the best ",
+                       "and an outlier): %s\n"), length(x$kept), k, x$loss_tol,
+                paste(x$set_aside, collapse = ", ")))
+  } else if (!is.null(x$kept)) {
+    cat(sprintf("kept all %d restarts\n", k))
+  }
   if (!is.na(x$loss)) {
     cat(sprintf("consensus loss: %s\n", format(x$loss, digits = digits)))
   }

@@ -72,6 +72,10 @@
 #'   matrix of the Matrix package (a `dgCMatrix` is read without a copy), or
 #'   a `SummarizedExperiment` (then `assay` names the assay).
 #' @param rank Number of components r, between 1 and `min(nrow(x), ncol(x))`.
+#'   When every component is known (`fixed_W` with `rank` columns, or
+#'   `fixed_H` with `rank` rows: a projection onto a catalog), any size is
+#'   allowed, and `rank` may be left out: it is then `ncol(fixed_W)` (or
+#'   `nrow(fixed_H)`).
 #' @param beta The divergence: a number, or `"gaussian"`/`"frobenius"` (2),
 #'   `"poisson"`/`"kl"` (1), `"gamma"`/`"itakura-saito"`/`"is"` (0).
 #' @param ... Arguments passed to methods; the default method accepts none
@@ -90,7 +94,13 @@
 #' @param l1,l2 L1 and L2 penalties: one non-negative number for both factors
 #'   or a named pair `c(W = , H = )`. A penalty on one factor alone is partly
 #'   undone by the scaling freedom of NMF (W can grow while H shrinks without
-#'   changing WH); penalize both factors for a well-posed problem.
+#'   changing WH); penalize both factors for a well-posed problem. With W
+#'   known and its columns summing to one (as `normalize = "l1"` leaves
+#'   them), an L1 penalty on H under `beta = 1` only rescales H by
+#'   \eqn{1 / (1 + l_1)}: the gradient of the divergence in H is then
+#'   \eqn{1 - \sum_i W_{ik} x_{ij} / (WH)_{ij}}, and the penalty adds a
+#'   constant to it. For sparse exposures use `beta = 2`, where it
+#'   sparsifies.
 #' @param fixed_W An m x k non-negative matrix (k <= rank) of known
 #'   components: the first k columns of W stay equal to it (up to the column
 #'   scaling of `normalize`) while the rest is learned. With k = rank only H
@@ -205,8 +215,18 @@ fit_setup <- function(x, rank, beta, mask, weights, l1, l2, fixed_W, fixed_H, of
   data$summary$offset <- offset
   m <- nrow(data$x)
   n <- ncol(data$x)
-  if (is.null(rank)) stop("`rank` is missing; give the number of components", call. = FALSE)
-  check_count(rank, "rank", min = 1L, max = min(m, n))
+  if (is.null(rank)) {
+    # a projection onto known components needs no rank
+    rank <- if (!is.null(fixed_W) && is.matrix(fixed_W)) ncol(fixed_W) else
+      if (!is.null(fixed_H) && is.matrix(fixed_H)) nrow(fixed_H) else
+        stop("`rank` is missing; give the number of components (or `fixed_W`)",
+             call. = FALSE)
+  }
+  # when every component is known (a projection onto a catalog), the rank is
+  # the catalog's size, however large; otherwise at most min(m, n)
+  known <- (is.matrix(fixed_W) && identical(as.numeric(ncol(fixed_W)), as.numeric(rank))) ||
+    (is.matrix(fixed_H) && identical(as.numeric(nrow(fixed_H)), as.numeric(rank)))
+  check_count(rank, "rank", min = 1L, max = if (known) .Machine$integer.max else min(m, n))
   rank <- as.integer(rank)
   list(data = data, rank = rank, model = model,
        fixed = resolve_fixed(fixed_W, fixed_H, m, n, rank),

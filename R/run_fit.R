@@ -3,13 +3,15 @@
 # cpp_nmf_fit() with a named list of settings (src/r_fit.cpp reads them by
 # name). Nothing here checks arguments: the entry points have.
 
-# Settings of one fit for the core: the model (resolve_model()), the rank,
-# where the start comes from, how many components are known, the seed, the
-# threads and whether to report progress.
+# Settings of one fit for the core: the model (resolve_model(); with an
+# optional Gamma prior on H, list(shape, rate), for the posterior modes of
+# R/cv_predict.R), the rank, where the start comes from, how many components
+# are known, the seed, the threads and whether to report progress.
 core_settings <- function(rank, model, init, fixed, seed, threads, verbose) {
   ctl <- model$control
   list(rank = rank, beta = model$beta, solver = model$solver,
        l1 = unname(model$l1[c("W", "H")]), l2 = unname(model$l2[c("W", "H")]),
+       prior_shape = as.numeric(model$prior$shape), prior_rate = as.numeric(model$prior$rate),
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
        normalize = ctl$normalize, trace_every = ctl$trace_every, seed = seed,

@@ -38,7 +38,7 @@ betanmf::Init parse_init(const std::string &s) {
 }
 
 // The core's configuration from the settings list: rank, beta, solver, l1
-// and l2 (pairs for W and H), fixed_w, fixed_h, max_iter, tol, inner_max,
+// and l2 (pairs for W and H), prior_shape and prior_rate (H), fixed_w, fixed_h, max_iter, tol, inner_max,
 // inner_tol, normalize, seed, threads.
 betanmf::Config to_config(const Rcpp::List &s) {
   betanmf::Config cfg;
@@ -46,8 +46,14 @@ betanmf::Config to_config(const Rcpp::List &s) {
   cfg.beta = Rcpp::as<double>(setting(s, "beta"));
   cfg.solver = parse_solver(Rcpp::as<std::string>(setting(s, "solver")));
   const Rcpp::NumericVector l1 = setting(s, "l1"), l2 = setting(s, "l2");
-  cfg.pen_w = {l1[0], l2[0]};
-  cfg.pen_h = {l1[1], l2[1]};
+  cfg.pen_w.l1 = l1[0];
+  cfg.pen_w.l2 = l2[0];
+  cfg.pen_h.l1 = l1[1];
+  cfg.pen_h.l2 = l2[1];
+  // a Gamma prior on the rows of H (empty: none), for posterior modes
+  const Rcpp::NumericVector shape = setting(s, "prior_shape"), rate = setting(s, "prior_rate");
+  cfg.pen_h.shape.assign(shape.begin(), shape.end());
+  cfg.pen_h.rate.assign(rate.begin(), rate.end());
   cfg.fixed_w = Rcpp::as<int>(setting(s, "fixed_w"));
   cfg.fixed_h = Rcpp::as<int>(setting(s, "fixed_h"));
   cfg.max_iter = Rcpp::as<int>(setting(s, "max_iter"));

@@ -101,6 +101,7 @@ test_that("parallel = \"future\" gives the same result as threads", {
                                       control = ctl, parallel = "future"))
   expect_equal(b$W, a$W)
   expect_equal(b$losses, a$losses)
+  expect_identical(b$kept, a$kept)
 })
 
 test_that("a list of fits made earlier is summarized without refitting", {
@@ -170,4 +171,51 @@ test_that("print and plot methods work", {
   expect_snapshot(print(cons))
   withr::local_pdf(tempfile(fileext = ".pdf"))
   expect_invisible(plot(cons))
+})
+
+test_that("restarts far above the best loss are set aside, an even spread is not", {
+  losses <- c(100, 100.01, 100.02, 105.6, 100.005, 100.03)
+  sel <- consensus_keep(losses, 0.01)
+  expect_identical(sel$set_aside, 4L)
+  expect_identical(sel$kept, c(1L, 2L, 3L, 5L, 6L))
+  expect_equal(sel$excess[4], 0.056)
+  # within the tolerance nothing is set aside, however outlying
+  expect_length(consensus_keep(losses, 0.1)$set_aside, 0L)
+  expect_length(consensus_keep(losses, Inf)$set_aside, 0L)
+  # an even spread (every restart fits the noise its own way) keeps all
+  expect_length(consensus_keep(100 * (1 + 0.01 * 0:9), 0.01)$set_aside, 0L)
+  # the best restart is always kept
+  expect_true(which.min(losses) %in% consensus_keep(losses, 0)$kept)
+  expect_error(nmf_consensus(matrix(1, 5, 4), 2, loss_tol = -1), "`loss_tol`")
+  expect_error(nmf_consensus(matrix(1, 5, 4), 2, loss_tol = NA), "`loss_tol`")
+})
+
+test_that("on sparse spike counts the kept restarts give stable planted assemblies", {
+  skip_if_not(has_nmf_fit())
+  skip_on_cran()
+  d <- planted_spikes(1)
+  cons <- nmf_consensus(d$X, 5, beta = 1, restarts = 10, seed = 1, threads = 1)
+  # one restart ends 5% above the best loss with a component of its own
+  expect_length(cons$set_aside, 1L)
+  expect_gt(cons$losses[cons$set_aside] / min(cons$losses), 1.03)
+  expect_identical(sort(c(cons$kept, cons$set_aside)), 1:10)
+  expect_identical(ncol(cons$similarity), length(cons$kept))
+  expect_true(all(cons$stability$mean >= 0.95))
+  # every restart kept: the poor one drags the stability down
+  all_kept <- nmf_consensus(d$X, 5, beta = 1, restarts = 10, seed = 1, threads = 1,
+                            loss_tol = Inf)
+  expect_length(all_kept$set_aside, 0L)
+  expect_lt(min(all_kept$stability$min), 0.6)
+  # the four assemblies are the planted ones
+  m <- match_columns(d$W[, 1:4], cons$W)
+  expect_true(all(m$cosine >= 0.95))
+})
+
+test_that("the baseline of the spike counts is recovered by the consensus", {
+  skip(paste("the maximum-likelihood KL fit of these counts at rank 5 moves part of",
+             "the baseline into the assembly rows of H (cosine 0.72-0.80 to the planted",
+             "baseline in every restart, also from the planted factors)"))
+  d <- planted_spikes(1)
+  cons <- nmf_consensus(d$X, 5, beta = 1, restarts = 10, seed = 1, threads = 1)
+  expect_true(all(match_columns(d$W, cons$W)$cosine >= 0.95))
 })

@@ -19,9 +19,14 @@ enum class Solver { bcd, cd, mu };
 enum class Init { nndsvd, random, given };
 
 // L1 and L2 penalties of one factor: l1 * sum(F) + l2 / 2 * ||F||_F^2.
+// Optionally a Gamma(shape_k, rate_k) prior on every entry of component k in
+// log coordinates, sum_k sum (rate_k F_k - shape_k log F_k): empty vectors
+// (the default) mean none; only the multiplicative updates use it (the
+// posterior-mode predictions of cross-validation, R/cv_predict.R).
 struct Penalty {
   double l1 = 0.0;
   double l2 = 0.0;
+  std::vector<double> shape, rate;
 };
 
 // Everything a fit needs besides the data and the starting factors.

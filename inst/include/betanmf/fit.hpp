@@ -185,6 +185,10 @@ template <class Mat>
     throw std::invalid_argument("fixed components must number between 0 and rank");
   if (!wts.trivial() && (wts.m != X.m || wts.n != X.n))
     throw std::invalid_argument("weights must have the shape of the data");
+  for (const Penalty *pen : {&cfg.pen_w, &cfg.pen_h})
+    if ((!pen->shape.empty() || !pen->rate.empty()) &&
+        (pen->shape.size() != r || pen->rate.size() != r))
+      throw std::invalid_argument("a Gamma prior needs rank shapes and rank rates");
   if (cfg.solver == Solver::bcd && cfg.beta != 2.0)
     throw std::invalid_argument("the BCD solver needs beta = 2");
   if (cfg.solver == Solver::cd && cfg.beta != 1.0)
@@ -209,7 +213,9 @@ template <class Mat>
     }
     // (the penalty of W summed as W^T, in the solvers' order)
     const double pen_w =
-        cfg.pen_w.l1 == 0.0 && cfg.pen_w.l2 == 0.0 ? 0.0 : penalty_value(res.W.t(), cfg.pen_w);
+        cfg.pen_w.l1 == 0.0 && cfg.pen_w.l2 == 0.0 && cfg.pen_w.shape.empty()
+            ? 0.0
+            : penalty_value(res.W.t(), cfg.pen_w);
     res.loss = res.divergence + pen_w + penalty_value(res.H, cfg.pen_h);
     // an infinite objective has not converged, whatever its history says
     if (!std::isfinite(res.loss)) res.converged = false;

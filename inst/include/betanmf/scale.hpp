@@ -3,7 +3,8 @@
 // 2011, Neural Comput 23:2421, section 2), so with X = 4^k X', W = 2^k W',
 // H = 2^k H' the objective is
 //   F(W, H) = 4^(k beta) [ D(X' | W'H') + l1 2^(k (1 - 2 beta)) sum(W')
-//                          + l2 2^(k (2 - 2 beta)) / 2 ||W'||^2 + (same for H') ],
+//                          + l2 2^(k (2 - 2 beta)) / 2 ||W'||^2 + (same for H') ]
+// (a Gamma prior of config.hpp: its rate as l1, its shape over 4^(k beta)),
 // and a fit of X' with the penalties scaled that way is the fit of X, scaled
 // back exactly (multiplications by powers of two are exact). The solvers
 // then never meet x y^(beta - 2) or x^2 near the ends of the double range:
@@ -55,6 +56,11 @@ inline void scale_by_power_of_two(arma::mat &F, int e) {
   for (Penalty *p : {&out.pen_w, &out.pen_h}) {
     if (p->l1 != 0.0) p->l1 *= factor(kd * (1.0 - 2.0 * cfg.beta));
     if (p->l2 != 0.0) p->l2 *= factor(kd * (2.0 - 2.0 * cfg.beta));
+    // a Gamma prior, rate F - shape log F: the rate as l1, the shape over
+    // 4^(k beta) (its log term moves by a constant, which the history of a
+    // scaled fit leaves out; the final loss has it)
+    for (double &v : p->rate) v *= factor(kd * (1.0 - 2.0 * cfg.beta));
+    for (double &v : p->shape) v *= factor(-2.0 * kd * cfg.beta);
   }
   return out;
 }

@@ -20,6 +20,10 @@ namespace betanmf {
   double v = 0.0;
   if (pen.l1 != 0.0) v += pen.l1 * arma::accu(F);
   if (pen.l2 != 0.0) v += 0.5 * pen.l2 * frob_dot(F, F);
+  if (!pen.shape.empty())  // the Gamma prior in log coordinates (config.hpp)
+    for (arma::uword j = 0; j < F.n_cols; ++j)
+      for (arma::uword k = 0; k < F.n_rows; ++k)
+        if (F(k, j) > 0.0) v += pen.rate[k] * F(k, j) - pen.shape[k] * std::log(F(k, j));
   return v;
 }
 

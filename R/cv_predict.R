@@ -1,0 +1,126 @@
+# Predictions of held-out entries for nmf_cv(): the posterior mode of each
+# line of a masked fit under an empirical-Bayes Gamma prior.
+#
+# Why. A masked fit estimates the loadings of a column of H (r numbers) from
+# that column's training entries only. On sparse counts (a time bin of spike
+# counts holds ~10 spikes) that estimate lies on the boundary: the maximum
+# likelihood sets many coefficients to exactly zero, and it may do so
+# wherever no training count of the line needs them. The model is then zero
+# exactly where a held-out count may be positive, because the zero pattern
+# was fitted to the training counts around it. Plugging such an estimate in
+# scores the model by its support, not by its rates: the score grows with
+# the rank, whatever the data.
+#
+# What. The prediction of a held-out entry is the model at the posterior
+# mode of the line's coefficients in log coordinates, eta = log h, under a
+# Gamma(a_k, b_k) prior on h_kj. The mode in eta maximizes
+#   -sum_i w_ij d_beta(x_ij | (W h)_i) / phi + sum_k (a_k log h_k - b_k h_k),
+# (the Jacobian of h = exp(eta) turns the Gamma's (a - 1) log h into a log h),
+# so it is interior for every shape a > 0: no coefficient is ever exactly
+# zero, and a coefficient the training data do not determine sits near the
+# prior mode a / b instead of at its starting value. exp(-d_beta / phi) is the
+# Tweedie likelihood of the beta-divergence (power p = 2 - beta, dispersion
+# phi; Jorgensen 1997), Poisson for beta = 1 with phi = 1. For beta = 1 this
+# is the fixed point of the Gamma-Poisson model (Canny 2004; Cemgil 2009)
+# with exp(E log h) replaced by h. The prior is estimated from the fit
+# (empirical Bayes): a_k and b_k match the mean and variance of row k of H;
+# phi is Pearson's estimate from the training entries, with (m + n) r
+# degrees of freedom removed. Columns of H are updated first (W fixed), then
+# rows of W (H fixed) the same way, so that the orientation of the data does
+# not matter. The updates are the multiplicative updates of Fevotte & Idier
+# (2011) with the prior in the numerator (a / h) and the denominator (b),
+# which for beta in [1, 2] are the minimizers of the usual auxiliary
+# function plus the separable prior term; they start from the fit and stop
+# after `max_iter` steps or when the objective changes by less than `tol`
+# (relative).
+
+# Posterior modes of H and then W for a masked fit. `train` is the prepared
+# training data (prepare_checked(): x with zeros at the held-out entries,
+# the weights, the margins), `fit` the core's fit on it. Returns list(W, H,
+# phi).
+cv_posterior <- function(train, fit, beta, threads, max_iter = 25L, tol = 1e-6) {
+  W <- unname(fit$W)
+  H <- unname(fit$H)
+  r <- ncol(W)
+  n_obs <- sum(train$margins$rows)
+  dof <- max(n_obs - (nrow(train$x) + ncol(train$x)) * r, n_obs / 2)
+  phi <- line_pearson(train$x, train$spec, W, H, beta, fit$divergence) / dof
+  if (!is.finite(phi) || phi <= 0) phi <- 1
+  H <- line_posterior(train, W, H, beta, phi, max_iter, tol, threads)
+  Wt <- line_posterior(transpose_data(train), t(H), t(W), beta, phi, max_iter, tol, threads)
+  list(W = t(Wt), H = H, phi = phi)
+}
+
+# Gamma prior of each row of F (r x N) matching its mean and variance:
+# shape mu^2 / v, rate mu / v. A zero row gets shape and rate 0 (it stays
+# zero); a constant row a variance of (1e-3 mu)^2.
+gamma_moments <- function(F) {
+  mu <- rowMeans(F)
+  v <- pmax(apply(F, 1L, stats::var), (1e-3 * mu)^2)
+  a <- ifelse(mu > 0, mu^2 / v, 0)
+  b <- ifelse(mu > 0, mu / v, 0)
+  list(shape = a, rate = b)
+}
+
+# Columns of H (r x n) at their posterior mode for the prepared data (m x n)
+# with W (m x r) fixed; the prior of row k is gamma_moments(H) at the start,
+# scaled by the dispersion. The multiplicative updates with the prior run in
+# the core, through the projection path of every fit (run_fit()).
+line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads) {
+  prior <- gamma_moments(H)
+  model <- list(beta = beta, solver = "mu", l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0),
+                control = nmf_control(max_iter = max_iter, tol = tol, normalize = "none"),
+                prior = list(shape = phi * prior$shape, rate = phi * prior$rate))
+  fixed <- list(W = W, H = NULL, k_W = ncol(W), k_H = 0L)
+  run_fit(data, ncol(W), model, list(W = W, H = H), fixed, seed = 1L, threads = threads)$H
+}
+
+# Prepared data transposed: rows become columns, with the weights and
+# margins that go with them.
+transpose_data <- function(data) {
+  spec <- data$spec
+  if (!is.null(spec)) {
+    spec <- list(base = spec$base, delta = Matrix::t(spec$delta), rows = spec$cols,
+                 cols = spec$rows)
+  }
+  list(x = if (methods::is(data$x, "sparseMatrix")) Matrix::t(data$x) else t(data$x),
+       spec = spec, margins = list(rows = data$margins$cols, cols = data$margins$rows))
+}
+
+# Model values (W H)_ij at the positions (i, j) of a pattern's entries.
+model_at <- function(W, H, i, j) rowSums(W[i, , drop = FALSE] * t(H)[j, , drop = FALSE])
+
+# Dense observation weights of the columns `cols`, or NULL for all ones.
+block_weights <- function(spec, m, cols) {
+  if (is.null(spec)) return(NULL)
+  spec$base + as.matrix(spec$delta[, cols, drop = FALSE])
+}
+
+# Pearson's statistic sum_ij w_ij (x_ij - y_ij)^2 / y_ij^(2 - beta) of the
+# fit on its training entries. For beta = 2 it is twice the divergence.
+line_pearson <- function(x, spec, W, H, beta, divergence, block = 2048L) {
+  if (beta == 2) return(2 * divergence)
+  pure_mask <- is.null(spec) || (spec$base == 1 && all(spec$delta@x == -1))
+  if (beta == 1 && methods::is(x, "sparseMatrix") && pure_mask) {
+    # sum w x^2 / y - 2 sum w x + sum w y, the last one through W^T w
+    j <- rep.int(seq_len(ncol(x)), diff(x@p))
+    y <- model_at(W, H, x@i + 1L, j)
+    # sum_ij w_ij y_ij = sum(W H) minus the model at the masked entries
+    wy <- sum(colSums(W) * rowSums(H))
+    if (!is.null(spec)) {
+      d <- spec$delta
+      wy <- wy - sum(model_at(W, H, d@i + 1L, rep.int(seq_len(ncol(d)), diff(d@p))))
+    }
+    return(sum(x@x^2 / pmax(y, .Machine$double.xmin)) - 2 * sum(x@x) + wy)
+  }
+  total <- 0
+  for (start in seq(1L, ncol(x), by = block)) {
+    cols <- start:min(ncol(x), start + block - 1L)
+    xb <- as.matrix(x[, cols, drop = FALSE])
+    wb <- block_weights(spec, nrow(x), cols)
+    y <- W %*% H[, cols, drop = FALSE]
+    term <- ifelse(y > 0, (xb - y)^2 / pmax(y, .Machine$double.xmin)^(2 - beta), 0)
+    total <- total + sum(if (is.null(wb)) term else wb * term)
+  }
+  total
+}
