@@ -123,8 +123,8 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   for (std::size_t t = 0; t < nnz; ++t) {
     const double *g = G.colptr(b.e.idx[t]);
     for (int k = 0; k < r; ++k) b.gt[k * nnz + t] = g[k];
-    b.y[t] = std::max(dot(r, g, f), y_floor);
-    b.iy[t] = 1.0 / b.y[t];
+    b.y[t] = dot(r, g, f);  // the exact model; the floor only guards 1 / y
+    b.iy[t] = 1.0 / std::max(b.y[t], y_floor);
   }
   double *y = b.y.data(), *iy = b.iy.data(), *yn = b.y_new.data(), *iyn = b.iy_new.data();
   for (int k = fixed; k < r; ++k) {
@@ -146,14 +146,19 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
       d = cd_upward_step(f[k], d, lin, pen.l2, x, gk, y, nnz, y_floor);
     if (d == 0.0) continue;
     for (int halvings = 0;; ++halvings) {
-#pragma omp simd
+      double lowest = arma::datum::inf;
+#pragma omp simd reduction(min : lowest)
       for (std::size_t t = 0; t < nnz; ++t) {
-        yn[t] = std::max(y[t] + d * gk[t], y_floor);
-        iyn[t] = 1.0 / yn[t];
+        yn[t] = y[t] + d * gk[t];
+        iyn[t] = 1.0 / std::max(yn[t], y_floor);
+        lowest = std::min(lowest, yn[t]);
       }
       if (d > 0.0) break;  // upward steps never pass the minimum
+      // a step that empties the model at a positive datum is an infinite
+      // divergence, whatever the floored derivative says (a datum far below
+      // the floor, 1e-300 among counts of 1e0)
       const double d1_new = lin + pen.l2 * (f[k] + d) - weighted_ratio(nnz, x, gk, iyn);
-      if (d1 + d1_new >= 0.0) break;
+      if (lowest > 0.0 && d1 + d1_new >= 0.0) break;
       if (halvings == 40) {
         d = 0.0;
         break;
