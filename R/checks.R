@@ -44,6 +44,26 @@ match_choice <- function(x, choices, arg) {
   x
 }
 
+# Arguments given by a name that R completed to one of `fun`'s own
+# arguments before `...` (partial matching: `rank = 2` becomes `ranks` in
+# nmf_cv(x, 2:3, rank = 2), and 2:3 then goes to `beta`): an error naming
+# both. `call` is the call as written (sys.call() of `fun`).
+check_partial_names <- function(call, fun, where) {
+  given <- names(as.list(call))[-1L]
+  given <- given[!is.na(given) & nzchar(given)]
+  formal <- names(formals(fun))
+  before <- formal[seq_len(match("...", formal, nomatch = length(formal) + 1L) - 1L)]
+  for (nm in setdiff(given, formal)) {
+    hit <- before[startsWith(before, nm)]
+    if (length(hit)) {
+      stop(sprintf(paste0("`%s` is not an argument of %s; R would complete it to `%s` ",
+                          "(partial matching) and shift the other arguments; write `%s = ` ",
+                          "in full"), nm, where, hit[1L], hit[1L]), call. = FALSE)
+    }
+  }
+  invisible(TRUE)
+}
+
 # Arguments that reached `...` of a function that takes none: an error naming
 # them, with `hint` saying where they belong.
 check_no_dots <- function(dots, where, hint) {
@@ -128,7 +148,15 @@ resolve_penalty <- function(p, arg) {
     stop(sprintf("`%s` must be a non-negative number or a named pair c(W = , H = ); got %s",
                  arg, describe(p)), call. = FALSE)
   }
-  if (length(p) == 1L) return(c(W = p, H = p))
+  if (length(p) == 1L) {
+    if (!is.null(names(p)) && nzchar(names(p))) {
+      stop(sprintf(paste0("`%s` must be one unnamed number for both factors or a named pair ",
+                          "c(W = , H = ); got the single named value %s = %s (write ",
+                          "c(W = %s, H = 0) for a penalty on one factor)"),
+                   arg, names(p), format(unname(p)), format(unname(p))), call. = FALSE)
+    }
+    return(c(W = p, H = p))
+  }
   if (is.null(names(p)) || !setequal(names(p), c("W", "H"))) {
     stop(sprintf("`%s` of length 2 must be named c(W = , H = ); got names %s", arg,
                  paste(deparse(names(p)), collapse = "")), call. = FALSE)
@@ -195,6 +223,15 @@ resolve_init <- function(init, m, n, rank) {
     }
     W <- check_factor(init$W, "init$W", m, rank)
     H <- check_factor(init$H, "init$H", rank, n)
+    # the model W H and the Gram matrices W^T W, H H^T of the start must be
+    # finite: each entry at most the square root of the magnitude limit
+    root <- sqrt(magnitude_limit())
+    top <- c(W = if (length(W)) max(W) else 0, H = if (length(H)) max(H) else 0)
+    if (any(top > root) || prod(top) * rank > magnitude_limit()) {
+      stop(sprintf(paste0("`init` must give a start whose model W H is finite: entries of ",
+                          "`init$W` and `init$H` at most %g; got up to %g and %g"),
+                   root, top[["W"]], top[["H"]]), call. = FALSE)
+    }
     return(list(W = unname(W), H = unname(H)))
   }
   match_choice(init, c("nndsvd", "random"), "init")

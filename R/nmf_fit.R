@@ -180,6 +180,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
                             restarts = 1L, solver = "auto",
                             control = nmf_control(), seed = NULL, threads = NULL,
                             verbose = FALSE) {
+  check_partial_names(sys.call(), sys.function(), "nmf_fit()")
   call <- match.call()
   check_no_dots(list(...), "nmf_fit()", "tuning settings go in control = nmf_control()")
   setup <- fit_setup(x, if (missing(rank)) NULL else rank, beta, mask, weights, l1, l2,
@@ -253,7 +254,7 @@ fit_restarts <- function(setup, restarts, seed, threads, verbose, call) {
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
   control <- setup$model$control
-  if (!is.finite(best$loss)) {
+  if (!is.finite(best$loss) && (setup$fixed$k_W > 0L || setup$fixed$k_H > 0L)) {
     # the solvers keep the learned part positive, so only known components
     # that are zero where the data are positive leave the objective infinite
     warning(sprintf(paste0(

@@ -44,6 +44,10 @@ void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
 // Starting factors W (m x r) and H (r x n) for X.
 template <class Mat>
 void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::mat &H) {
+  // NNDSVD needs rank singular pairs, so at most min(m, n) components (a
+  // larger catalog of known components starts at random)
+  if (init == Init::nndsvd && static_cast<std::size_t>(cfg.rank) > std::min(X.m, X.n))
+    init = Init::random;
   switch (init) {
   case Init::nndsvd:
     // Exact zeros are absorbing for multiplicative updates and make the
