@@ -151,12 +151,15 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
       for (std::size_t t = 0; t < nnz; ++t) {
         yn[t] = y[t] + d * gk[t];
         iyn[t] = 1.0 / std::max(yn[t], y_floor);
-        lowest = std::min(lowest, yn[t]);
+        // y is updated step by step, so what remains of it after this
+        // coordinate leaves may be rounding of a model that is really zero
+        lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
       }
       if (d > 0.0) break;  // upward steps never pass the minimum
-      // a step that empties the model at a positive datum is an infinite
-      // divergence, whatever the floored derivative says (a datum far below
-      // the floor, 1e-300 among counts of 1e0)
+      // a step that empties the model at a positive datum (or cuts it by
+      // more than 2^40 at once) is an infinite divergence, whatever the
+      // floored derivative says (a datum far below the floor, 1e-300 among
+      // counts of 1e0)
       const double d1_new = lin + pen.l2 * (f[k] + d) - weighted_ratio(nnz, x, gk, iyn);
       if (lowest > 0.0 && d1 + d1_new >= 0.0) break;
       if (halvings == 40) {
