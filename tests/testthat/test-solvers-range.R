@@ -125,8 +125,14 @@ test_that("an outlier 1e16 to 1e17 times the median keeps every solver monotone"
     fit <- suppressWarnings(nmf_fit(xi, 3, beta = cs$beta, solver = cs$solver, seed = 1,
                                     threads = 1))
     expect_sound_fit(fit, xi, label, slack = cs$slack %||% 1e-10)
-    expect_equal(fit$divergence, beta_divergence(xi, fitted(fit), beta = cs$beta),
-                 tolerance = 1e-8, label = label)
+    # at beta > 2 one ulp of W H at the outlier (16 at 1e17) is a divergence
+    # of 1e19 (y (x - y)^2 / 2): the value depends on the last bit of the
+    # model, and a model rounded once more (the scaling of the returned
+    # factors, R's own product) need not agree
+    if (cs$beta <= 2) {
+      expect_equal(fit$divergence, beta_divergence(xi, fitted(fit), beta = cs$beta),
+                   tolerance = 1e-8, label = label)
+    }
     expect_gt(fit$iterations, 2, label = label)
     # sparse data take other paths (their rounding differs, and at this
     # range two paths may end in different local minima): as sound
