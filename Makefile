@@ -5,6 +5,12 @@
 #               the total as "N passed, N failed"
 #   make test-slurm  starts a one-node Slurm cluster and checks that
 #               parallel = "future" on it gives the sequential results
+#   make test-asan   builds and runs the C++ tests under AddressSanitizer
+#               and UndefinedBehaviorSanitizer (tests/cpp/build-asan)
+#   make fuzz   10,000 randomized calls of the API (tools/fuzz.R); reports
+#               crashes, hangs, unnamed errors, non-finite results and
+#               objective increases
+#   make valgrind  a set of R fits under valgrind's memcheck (tools/valgrind.R)
 # `make deps` and `make test-slurm` need root (apt-get, daemons); the other
 # targets do not.
 
@@ -18,7 +24,7 @@ BENCH_PACKAGES = r-cran-rcppml r-cran-nmf python3-sklearn python3-threadpoolctl 
   r-cran-rcppparallel r-cran-uwot r-cran-cowplot r-cran-ggrepel r-cran-plotly \
   r-cran-quadprog r-cran-pbapply r-cran-progress
 
-.PHONY: deps bench-deps install demo test test-slurm test-r test-cpp document check bench clean
+.PHONY: deps bench-deps install demo test test-slurm test-r test-cpp test-asan fuzz valgrind document check bench clean
 
 deps:
 	apt-get update -qq
@@ -41,6 +47,21 @@ test: install
 test-slurm: install
 	bash tools/test-slurm.sh
 
+# Sanitizers report to stderr and make the run fail; halt_on_error keeps the
+# first report readable. OpenMP's runtime is not instrumented: its threads
+# are left out of leak checks.
+test-asan:
+	cmake -S tests/cpp -B tests/cpp/build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBETANMF_SANITIZE=ON > /dev/null
+	cmake --build tests/cpp/build-asan -j 2 > /dev/null
+	ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  tests/cpp/build-asan/betanmf_tests
+
+fuzz: install
+	$(RSCRIPT) tools/fuzz.R 10000 1
+
+valgrind: install
+	$(R) -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=no -q" --vanilla -f tools/valgrind.R
+
 document:
 	$(RSCRIPT) -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
 
@@ -57,4 +78,4 @@ bench: install
 	$(RSCRIPT) bench/bench_consensus_memory.R 2
 
 clean:
-	rm -rf build tests/cpp/build src/*.o src/*.so betanmf.Rcheck
+	rm -rf build tests/cpp/build tests/cpp/build-asan src/*.o src/*.so betanmf.Rcheck

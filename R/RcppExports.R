@@ -45,3 +45,7 @@ cpp_prepare <- function(x, spec) {
     .Call(`_betanmf_cpp_prepare`, x, spec)
 }
 
+cpp_check_sparse <- function(x) {
+    .Call(`_betanmf_cpp_check_sparse`, x)
+}
+

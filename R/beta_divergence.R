@@ -9,7 +9,12 @@
 #' Kullback-Leibler) and \eqn{x/y - \log(x/y) - 1} for \eqn{\beta = 0}
 #' (Itakura-Saito). At \eqn{x = 0} the divergence is \eqn{y^\beta / \beta}
 #' for \eqn{\beta > 0} and infinite for \eqn{\beta \le 0}, so zeros in `x`
-#' are refused for \eqn{\beta \le 0}.
+#' are refused for \eqn{\beta \le 0}. For \eqn{\beta > 0} a subnormal
+#' datum (below `.Machine$double.xmin`) counts as the zero it approaches, and
+#' a ratio \eqn{x/y} that over- or underflows is taken in log space, so that
+#' for example \eqn{d_1(1 | 5 \times 10^{-324}) \approx 743.4} is finite. The
+#' magnitude limits of [nmf_fit()] (section "Range of the data") apply to
+#' `x` and `mu`.
 #'
 #' When `mu` is an `nmf_fit` and `x` is sparse, the sum is computed exactly
 #' without forming the dense model: the zeros enter through closed forms
@@ -50,6 +55,7 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
     return(cpp_divergence(x, unname(mu$W), unname(mu$H), beta, spec,
                           resolve_threads(threads)))
   }
+  if (methods::is(mu, "sparseMatrix")) check_sparse_slots(mu, "mu")
   if (methods::is(mu, "Matrix")) mu <- as.matrix(mu)
   if (!is.numeric(mu) || !is.matrix(mu)) {
     stop(sprintf("`mu` must be a numeric matrix or an nmf_fit; got %s", describe(mu)),
@@ -63,6 +69,7 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
     stop(sprintf("`mu` must have finite, non-negative entries; got %s", describe(mu)),
          call. = FALSE)
   }
+  check_magnitude(max(mu), if (any(mu > 0)) min(mu[mu > 0]) else 0, beta, "mu")
   storage.mode(mu) <- "double"
   w <- if (is.null(spec)) 1 else spec$base + as.matrix(spec$delta)
   w <- array(w, dim(mu))

@@ -44,6 +44,26 @@ match_choice <- function(x, choices, arg) {
   x
 }
 
+# Arguments given by a name that R completed to one of `fun`'s own
+# arguments before `...` (partial matching: `rank = 2` becomes `ranks` in
+# nmf_cv(x, 2:3, rank = 2), and 2:3 then goes to `beta`): an error naming
+# both. `call` is the call as written (sys.call() of `fun`).
+check_partial_names <- function(call, fun, where) {
+  given <- names(as.list(call))[-1L]
+  given <- given[!is.na(given) & nzchar(given)]
+  formal <- names(formals(fun))
+  before <- formal[seq_len(match("...", formal, nomatch = length(formal) + 1L) - 1L)]
+  for (nm in setdiff(given, formal)) {
+    hit <- before[startsWith(before, nm)]
+    if (length(hit)) {
+      stop(sprintf(paste0("`%s` is not an argument of %s; R would complete it to `%s` ",
+                          "(partial matching) and shift the other arguments; write `%s = ` ",
+                          "in full"), nm, where, hit[1L], hit[1L]), call. = FALSE)
+    }
+  }
+  invisible(TRUE)
+}
+
 # Arguments that reached `...` of a function that takes none: an error naming
 # them, with `hint` saying where they belong.
 check_no_dots <- function(dots, where, hint) {
@@ -128,7 +148,15 @@ resolve_penalty <- function(p, arg) {
     stop(sprintf("`%s` must be a non-negative number or a named pair c(W = , H = ); got %s",
                  arg, describe(p)), call. = FALSE)
   }
-  if (length(p) == 1L) return(c(W = p, H = p))
+  if (length(p) == 1L) {
+    if (!is.null(names(p)) && nzchar(names(p))) {
+      stop(sprintf(paste0("`%s` must be one unnamed number for both factors or a named pair ",
+                          "c(W = , H = ); got the single named value %s = %s (write ",
+                          "c(W = %s, H = 0) for a penalty on one factor)"),
+                   arg, names(p), format(unname(p)), format(unname(p))), call. = FALSE)
+    }
+    return(c(W = p, H = p))
+  }
   if (is.null(names(p)) || !setequal(names(p), c("W", "H"))) {
     stop(sprintf("`%s` of length 2 must be named c(W = , H = ); got names %s", arg,
                  paste(deparse(names(p)), collapse = "")), call. = FALSE)
@@ -195,6 +223,15 @@ resolve_init <- function(init, m, n, rank) {
     }
     W <- check_factor(init$W, "init$W", m, rank)
     H <- check_factor(init$H, "init$H", rank, n)
+    # the model W H and the Gram matrices W^T W, H H^T of the start must be
+    # finite: each entry at most the square root of the magnitude limit
+    root <- sqrt(magnitude_limit())
+    top <- c(W = if (length(W)) max(W) else 0, H = if (length(H)) max(H) else 0)
+    if (any(top > root) || prod(top) * rank > magnitude_limit()) {
+      stop(sprintf(paste0("`init` must give a start whose model W H is finite: entries of ",
+                          "`init$W` and `init$H` at most %g; got up to %g and %g"),
+                   root, top[["W"]], top[["H"]]), call. = FALSE)
+    }
     return(list(W = unname(W), H = unname(H)))
   }
   match_choice(init, c("nndsvd", "random"), "init")
@@ -218,6 +255,7 @@ resolve_seed <- function(seed) {
 check_data <- function(x, arg = "x", na_ok = TRUE) {
   if (methods::is(x, "Matrix") && !methods::is(x, "sparseMatrix")) x <- as.matrix(x)
   if (methods::is(x, "sparseMatrix")) {
+    check_sparse_slots(x, arg)
     x <- methods::as(methods::as(methods::as(x, "dMatrix"), "generalMatrix"),
                      "CsparseMatrix")
     values <- x@x
@@ -264,6 +302,18 @@ check_data <- function(x, arg = "x", na_ok = TRUE) {
   x
 }
 
+# A sparse Matrix object whose slots describe a valid matrix (one pass in
+# C++, cpp_check_sparse()), before anything else reads them: a corrupt @p
+# or @i (slot assignment, a foreign writer) would make a later pass read out
+# of bounds.
+check_sparse_slots <- function(x, arg) {
+  problem <- cpp_check_sparse(x)
+  if (nzchar(problem)) {
+    stop(sprintf("`%s` is a corrupt %s: %s", arg, class(x)[1L], problem), call. = FALSE)
+  }
+  invisible(x)
+}
+
 # A mask of the shape m x n as the pattern of its TRUE entries (a dgCMatrix
 # holding 1 at each), or NULL.
 check_mask <- function(mask, m, n) {
@@ -278,6 +328,7 @@ check_mask <- function(mask, m, n) {
   }
   sparse <- methods::is(mask, "sparseMatrix")
   if (sparse) {
+    check_sparse_slots(mask, "mask")
     mask <- methods::as(methods::as(methods::as(mask, "dMatrix"), "generalMatrix"),
                         "CsparseMatrix")  # sums duplicates, so positions are unique
     vals <- mask@x
@@ -312,6 +363,7 @@ check_weights <- function(weights, m, n) {
                  ncol(weights)), call. = FALSE)
   }
   if (methods::is(weights, "sparseMatrix")) {
+    check_sparse_slots(weights, "weights")
     weights <- methods::as(methods::as(methods::as(weights, "dMatrix"), "generalMatrix"),
                            "CsparseMatrix")
     vals <- weights@x
@@ -328,6 +380,34 @@ check_weights <- function(weights, m, n) {
          call. = FALSE)
   }
   weights
+}
+
+# The documented limit on the magnitude of data (or of a model): every entry
+# at most .Machine$double.xmax / 1e8 (1.8e300), so that sums over up to 1e8
+# entries stay finite, and every term of the beta-divergence within that
+# range too: the largest entry raised to beta for beta > 1, the smallest
+# positive one raised to beta for beta < 0. Inside these limits the core
+# fits data of any magnitude, subnormal entries included (it scales data of
+# extreme magnitude by a power of four and scales the fit back exactly).
+magnitude_limit <- function() .Machine$double.xmax / 1e8
+
+check_magnitude <- function(top, bottom, beta, arg) {
+  limit <- magnitude_limit()
+  remedy <- sprintf("divide `%s` by a constant c (the fit of x / c is the fit of x, with W H divided by c)",
+                    arg)
+  if (top > limit) {
+    stop(sprintf("`%s` has entries up to %g; entries must be at most %g (.Machine$double.xmax / 1e8) so that the divergence stays finite; %s",
+                 arg, top, limit, remedy), call. = FALSE)
+  }
+  if (beta > 1 && top > 0 && beta * log(top) > log(limit)) {
+    stop(sprintf("`%s` has entries up to %g, whose beta-divergence with beta = %g exceeds double precision: the largest entry raised to beta must stay below %g, so entries up to %g; %s",
+                 arg, top, beta, limit, exp(log(limit) / beta), remedy), call. = FALSE)
+  }
+  if (beta < 0 && bottom > 0 && beta * log(bottom) > log(limit)) {
+    stop(sprintf("`%s` has positive entries down to %g, whose beta-divergence with beta = %g exceeds double precision: the smallest positive entry raised to beta must stay below %g, so entries of at least %g; multiply `%s` by a constant or use beta >= 0",
+                 arg, bottom, beta, limit, exp(log(limit) / beta), arg), call. = FALSE)
+  }
+  invisible(TRUE)
 }
 
 # The tolerance of nmf_consensus() for setting restarts aside.

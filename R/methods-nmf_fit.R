@@ -10,24 +10,29 @@ new_nmf_fit <- function(W, H, beta, rank, loss, divergence, history, iterations,
   validate_nmf_fit(obj)
 }
 
+# The fields, shapes and values every nmf_fit has. The fits of this package
+# are built from checked core results (run_fit()), so a failure here is an
+# internal error.
 validate_nmf_fit <- function(obj) {
   fields <- c("W", "H", "beta", "rank", "loss", "divergence", "history",
               "iterations", "converged", "solver", "seed", "call")
   missing_fields <- setdiff(fields, names(obj))
   if (length(missing_fields)) {
-    stop("an nmf_fit needs the fields ", paste(missing_fields, collapse = ", "),
-         call. = FALSE)
+    stop("internal error in betanmf: an nmf_fit needs the fields ",
+         paste(missing_fields, collapse = ", "), call. = FALSE)
   }
   if (!is.matrix(obj$W) || !is.matrix(obj$H) || ncol(obj$W) != obj$rank ||
       nrow(obj$H) != obj$rank) {
-    stop("an nmf_fit needs W (m x rank) and H (rank x n)", call. = FALSE)
+    stop("internal error in betanmf: an nmf_fit needs W (m x rank) and H (rank x n)",
+         call. = FALSE)
   }
   if (!finite_nonnegative(obj$W) || !finite_nonnegative(obj$H)) {
-    stop("an nmf_fit needs finite, non-negative W and H", call. = FALSE)
+    stop("internal error in betanmf: an nmf_fit needs finite, non-negative W and H",
+         call. = FALSE)
   }
   if (!is.data.frame(obj$history) ||
       !all(c("iteration", "loss", "seconds") %in% names(obj$history))) {
-    stop("an nmf_fit needs a history data frame (iteration, loss, seconds)",
+    stop("internal error in betanmf: an nmf_fit needs a history data frame (iteration, loss, seconds)",
          call. = FALSE)
   }
   obj

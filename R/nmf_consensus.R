@@ -116,6 +116,7 @@
 nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           threads = NULL, parallel = c("threads", "future"),
                           keep_fits = FALSE, loss_tol = 0.01) {
+  check_partial_names(sys.call(), sys.function(), "nmf_consensus()")
   call <- match.call()
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   check_flag(keep_fits, "keep_fits")

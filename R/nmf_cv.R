@@ -187,6 +187,7 @@
 nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "blocks"),
                    fraction = 0.1, replicates = 3L, ..., seed = NULL, threads = NULL,
                    parallel = c("threads", "future"), verbose = FALSE) {
+  check_partial_names(sys.call(), sys.function(), "nmf_cv()")
   call <- match.call()
   holdout <- match_choice(holdout, c("speckled", "bicross", "blocks"), "holdout")
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
@@ -289,6 +290,12 @@ cv_parts_entries <- function(data, holdout, fraction, seed, rep) {
   m <- nrow(data$x)
   n <- ncol(data$x)
   pat <- cpp_holdout_pattern(m, n, holdout, fraction, seed, rep)
+  if (!length(pat$i)) {
+    stop(sprintf(paste0("`fraction` = %g holds out no entry of the %d x %d matrix `x` in ",
+                        "replicate %d (the %s pattern of this seed); use a larger `fraction`, ",
+                        "another `seed` or more data"), fraction, m, n, rep, holdout),
+         call. = FALSE)
+  }
   held <- methods::new("dgCMatrix", i = pat$i, p = pat$p, x = rep(1, length(pat$i)),
                        Dim = c(as.integer(m), as.integer(n)))
   list(train = prepare_checked(data$x, merge_masks(n, data$drop, held), data$weights),

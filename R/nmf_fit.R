@@ -41,6 +41,26 @@
 #' evaluated at the solution before this rescaling (the rescaling leaves the
 #' divergence unchanged but not an L1 or L2 penalty).
 #'
+#' @section Range of the data:
+#' Entries may be as small as the smallest subnormal double and as large as
+#' `.Machine$double.xmax / 1e8` (1.8e300), so that sums over the entries stay
+#' finite; for `beta > 1` the largest entry raised to `beta`, and for
+#' `beta < 0` the smallest positive entry raised to `beta`, must stay below
+#' that limit too (the divergence would not be representable otherwise).
+#' Data beyond these limits get an error that says so. Within them, data of
+#' extreme magnitude (largest entry outside \eqn{2^{-40}}..\eqn{2^{41}}) are
+#' fitted at a power of four of their scale and scaled back exactly, since
+#' \eqn{d_eta(cx | cy) = c^eta d_eta(x | y)}.
+#'
+#' For `beta <= 1` the solvers keep the model positive wherever the data
+#' are, so the loss is finite whenever some factors give a finite loss: the
+#' multiplicative updates keep every entry they learn at least \eqn{2^{-400}}
+#' times the largest entry of its factor, and coordinate descent rejects a
+#' step that would empty the model at a positive datum. Every solver
+#' decreases its objective at every iteration; where the closed forms of the
+#' objective lose their precision (an outlier \eqn{10^{16}} times the rest of
+#' the data) it is summed term by term.
+#'
 #' @section Reproducibility:
 #' `seed = NULL` draws a seed from R's random number generator, so
 #' `set.seed()` governs the result; the seed used is stored in the fit.
@@ -160,6 +180,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
                             restarts = 1L, solver = "auto",
                             control = nmf_control(), seed = NULL, threads = NULL,
                             verbose = FALSE) {
+  check_partial_names(sys.call(), sys.function(), "nmf_fit()")
   call <- match.call()
   check_no_dots(list(...), "nmf_fit()", "tuning settings go in control = nmf_control()")
   setup <- fit_setup(x, if (missing(rank)) NULL else rank, beta, mask, weights, l1, l2,
@@ -233,7 +254,18 @@ fit_restarts <- function(setup, restarts, seed, threads, verbose, call) {
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
   control <- setup$model$control
-  if (!best$converged && control$tol > 0) {
+  if (!is.finite(best$loss) && (setup$fixed$k_W > 0L || setup$fixed$k_H > 0L)) {
+    # the solvers keep the learned part positive, so only known components
+    # that are zero where the data are positive leave the objective infinite
+    warning(sprintf(paste0(
+      "the objective is infinite: the model is zero at positive entries of `x`, and ",
+      "with beta = %g <= 1 no fit can cover them while %s stay%s fixed; check for ",
+      "rows of `fixed_W` or columns of `fixed_H` that are zero where `x` is not"),
+      setup$model$beta,
+      paste(c(if (setup$fixed$k_W > 0L) "`fixed_W`", if (setup$fixed$k_H > 0L) "`fixed_H`"),
+            collapse = " and "),
+      if (setup$fixed$k_W > 0L && setup$fixed$k_H > 0L) "" else "s"), call. = FALSE)
+  } else if (!best$converged && control$tol > 0) {
     warning(sprintf(paste0(
       "nmf_fit() stopped after max_iter = %d iterations before the relative change ",
       "of the objective fell below tol = %g; increase max_iter in nmf_control()"),

@@ -4,8 +4,9 @@
 #   w_ij = base + delta_ij,
 # with base = 1 and a sparse delta (-1 at masked or missing entries, w - 1
 # where dense weights differ from one), or base = 0 and delta = the weights
-# themselves (sparse weights: unlisted entries count zero); NULL means every
-# entry has weight one. One C++ pass (cpp_prepare()) then removes the
+# themselves (sparse weights: unlisted entries count zero; dense weights
+# with a positive entry below 2^-10, which 1 + (w - 1) would not keep to
+# full precision); NULL means every entry has weight one. One C++ pass (cpp_prepare()) then removes the
 # entries of weight zero from the data and returns the summary that every
 # later step reuses: weighted sum of squares, total, zeros of positive
 # weight and the weight margins, which the core takes as they are.
@@ -20,6 +21,7 @@ prepare_data <- function(x, mask = NULL, weights = NULL, beta = 2, arg = "x",
   drop <- merge_masks(n, check_mask(mask, m, n), missing_pattern(x))
   data <- prepare_checked(x, drop, check_weights(weights, m, n))
   if (beta <= 0 && data$zeros > 0) stop_zeros(arg, data$zeros, beta, remedy)
+  check_magnitude(data$summary$max, data$summary$min_positive, beta, arg)
   data
 }
 
@@ -46,7 +48,8 @@ prepare_checked <- function(x, drop, weights, offset = 0) {
     spec$rows <- res$rows
     spec$cols <- res$cols
   }
-  summary <- list(nrow = nrow(x), ncol = ncol(x), sparse = sparse,
+  summary <- list(nrow = nrow(x), ncol = ncol(x), sparse = sparse, max = res$max,
+                  min_positive = res$min_positive,
                   nnz = if (sparse) length(x@x) else res$nonzero, sum_sq = res$sum_sq,
                   total = res$total, offset = offset, weighted = !is.null(spec))
   structure(list(x = x, spec = spec, drop = drop, weights = weights, summary = summary,
@@ -61,10 +64,10 @@ weight_spec <- function(drop, weights, m, n) {
     drop@x[] <- -1
     return(list(base = 1, delta = drop))
   }
-  sparse <- methods::is(weights, "sparseMatrix")
-  delta <- csc_matrix(cpp_weight_deltas(weights, drop), m, n)
-  if (!sparse && !length(delta@x)) return(NULL)
-  list(base = if (sparse) 0 else 1, delta = delta)
+  d <- cpp_weight_deltas(weights, drop)
+  delta <- csc_matrix(d, m, n)
+  if (d$base == 1 && !length(delta@x)) return(NULL)
+  list(base = d$base, delta = delta)
 }
 
 # The union of patterns of an m x n matrix (dgCMatrix holding 1 at each

@@ -38,7 +38,8 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
     H0 <- start$H
     how <- "given"
   }
-  if (how != "given" && (fixed$k_W == rank || fixed$k_H == rank)) {
+  if (how != "given" && ((fixed$k_W == rank && fixed$k_H == 0L) ||
+                         (fixed$k_H == rank && fixed$k_W == 0L))) {
     # A projection: the known factor as given, the other one started flat in
     # the core (no starting factors computed only to be overwritten).
     W0 <- fixed$W
@@ -69,10 +70,37 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
       W0[, k] <- sweep(W0[, k, drop = FALSE], 2L, ratio, `*`)
     }
   }
-  res <- cpp_nmf_fit(data$x, W0, H0, data$spec,
-                     core_settings(rank, model, how, fixed, seed, threads, verbose))
-  if (isTRUE(res$interrupted)) stop("the fit was interrupted by the user", call. = FALSE)
+  res <- tryCatch(
+    cpp_nmf_fit(data$x, W0, H0, data$spec,
+                core_settings(rank, model, how, fixed, seed, threads, verbose)),
+    error = function(e) stop_internal(conditionMessage(e), data, rank, model, how))
+  if (isTRUE(res$interrupted)) signal_interrupt()
+  if (!finite_nonnegative(res$W) || !finite_nonnegative(res$H) || is.nan(res$loss)) {
+    stop_internal("the core returned non-finite or negative factors", data, rank, model, how)
+  }
   res
+}
+
+# A failure of the core on checked input is a defect of the package, not of
+# the call: the message says so and names what the fit was given.
+stop_internal <- function(what, data, rank, model, how) {
+  s <- data$summary
+  stop(sprintf(paste0(
+    "internal error in betanmf: %s, for a %s %d x %d matrix (entries %g to %g) at rank %d, ",
+    "beta = %g, solver \"%s\", start \"%s\"; please report this with the call that ",
+    "produced it"), what, if (isTRUE(s$sparse)) "sparse" else "dense", s$nrow, s$ncol,
+    s$min_positive %||% NA_real_, s$max %||% NA_real_, rank, model$beta, model$solver,
+    if (is.character(how)) how else "given"), call. = FALSE)
+}
+
+# Ctrl-C reached the core, which stopped between two iterations and freed
+# what it held: raise it as R raises an interrupt, a condition of class
+# "interrupt" that tryCatch(interrupt = ) and withCallingHandlers() see,
+# then, when no handler takes it, back to the top level as R does.
+signal_interrupt <- function() {
+  signalCondition(structure(class = c("interrupt", "condition"),
+                            list(message = "", call = NULL)))
+  invokeRestart("abort")
 }
 
 # H (r x n) minimizing the objective of `model` for prepared data with W

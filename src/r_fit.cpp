@@ -1,5 +1,5 @@
 // Rcpp glue for one NMF fit: the named settings list built by run_fit() in
-// R/fit_core.R to a core Config, R matrices to core views, the core Result
+// R/run_fit.R to a core Config, R matrices to core views, the core Result
 // back to an R list. No numerics here.
 #include "r_data.h"
 #include "r_monitor.h"
@@ -104,9 +104,8 @@ Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settin
       if (!Rf_isNull(W0)) W = Rcpp::as<arma::mat>(W0);
       if (!Rf_isNull(H0)) H = Rcpp::as<arma::mat>(H0);
     }
-    betanmf::initialize(X, cfg, how, W, H);
     const betanmf::Weights wts = to_weights(weights, X.m, X.n);
-    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts));
+    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts, how));
   });
 }
 
@@ -122,7 +121,7 @@ Rcpp::List cpp_nmf_init(SEXP x, Rcpp::List settings) {
   const betanmf::Init how = parse_init(Rcpp::as<std::string>(setting(settings, "init")));
   return with_data(x, [&](const auto &X) {
     arma::mat W, H;
-    betanmf::initialize(X, cfg, how, W, H);
+    betanmf::start_factors(X, cfg, how, W, H);
     return Rcpp::List::create(Rcpp::Named("W") = W, Rcpp::Named("H") = H);
   });
 }

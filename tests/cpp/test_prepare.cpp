@@ -180,3 +180,25 @@ TEST_CASE("margins given to the weights are kept, not recomputed", "[prepare]") 
   CHECK(given.row_weight == rows);
   CHECK(given.col_weight == cols);
 }
+
+TEST_CASE("check_compressed accepts valid CSC arrays and names what is wrong", "[prepare]") {
+  const std::vector<int> p = {0, 2, 2, 3}, i = {0, 2, 1};
+  CHECK(betanmf::check_compressed(3, 3, p.data(), 4, i.data(), 3, 3, "i").empty());
+  CHECK(betanmf::check_compressed(3, 3, p.data(), 4, i.data(), 3, -1, "i").empty());
+  const std::vector<int> p_start = {1, 2, 2, 3}, p_down = {0, 2, 1, 3}, p_end = {0, 2, 2, 9};
+  CHECK(betanmf::check_compressed(3, 3, p_start.data(), 4, i.data(), 3, 3, "i").find("start") !=
+        std::string::npos);
+  CHECK(betanmf::check_compressed(3, 3, p_down.data(), 4, i.data(), 3, 3, "i").find("decrease") !=
+        std::string::npos);
+  CHECK(betanmf::check_compressed(3, 3, p_end.data(), 4, i.data(), 3, 3, "i").find("end at") !=
+        std::string::npos);
+  CHECK(betanmf::check_compressed(3, 3, p.data(), 3, i.data(), 3, 3, "i").find("4 values") !=
+        std::string::npos);
+  const std::vector<int> i_range = {0, 3, 1}, i_order = {2, 0, 1};
+  CHECK(betanmf::check_compressed(3, 3, p.data(), 4, i_range.data(), 3, 3, "i").find("lie in") !=
+        std::string::npos);
+  CHECK(betanmf::check_compressed(3, 3, p.data(), 4, i_order.data(), 3, 3, "i").find("sorted") !=
+        std::string::npos);
+  CHECK(betanmf::check_compressed(3, 3, p.data(), 4, i.data(), 3, 2, "i").find("@x") !=
+        std::string::npos);
+}

@@ -1,4 +1,4 @@
-// vlog() against std::log over the whole range of positive normal doubles
+// vlog() against std::log over the whole range of positive doubles (subnormal ones too)
 // and near 1, where the logarithm is small; sqrt_array() against std::sqrt.
 #include <betanmf/vmath.hpp>
 
@@ -37,6 +37,14 @@ TEST_CASE("vlog agrees with std::log from 1e-300 to 1e300", "[vmath]") {
   xs.push_back(std::sqrt(0.5));
   xs.push_back(std::sqrt(2.0));
   xs.push_back(std::nextafter(std::sqrt(2.0), 0.0));
+  CHECK(worst_relative_error(xs) < 1e-15);
+}
+
+TEST_CASE("vlog agrees with std::log on subnormal doubles", "[vmath]") {
+  std::vector<double> xs{std::numeric_limits<double>::denorm_min(), 1e-323, 1e-320,
+                         std::nextafter(std::numeric_limits<double>::min(), 0.0)};
+  for (int t = 0; t <= 2000; ++t)
+    xs.push_back(std::pow(10.0, -323.0 + 15.0 * t / 2000));
   CHECK(worst_relative_error(xs) < 1e-15);
 }
 

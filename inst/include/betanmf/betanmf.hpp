@@ -19,6 +19,7 @@
 #include "prepare.hpp"
 #include "products.hpp"
 #include "rng.hpp"
+#include "scale.hpp"
 #include "solvers/bcd.hpp"
 #include "solvers/bcd_em.hpp"
 #include "solvers/cd.hpp"

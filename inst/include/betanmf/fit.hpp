@@ -6,13 +6,16 @@
 #include "divergence.hpp"
 #include "init.hpp"
 #include "monitor.hpp"
+#include "scale.hpp"
 #include "solvers/bcd.hpp"
 #include "solvers/cd.hpp"
 #include "solvers/mu.hpp"
+#include "stats.hpp"
 
 #include <algorithm>
 #include <armadillo>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -41,6 +44,10 @@ void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
 // Starting factors W (m x r) and H (r x n) for X.
 template <class Mat>
 void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::mat &H) {
+  // NNDSVD needs rank singular pairs, so at most min(m, n) components (a
+  // larger catalog of known components starts at random)
+  if (init == Init::nndsvd && static_cast<std::size_t>(cfg.rank) > std::min(X.m, X.n))
+    init = Init::random;
   switch (init) {
   case Init::nndsvd:
     // Exact zeros are absorbing for multiplicative updates and make the
@@ -54,6 +61,19 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
   case Init::given:
     // the shapes of given factors are checked by fit()
     if (W.is_empty() != H.is_empty()) flat_partner(X, static_cast<arma::uword>(cfg.rank), W, H);
+    // Zeros are absorbing for the multiplicative updates, and for beta <= 1
+    // a model that is zero at a positive datum is an infinite divergence:
+    // the learned parts of a given start begin at least at the factor floor
+    // of the solver (stats.hpp), which changes the model by some 1e-240.
+    if (cfg.solver == Solver::mu && cfg.beta <= 1.0 && W.n_cols == H.n_rows) {
+      const double max_x = max_value(X);
+      const double fw = factor_floor(W.max(), max_x), fh = factor_floor(H.max(), max_x);
+      const auto r = static_cast<arma::uword>(cfg.rank);
+      for (arma::uword k = static_cast<arma::uword>(cfg.fixed_w); k < std::min(r, W.n_cols); ++k)
+        W.col(k).transform([fw](double w) { return std::max(w, fw); });
+      for (arma::uword k = static_cast<arma::uword>(cfg.fixed_h); k < std::min(r, H.n_rows); ++k)
+        H.row(k).transform([fh](double h) { return std::max(h, fh); });
+    }
     break;
   }
 }
@@ -114,17 +134,57 @@ inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
     if (wts.col_weight[j] <= 0.0) H.col(j).zeros();
 }
 
+// The fit of X (already at a moderate scale, scale.hpp) from W (m x r) and
+// H (r x n): the solver, the unobserved lines set to zero and the exact
+// divergence. The history, the scaling and the order come later (fit()).
+template <class Mat>
+[[nodiscard]] Result solve_at_scale(const Mat &X, const arma::mat &W, arma::mat H,
+                                    const Config &cfg, Monitor &mon, const Weights &wts) {
+  Result res;
+  arma::mat Wt = W.t();
+  if (cfg.updates_w() || cfg.updates_h()) {
+    switch (cfg.solver) {
+    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res, wts); break;
+    }
+  }
+  zero_unobserved(wts, Wt, H);
+  res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
+  res.W = Wt.t();
+  res.H = std::move(H);
+  return res;
+}
+
+// Starting factors W (m x r) and H (r x n) of X as initialize() makes them,
+// computed at the scale at which fit() would fit X (scale.hpp), so that an
+// NNDSVD of subnormal or huge data neither under- nor overflows.
+template <class Mat>
+void start_factors(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::mat &H) {
+  with_scaled(X, [&](const auto &Xs, int k) {
+    scale_by_power_of_two(W, -k);
+    scale_by_power_of_two(H, -k);
+    initialize(Xs, scaled_config(cfg, k), init, W, H);
+    scale_by_power_of_two(W, k);
+    scale_by_power_of_two(H, k);
+    return 0;
+  });
+}
+
+// One NMF fit of X: from the given W (m x r) and H (r x n) when init is
+// Init::given (one of them may be empty: it then starts flat), else from
+// the start `init` makes. Data of extreme magnitude are fitted at a power of
+// four of their scale and scaled back exactly (scale.hpp).
 template <class Mat>
 [[nodiscard]] Result fit(const Mat &X, arma::mat W, arma::mat H, const Config &cfg,
-                         Monitor &mon, const Weights &wts = Weights()) {
+                         Monitor &mon, const Weights &wts = Weights(),
+                         Init init = Init::given) {
   // The R entry points validate every argument before calling the core;
   // these checks protect C++ callers from reading out of bounds or running a
   // solver outside the beta it is written for.
   if (cfg.rank < 1) throw std::invalid_argument("rank must be at least 1");
   if (cfg.threads < 1) throw std::invalid_argument("threads must be at least 1");
   const auto r = static_cast<arma::uword>(cfg.rank);
-  if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
-    throw std::invalid_argument("W and H must be m x rank and rank x n");
   if (cfg.fixed_w < 0 || cfg.fixed_w > cfg.rank || cfg.fixed_h < 0 || cfg.fixed_h > cfg.rank)
     throw std::invalid_argument("fixed components must number between 0 and rank");
   if (!wts.trivial() && (wts.m != X.m || wts.n != X.n))
@@ -137,34 +197,46 @@ template <class Mat>
     throw std::invalid_argument("the BCD solver needs beta = 2");
   if (cfg.solver == Solver::cd && cfg.beta != 1.0)
     throw std::invalid_argument("the CD solver needs beta = 1");
+  if (init == Init::given && W.is_empty() && H.is_empty())
+    throw std::invalid_argument("a given start needs W or H");
   const auto start = std::chrono::steady_clock::now();
-  Result res;
-  arma::mat Wt = W.t();
-  if (cfg.updates_w() || cfg.updates_h()) {
-    switch (cfg.solver) {
-    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts); break;
-    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
-    case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res, wts); break;
+  return with_scaled(X, [&](const auto &Xs, int k) {
+    const Config scaled = scaled_config(cfg, k);
+    scale_by_power_of_two(W, -k);
+    scale_by_power_of_two(H, -k);
+    initialize(Xs, scaled, init, W, H);
+    if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
+      throw std::invalid_argument("W and H must be m x rank and rank x n");
+    Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts);
+    if (k != 0) {
+      const double c = divergence_scale(k, cfg.beta);
+      scale_by_power_of_two(res.W, k);
+      scale_by_power_of_two(res.H, k);
+      res.divergence *= c;
+      for (double &l : res.hist_loss) l *= c;
     }
-  }
-  zero_unobserved(wts, Wt, H);
-  res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
-  res.loss = res.divergence + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
-  // The multiplicative updates learn the objective one pass late: add the
-  // value at the returned factors.
-  if (res.iterations > 0 &&
-      (res.hist_iter.empty() || res.hist_iter.back() < res.iterations)) {
-    res.hist_iter.push_back(res.iterations);
-    res.hist_loss.push_back(res.loss);
-    res.hist_seconds.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  res.W = Wt.t();
-  res.H = std::move(H);
-  // Known components stay first, in the order given.
-  res.order =
-      finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !cfg.has_fixed());
-  return res;
+    // (the penalty of W summed as W^T, in the solvers' order)
+    const double pen_w =
+        cfg.pen_w.l1 == 0.0 && cfg.pen_w.l2 == 0.0 && cfg.pen_w.shape.empty()
+            ? 0.0
+            : penalty_value(res.W.t(), cfg.pen_w);
+    res.loss = res.divergence + pen_w + penalty_value(res.H, cfg.pen_h);
+    // an infinite objective has not converged, whatever its history says
+    if (!std::isfinite(res.loss)) res.converged = false;
+    // The multiplicative updates learn the objective one pass late: add the
+    // value at the returned factors.
+    if (res.iterations > 0 &&
+        (res.hist_iter.empty() || res.hist_iter.back() < res.iterations)) {
+      res.hist_iter.push_back(res.iterations);
+      res.hist_loss.push_back(res.loss);
+      res.hist_seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    // Known components stay first, in the order given.
+    res.order = finalize_components(res.W, res.H, cfg.normalize,
+                                    cfg.sort_components && !cfg.has_fixed());
+    return res;
+  });
 }
 
 }  // namespace betanmf

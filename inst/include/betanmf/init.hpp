@@ -77,8 +77,15 @@ void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::
   V = Vb.cols(0, r - 1);
 }
 
-// NNDSVD start. Exact zeros are replaced by `fill` (0 keeps them; solvers
-// with multiplicative updates need a positive fill, e.g. mean(X)).
+// Entries of an NNDSVD factor at most this fraction of the largest entry of
+// their column (of W) or row (of H) count as zeros: they are rounding noise
+// of the singular vectors (1e-17 where the exact vector has a zero), and a
+// start that small at a positive datum would put the model at ~1e-33 there.
+constexpr double nndsvd_zero = 0x1.0p-40;
+
+// NNDSVD start. Zeros, and entries below nndsvd_zero times the largest of
+// their line, are replaced by `fill` (0 keeps them; solvers with
+// multiplicative updates need a positive fill, e.g. mean(X)).
 template <class Mat>
 void init_nndsvd(const Mat &X, int r, std::uint64_t seed, int threads, double fill,
                  arma::mat &W, arma::mat &H) {
@@ -110,8 +117,11 @@ void init_nndsvd(const Mat &X, int r, std::uint64_t seed, int threads, double fi
     }
   }
   if (fill > 0.0) {
-    W.transform([fill](double w) { return w > 0.0 ? w : fill; });
-    H.transform([fill](double h) { return h > 0.0 ? h : fill; });
+    for (int k = 0; k < r; ++k) {
+      const double wk = nndsvd_zero * W.col(k).max(), hk = nndsvd_zero * H.row(k).max();
+      W.col(k).transform([=](double w) { return w > wk ? w : fill; });
+      H.row(k).transform([=](double h) { return h > hk ? h : fill; });
+    }
   }
 }
 

@@ -13,12 +13,66 @@
 #pragma once
 
 #include "matrix.hpp"
+#include "stats.hpp"
 #include "weights.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
+#include <string>
 #include <vector>
 
 namespace betanmf {
+
+// Whether compressed arrays describe a valid sparse matrix of `n_major`
+// major lines (columns of a CSC, rows of a CSR) and `n_minor` positions
+// along them: `ptr` (n_ptr values) starts at 0, never decreases and ends at
+// n_idx, every index lies in [0, n_minor) and indices ascend strictly
+// within a line, and the values, when there are any (n_val >= 0), number
+// n_idx. One pass over the pointers, then one over the indices; returns an
+// empty string or what is wrong, in the names of the slots of a Matrix
+// object (p, i or j, x).
+[[nodiscard]] inline std::string check_compressed(long long n_major, long long n_minor,
+                                                  const int *ptr, long long n_ptr,
+                                                  const int *idx, long long n_idx,
+                                                  long long n_val, const char *idx_name) {
+  const std::string iname = idx_name;
+  if (n_major < 0 || n_minor < 0) return std::string("its dimensions are negative");
+  if (n_ptr != n_major + 1)
+    return std::string("@p must have " + std::to_string(n_major + 1) + " values (one more than the " +
+               "lines); got " + std::to_string(n_ptr));
+  if (ptr[0] != 0) return std::string("@p must start at 0; got " + std::to_string(ptr[0]));
+  if (n_val >= 0 && n_val != n_idx)
+    return std::string("@x must have as many values as @" + iname + " (" + std::to_string(n_idx) +
+               "); got " + std::to_string(n_val));
+  for (long long l = 0; l < n_major; ++l) {
+    const long long a = ptr[l], b = ptr[l + 1];
+    if (b < a)
+      return std::string("@p must never decrease; got @p[" + std::to_string(l + 2) + "] = " +
+                 std::to_string(b) + " after " + std::to_string(a));
+    if (b > n_idx)
+      return std::string("@p must end at length(@" + iname + ") = " + std::to_string(n_idx) +
+                 "; got @p[" + std::to_string(l + 2) + "] = " + std::to_string(b));
+  }
+  for (long long l = 0; l < n_major; ++l) {
+    const long long a = ptr[l], b = ptr[l + 1];
+    for (long long t = a; t < b; ++t) {
+      const long long v = idx[t];
+      if (v < 0 || v >= n_minor)
+        return std::string("@" + iname + " must lie in 0.." + std::to_string(n_minor - 1) + "; got @" +
+                   iname + "[" + std::to_string(t + 1) + "] = " + std::to_string(v));
+      if (t > a && idx[t - 1] >= v)
+        return std::string("@" + iname + " must be sorted and without repeats within each line; got " +
+                   std::to_string(idx[t - 1]) + " then " + std::to_string(v) + " at @" + iname +
+                   "[" + std::to_string(t + 1) + "]");
+    }
+  }
+  if (ptr[n_major] != n_idx)
+    return std::string("@p must end at length(@" + iname + ") = " + std::to_string(n_idx) + "; got " +
+               std::to_string(ptr[n_major]));
+  return std::string();
+}
 
 // A compressed-sparse-column matrix built here: column pointers, row indices
 // and values (1 for a pattern).
@@ -71,18 +125,41 @@ inline bool in_column(PatternView p, std::size_t j, int i, int &pos) {
 }
 }  // namespace detail
 
-// Deltas for base 1 from dense weights w (m x n, column-major): w_ij - 1 at
-// every entry where it is not zero, with weight zero (delta -1) at the
-// entries of `drop`.
+// Dense weights below this keep their precision only as they are: 1 + (w - 1)
+// has an error of eps / w relative to w (2.2e-5 at w = 1e-12, and w = 3e-17
+// becomes 0), so dense weights with any positive entry below it take base 0.
+constexpr double small_weight = 0x1.0p-10;
+
+// The base of dense weights w (m x n, column-major) outside `drop`: 1 (the
+// deltas w - 1 keep every weight to within 2.2e-13 relative, and masks and
+// weights in [0, 1] keep the majorization form of BCD), or 0 when some
+// positive weight is below small_weight (the deltas are then the weights).
+[[nodiscard]] inline double dense_weight_base(std::size_t m, std::size_t n, const double *w,
+                                              PatternView drop) {
+  for (std::size_t j = 0; j < n; ++j) {
+    int pos = drop.empty() ? 0 : drop.col_ptr[j];
+    for (std::size_t i = 0; i < m; ++i) {
+      const double v = w[j * m + i];
+      if (v > 0.0 && v < small_weight &&
+          !detail::in_column(drop, j, static_cast<int>(i), pos))
+        return 0.0;
+    }
+  }
+  return 1.0;
+}
+
+// Deltas for `base` (1 or 0, dense_weight_base()) from dense weights w (m x
+// n, column-major): w_ij - base at every entry where it is not zero, with
+// weight zero (delta -base) at the entries of `drop`.
 [[nodiscard]] inline CscArrays weight_deltas(std::size_t m, std::size_t n, const double *w,
-                                             PatternView drop) {
+                                             PatternView drop, double base = 1.0) {
   CscArrays out;
   out.col_ptr.assign(n + 1, 0);
   for (std::size_t j = 0; j < n; ++j) {
     int pos = drop.empty() ? 0 : drop.col_ptr[j];
     for (std::size_t i = 0; i < m; ++i) {
       const bool dropped = detail::in_column(drop, j, static_cast<int>(i), pos);
-      const double d = (dropped ? 0.0 : w[j * m + i]) - 1.0;
+      const double d = (dropped ? 0.0 : w[j * m + i]) - base;
       if (d == 0.0) continue;
       out.row_idx.push_back(static_cast<int>(i));
       out.values.push_back(d);
@@ -162,6 +239,20 @@ inline void zero_unweighted(const DenseMatrix &X, const Weights &w, double *out)
   }
 }
 
+// sum_ij w_ij x_ij^2: the scale of the weighted half squared error, for the
+// noise floor of the solvers that evaluate it from Gram matrices.
+template <class Mat> [[nodiscard]] double weighted_sum_squares(const Mat &X, const Weights &w) {
+  const double plain = sum_squares(X);
+  if (w.trivial()) return plain;
+  double listed = 0.0;
+  std::vector<WeightedEntry> list;
+  for (std::size_t j = 0; j < X.n; ++j) {
+    gather_weights(X, w, true, j, list);
+    for (const WeightedEntry &e : list) listed += e.delta * (e.x * e.x);
+  }
+  return std::max(0.0, w.base * plain + listed);
+}
+
 // What a fit and its result reuse of the prepared data X under weights w.
 struct DataSummary {
   double sum_sq = 0.0;   // sum_ij w_ij x_ij^2
@@ -169,6 +260,8 @@ struct DataSummary {
   double nonzero = 0.0;  // number of non-zero entries
   double zeros = 0.0;    // zero entries of positive weight: d_beta is infinite there
                          // for beta <= 0
+  double max = 0.0;      // largest stored value
+  double min_positive = 0.0;  // smallest positive stored value (0: none)
   std::vector<double> row_weight, col_weight;  // total weight of each row, column
 };
 
@@ -176,11 +269,15 @@ struct DataSummary {
 template <class Mat> [[nodiscard]] DataSummary summarize(const Mat &X, const Weights &w) {
   DataSummary s;
   const StoredValues v = stored_values(X);
+  double lo = std::numeric_limits<double>::infinity();
   for (std::size_t t = 0; t < v.size; ++t) {
     s.sum_sq += v.data[t] * v.data[t];
     s.total += v.data[t];
     s.nonzero += v.data[t] != 0.0 ? 1.0 : 0.0;
+    s.max = std::max(s.max, v.data[t]);
+    if (v.data[t] > 0.0) lo = std::min(lo, v.data[t]);
   }
+  s.min_positive = std::isfinite(lo) ? lo : 0.0;
   const double all = static_cast<double>(X.m) * static_cast<double>(X.n);
   if (w.trivial()) {
     s.zeros = all - s.nonzero;

@@ -6,7 +6,10 @@
 
 #include "matrix.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -59,6 +62,57 @@ template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
   double s = 0.0;
   for (std::size_t t = 0; t < v.size; ++t) s += v.data[t];
   return s / (static_cast<double>(X.m) * static_cast<double>(X.n));
+}
+
+// Largest stored value (0 for a matrix without positive entries).
+template <class Mat> [[nodiscard]] double max_value(const Mat &X) {
+  const StoredValues v = stored_values(X);
+  double top = 0.0;
+  for (std::size_t t = 0; t < v.size; ++t) top = std::max(top, v.data[t]);
+  return top;
+}
+
+// The floors of the multiplicative and coordinate-descent updates, for
+// data whose largest entry is max_x (fit.hpp keeps it between 2^-40 and
+// 2^41 by scaling extreme data):
+//   model:  a model value y below it is raised to it where an update divides
+//           by y or raises it to a negative power, so that x y^(beta-2) and
+//           y^(beta-1) stay finite: max_x 2^(-800 / max(1, 2 - beta)), and for
+//           beta < 0 at least (max_x 2^-900)^(1 / (2 - beta)), so that
+//           max_x y^(beta-2) <= 2^900;
+//   factor: the multiplicative updates for beta <= 1 keep every entry they
+//           learn at least 2^-400 times the largest entry of its factor
+//           (factor_floor()), so that a product of two entries, and with it
+//           the model where the data are positive, stays some 2^-800 below
+//           the scale of the model instead of underflowing to an exact zero
+//           (an infinite divergence for beta <= 1). Relative to each factor,
+//           so that it holds however the scale is split between W and H (a
+//           known W that sums to one, an H in the units of the data).
+// Both are some 240 orders of magnitude below the data: where the model is
+// that small at a positive datum the objective is already astronomically
+// far from its minimum, so neither floor changes an update in practice
+// (a floor relative to the mean, as before, did: with one outlier among
+// counts it sat above most of the model, and the updates stopped being
+// descent steps).
+struct SolverFloors {
+  double model = std::numeric_limits<double>::min();
+};
+
+[[nodiscard]] inline SolverFloors solver_floors(double max_x, double beta) {
+  SolverFloors f;
+  if (!(max_x > 0.0) || !std::isfinite(max_x)) return f;
+  const double lg = std::log2(max_x);
+  double model = lg - 800.0 / std::max(1.0, 2.0 - beta);
+  if (beta < 0.0) model = std::max(model, (lg - 900.0) / (2.0 - beta));
+  f.model = std::max(std::exp2(model), std::numeric_limits<double>::min());
+  return f;
+}
+
+// The factor floor above for a factor whose largest entry is max_f (when it
+// is zero: for a balanced split of data of largest entry max_x).
+[[nodiscard]] inline double factor_floor(double max_f, double max_x) {
+  const double top = max_f > 0.0 ? max_f : std::sqrt(std::max(max_x, 0.0));
+  return std::max(std::ldexp(top, -400), std::numeric_limits<double>::min());
 }
 
 }  // namespace betanmf

@@ -1,6 +1,6 @@
 // Element-wise math for the vectorized loops of the multiplicative updates.
 //
-// vlog(x): the natural logarithm of a positive, finite, normal double, written
+// vlog(x): the natural logarithm of a positive, finite double, written
 // with arithmetic and bit operations only, so that a `#pragma omp simd` loop
 // calling it compiles to vector instructions (std::log is an opaque call).
 // Method: x = 2^k z with z in [sqrt(1/2), sqrt(2)), read off the bits; then
@@ -10,6 +10,8 @@
 //   log x = k ln2_hi + (log z + k ln2_lo)
 // with ln2_hi holding the leading 33 bits of ln 2 (k ln2_hi is exact).
 // The error is a few units in the last place (tests/cpp/test_vmath.cpp).
+// A subnormal x is first multiplied by 2^54 (exactly) and k lowered by 54,
+// by selects, so the loop keeps no branch.
 //
 // sqrt_array(in, out, n): out = sqrt(in) element-wise. std::sqrt may set
 // errno, so compilers keep it scalar inside loops; on x86-64 this uses the
@@ -31,8 +33,11 @@
 
 namespace betanmf {
 
-// Natural logarithm of x > 0 (positive normal, finite); see the top of the file.
+// Natural logarithm of x > 0 (finite, normal or subnormal); see the top of the file.
 [[nodiscard]] BETANMF_ALWAYS_INLINE double vlog(double x) {
+  const bool subnormal = x < 0x1.0p-1022;
+  x = subnormal ? x * 0x1.0p54 : x;
+  const double k_shift = subnormal ? 54.0 : 0.0;
   constexpr std::uint64_t sqrt_half = 0x3fe6a09e667f3bcdULL; // bits of sqrt(1/2)
   constexpr std::uint64_t bias = std::uint64_t{1024} << 52;
   std::uint64_t ix;
@@ -46,6 +51,7 @@ namespace betanmf {
   const std::uint64_t ik = 0x4330000000000000ULL | top;
   std::memcpy(&kd, &ik, sizeof kd);
   kd -= 4503599627371520.0; // 2^52 + 1024
+  kd -= k_shift;
   const double f = z - 1.0; // exact (Sterbenz)
   const double s = f / (2.0 + f), s2 = s * s;
   double p = 1.0 / 19;

@@ -21,6 +21,7 @@
 #include "../divergence.hpp"
 #include "../kernels.hpp"
 #include "../monitor.hpp"
+#include "../prepare.hpp"
 #include "../products.hpp"
 #include "../weights.hpp"
 #include "bcd_em.hpp"
@@ -105,7 +106,15 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   if (!wts.trivial() && detail::em_weights(wts)) em.emplace(X, wts);
   const bool weighted = !wts.trivial() && !em;
   const double xx = sum_squares(X);
-  log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * xx);
+  // the scale of the objective: the weighted sum of squares under weights
+  // (a uniform weight of 1e-300 makes the objective 1e-300 times smaller)
+  const double wxx = wts.trivial() ? xx : weighted_sum_squares(X, wts);
+  log.set_noise_floor(64.0 * std::numeric_limits<double>::epsilon() * wxx);
+  // where the Gram form is mostly rounding error, term by term (progress.hpp)
+  log.set_exact(0.5 * wxx, [&] {
+    return divergence_streamed(X, Wt, H, 2.0, cfg.threads, wts) +
+           penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
+  });
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
   // Per-line sums of squares for the weighted objective.

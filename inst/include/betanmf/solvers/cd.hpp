@@ -19,6 +19,7 @@
 #pragma once
 
 #include "../config.hpp"
+#include "../divergence.hpp"
 #include "../gather.hpp"
 #include "../kernels.hpp"
 #include "../stats.hpp"
@@ -28,6 +29,7 @@
 #include <algorithm>
 #include <armadillo>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -54,6 +56,40 @@ inline double weighted_ratio(std::size_t nnz, const double *x, const double *g,
   return s;
 }
 
+// An upward step of coordinate f0 (its derivative is negative there) where Newton's
+// step `newton` at least doubles it or its second derivative overflowed
+// (the model near zero at a positive datum, e.g. a start with zeros):
+// Newton undershoots there, so that reaching the minimum from 1e-100 would
+// take hundreds of passes. The step doubles while the derivative at its end
+// stays <= 0 (the minimum is not passed, so the objective decreases all the
+// way); from an overflow it starts at the bound sum(x) / lin - f0, beyond
+// which the derivative is positive, and halves until it is <= 0 there.
+inline double cd_upward_step(double f0, double newton, double lin, double l2,
+                             const double *x, const double *g, const double *y,
+                             std::size_t nnz, double y_floor) {
+  double xsum = 0.0;
+  for (std::size_t t = 0; t < nnz; ++t) xsum += x[t];
+  const double top = xsum / lin - f0;
+  auto slope = [&](double d) {
+    double s = 0.0;
+    for (std::size_t t = 0; t < nnz; ++t) s += x[t] * g[t] / std::max(y[t] + d * g[t], y_floor);
+    return lin + l2 * (f0 + d) - s;
+  };
+  double best = newton > 0.0 && newton <= top ? newton : 0.0;
+  double trial = best > 0.0 ? std::min(2.0 * best, top) : top;
+  for (int tries = 0; tries < 64 && trial > best && std::isfinite(trial); ++tries) {
+    if (slope(trial) <= 0.0) {
+      best = trial;
+      trial = std::min(2.0 * trial, top);
+    } else if (best > 0.0) {
+      break;
+    } else {
+      trial *= 0.5;
+    }
+  }
+  return best;
+}
+
 // Updates one line f (r) by one sweep of projected Newton steps over its
 // coordinates. Returns the line's part of the divergence afterwards,
 // sum_nz (x log(x / y) - x) + s^T f, when `want_loss`, else 0.
@@ -62,8 +98,13 @@ inline double weighted_ratio(std::size_t nnz, const double *x, const double *g,
 // d1 is concave along the coordinate, so the trapezoid rule underestimates
 //   f(h0) - f(h1) = int_{h1}^{h0} d1(t) dt >= (h0 - h1) (d1(h0) + d1(h1)) / 2;
 // the step is accepted once d1(h0) + d1(h1) >= 0 and halved otherwise.
+//
+// The divergence is the exact terms at the non-zeros plus the model's mass
+// at the zeros (kl_line_divergence, divergence.hpp), which (wts, by_col, l)
+// let it sum term by term where the difference form cancels.
 inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffers &b,
-                         const Penalty &pen, int fixed, double y_floor, bool want_loss) {
+                         const Penalty &pen, int fixed, double y_floor, bool want_loss,
+                         const Weights &wts, bool by_col, std::size_t l) {
   const int r = static_cast<int>(G.n_rows);
   const std::size_t nnz = b.e.size();
   // Under weights the Newton terms see w x (a weight scales x log y) while
@@ -82,8 +123,8 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   for (std::size_t t = 0; t < nnz; ++t) {
     const double *g = G.colptr(b.e.idx[t]);
     for (int k = 0; k < r; ++k) b.gt[k * nnz + t] = g[k];
-    b.y[t] = std::max(dot(r, g, f), y_floor);
-    b.iy[t] = 1.0 / b.y[t];
+    b.y[t] = dot(r, g, f);  // the exact model; the floor only guards 1 / y
+    b.iy[t] = 1.0 / std::max(b.y[t], y_floor);
   }
   double *y = b.y.data(), *iy = b.iy.data(), *yn = b.y_new.data(), *iyn = b.iy_new.data();
   for (int k = fixed; k < r; ++k) {
@@ -98,16 +139,29 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
     const double lin = s[k] + pen.l1;
     const double d1 = lin + pen.l2 * f[k] - s1, d2 = pen.l2 + s2;
     double d = d2 > 0.0 ? std::max(0.0, f[k] - d1 / d2) - f[k] : (d1 > 0.0 ? -f[k] : 0.0);
+    // far below the minimum, Newton's step is d = f (1 - lin f / sum x g / y...) ~ f:
+    // it doubles the coordinate, pass after pass
+    if (d1 < 0.0 && ((f[k] > 0.0 && d >= 0.99 * f[k] && d <= 1.01 * f[k]) ||
+                     !(d2 <= std::numeric_limits<double>::max())))
+      d = cd_upward_step(f[k], d, lin, pen.l2, x, gk, y, nnz, y_floor);
     if (d == 0.0) continue;
     for (int halvings = 0;; ++halvings) {
-#pragma omp simd
+      double lowest = arma::datum::inf;
+#pragma omp simd reduction(min : lowest)
       for (std::size_t t = 0; t < nnz; ++t) {
-        yn[t] = std::max(y[t] + d * gk[t], y_floor);
-        iyn[t] = 1.0 / yn[t];
+        yn[t] = y[t] + d * gk[t];
+        iyn[t] = 1.0 / std::max(yn[t], y_floor);
+        // y is updated step by step, so what remains of it after this
+        // coordinate leaves may be rounding of a model that is really zero
+        lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
       }
       if (d > 0.0) break;  // upward steps never pass the minimum
+      // a step that empties the model at a positive datum (or cuts it by
+      // more than 2^40 at once) is an infinite divergence, whatever the
+      // floored derivative says (a datum far below the floor, 1e-300 among
+      // counts of 1e0)
       const double d1_new = lin + pen.l2 * (f[k] + d) - weighted_ratio(nnz, x, gk, iyn);
-      if (d1 + d1_new >= 0.0) break;
+      if (lowest > 0.0 && d1 + d1_new >= 0.0) break;
       if (halvings == 40) {
         d = 0.0;
         break;
@@ -125,9 +179,15 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
     std::swap(b.iy, b.iy_new);
   }
   if (!want_loss) return 0.0;
-  double loss = dot(r, s, f);
-  for (std::size_t t = 0; t < nnz; ++t) loss += x[t] * std::log(x0[t] * b.iy[t]) - x[t];
-  return loss;
+  const double *w = b.e.w.empty() ? nullptr : b.e.w.data();
+  double nz = 0.0, ysum = 0.0;
+  for (std::size_t t = 0; t < nnz; ++t) {
+    const double wt = w != nullptr ? w[t] : 1.0;
+    nz += wt * beta_div(x0[t], b.y[t], 1.0);
+    ysum += wt * b.y[t];
+  }
+  return kl_line_divergence(nz, dot(r, s, f), ysum, nnz < G.n_cols,
+                            [&] { return mass_outside(G, f, b.e.idx, wts, by_col, l); });
 }
 
 }  // namespace detail
@@ -157,7 +217,8 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         weighted_partner_sum(wts, by_col, l, s, G, b.s.data());
         sl = b.s.data();
       }
-      per_line[l] = detail::cd_kl_line(F.colptr(l), G, sl, b, pen, fixed, y_floor, want_loss);
+      per_line[l] = detail::cd_kl_line(F.colptr(l), G, sl, b, pen, fixed, y_floor, want_loss,
+                                       wts, by_col, static_cast<std::size_t>(l));
     }
   }
   return detail::ordered_sum(per_line);
@@ -168,7 +229,10 @@ template <class Mat>
 void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,
               Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
-  const double y_floor = 1e-12 * mean_value(X);
+  // Only a guard against dividing by zero (stats.hpp): the steps see the
+  // exact model, so a step that would empty the model at a positive datum
+  // meets an infinite derivative there and is halved.
+  const double y_floor = solver_floors(max_value(X), 1.0).model;
   for (int it = 1; it <= cfg.max_iter; ++it) {
     double div = 0.0;
     if (cfg.updates_w())

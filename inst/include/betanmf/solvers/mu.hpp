@@ -22,6 +22,7 @@
 #include "../gather.hpp"
 #include "../kernels.hpp"
 #include "../products.hpp"
+#include "../stats.hpp"
 #include "../weights.hpp"
 #include "mu_blocked.hpp"
 #include "mu_terms.hpp"
@@ -46,9 +47,10 @@ namespace betanmf {
 // result is meaningless.
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
-                 double beta, const Penalty &pen, int fixed, double y_floor,
-                 const Weights &wts, double xx, const std::vector<double> &xx_line,
-                 int threads, bool want_loss = true) {
+                 double beta, const Penalty &pen, int fixed, const SolverFloors &floors,
+                 double f_floor, const Weights &wts, double xx,
+                 const std::vector<double> &xx_line, int threads, bool want_loss = true) {
+  const double y_floor = floors.model;
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
   const double gamma = mu_gamma(beta);
@@ -61,15 +63,21 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       else cross_h(X, G, C, threads);
     }
     gram(G, gg);
-    double before = 0.0;
+    double before = 0.0, parts = 0.0;
     if (!weighted) {
       arma::mat ff;
       gram(F, ff);
+      parts = 0.5 * (xx + frob_dot(gg, ff));
       before = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(C, F) + frob_dot(gg, ff)));
     }
+    // the Gram form cancels at a large dynamic range: then term by term
+    // (divergence.hpp), at the factors before the step
+    if (want_loss && !weighted && before < detail::untrusted * parts)
+      before = by_col ? divergence_streamed(X, G, F, 2.0, threads, wts)
+                      : divergence_streamed(X, F, G, 2.0, threads, wts);
 #pragma omp parallel num_threads(team(threads, double(N) * r * r))
     {
-      std::vector<double> den(r), c(r), Gl(static_cast<std::size_t>(r) * r);
+      std::vector<double> den(r), c(r), Gl(static_cast<std::size_t>(r) * r), line, wline;
       std::vector<WeightedEntry> list;
 #pragma omp for schedule(static)
       for (std::ptrdiff_t l = 0; l < N; ++l) {
@@ -84,7 +92,13 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         std::fill(den.begin(), den.end(), 0.0);
         for (int k = 0; k < r; ++k)
           if (f[k] != 0.0) axpy(r, f[k], gram_l + k * r, den.data());
-        if (weighted) per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
+        if (weighted) {
+          per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
+          // the quadratic form cancels at a large dynamic range: then term
+          // by term over the line
+          if (want_loss && !(per_line[l] >= detail::untrusted * 0.5 * (wxx + dot(r, den.data(), f))))
+            per_line[l] = line_divergence(X, by_col, l, G, f, 2.0, wts, line, wline);
+        }
         detail::mu_apply(r, fixed, f, num, den.data(), pen, gamma);
       }
     }
@@ -104,19 +118,25 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       if (by_col) gather_col(X, l, e);
       else gather_row(X, l, e);
       if (weighted) weigh_entries(e, wts, by_col, l);
+      double ysum = 0.0;
       for (std::size_t t = 0; t < e.size(); ++t) {
         const double *g = G.colptr(e.idx[t]);
         // the objective at the exact model; the update with the floored one
         const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
         const double w = weighted ? e.w[t] : 1.0;
-        if (want_loss) loss += w * (x * std::log(x / y_exact) - x);
+        if (want_loss) {
+          loss += w * beta_div(x, y_exact, 1.0);
+          ysum += w * y_exact;
+        }
         axpy(r, w * x / y, g, num.data());
       }
       if (weighted) weighted_partner_sum(wts, by_col, l, gsum, G, den.data());
       else std::copy(gsum.begin(), gsum.end(), den.begin());
-      loss += dot(r, f, den.data());
+      if (want_loss)
+        loss = kl_line_divergence(loss, dot(r, f, den.data()), ysum, e.size() < G.n_cols,
+                                  [&] { return mass_outside(G, f, e.idx, wts, by_col, l); });
       per_line[l] = loss;
-      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, gamma);
+      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, gamma, f_floor);
     }
   }
   return detail::ordered_sum(per_line);
@@ -133,7 +153,13 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const double xx = cfg.beta == 2.0 ? sum_squares(X) : 0.0;
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
-  const double y_floor = 1e-12 * mean_value(X);
+  const double max_x = max_value(X);
+  const SolverFloors floors = solver_floors(max_x, cfg.beta);
+  // the factor floor of stats.hpp, for beta <= 1 only (a zero model is
+  // finite otherwise)
+  auto floor_of = [&](const arma::mat &F) {
+    return cfg.beta <= 1.0 ? factor_floor(F.max(), max_x) : 0.0;
+  };
   // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
   // one multiplicative step of H (by_col) or W; returns the objective before it
@@ -141,12 +167,13 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   auto step = [&](bool by_col, bool want_loss) {
     const Penalty &pen = by_col ? cfg.pen_h : cfg.pen_w;
     const int fixed = by_col ? cfg.fixed_h : cfg.fixed_w;
+    const double f_floor = floor_of(by_col ? H : Wt);
     if (blocked)
-      return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, y_floor, wts,
+      return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, floors, f_floor, wts,
                                want_loss, cfg.threads, work);
-    return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, y_floor, wts, xx,
+    return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_col, cfg.threads, want_loss)
-                  : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, y_floor, wts, xx,
+                  : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_row, cfg.threads, want_loss);
   };
   for (int it = 1; it <= cfg.max_iter; ++it) {

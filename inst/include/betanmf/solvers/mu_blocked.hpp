@@ -17,6 +17,7 @@
 #include "../gather.hpp"
 #include "../kernels.hpp"
 #include "../products.hpp"
+#include "../stats.hpp"
 #include "../weights.hpp"
 #include "mu_columns.hpp"
 #include "mu_terms.hpp"
@@ -125,9 +126,10 @@ struct MuBlockWork {
 // factors before the step when want_loss (else 0).
 template <class Mat>
 double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
-                         double beta, const Penalty &pen, int fixed, double y_floor,
-                         const Weights &wts, bool want_loss, int threads,
-                         MuBlockWork &work) {
+                         double beta, const Penalty &pen, int fixed,
+                         const SolverFloors &floors, double f_floor, const Weights &wts,
+                         bool want_loss, int threads, MuBlockWork &work) {
+  const double y_floor = floors.model;
   const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
   const int r = static_cast<int>(Wt.n_rows);
   const double gamma = mu_gamma(beta);
@@ -164,7 +166,7 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
       cross_w(b, Wt, den, threads);
       for (std::size_t c = 0; c < nb; ++c)
         detail::mu_apply(r, fixed, H.colptr(j0 + c), num.colptr(c), den.colptr(c), pen,
-                         gamma);
+                         gamma, f_floor);
     } else {
       const arma::mat Hj = H.cols(j0, j1 - 1);
       cross_h(a, Hj, num, threads);  // H_J A^T, r x m
@@ -175,7 +177,8 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
   }
   if (!by_col)
     for (std::size_t i = 0; i < m; ++i)
-      detail::mu_apply(r, fixed, Wt.colptr(i), num_w.colptr(i), den_w.colptr(i), pen, gamma);
+      detail::mu_apply(r, fixed, Wt.colptr(i), num_w.colptr(i), den_w.colptr(i), pen, gamma,
+                       f_floor);
   return loss;
 }
 

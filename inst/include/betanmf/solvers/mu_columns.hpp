@@ -18,7 +18,10 @@
 // x = 0); for beta = 0, d = q - log q - 1 with q = x / y. Entries where this
 // form does not hold (Y below y_floor or not positive, x = 0 for beta <= 0,
 // q outside the normal range) are counted in the loop; a column with any of
-// them is summed again entry by entry with beta_div(), as before.
+// them is summed again entry by entry with beta_div(), as before, and so is
+// a column whose divergence is below detail::untrusted times the sum of the
+// terms that cancel in the form (`size`: an outlier fitted closely, where
+// the form leaves mostly rounding error and beta_div() is exact).
 #pragma once
 
 #include "../dispatch.hpp"
@@ -68,11 +71,11 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
   // constants of the general form: 1 / (beta (beta - 1)), 1 / beta, 1 / (beta - 1)
   const double c0 = 1.0 / (beta * (beta - 1.0)), c1 = 1.0 / beta, c2 = 1.0 / (beta - 1.0);
   const bool nonpositive = beta <= 0.0;
-  double loss = 0.0, odd = 0.0;
-#pragma omp simd reduction(+ : loss, odd)
+  double loss = 0.0, odd = 0.0, size = 0.0;
+#pragma omp simd reduction(+ : loss, odd, size)
   for (std::ptrdiff_t i = 0; i < m; ++i) {
     const double xi = x[i], yr = ym[i], y = yr < fl ? fl : yr;
-    double ta, tb, d = 0.0;
+    double ta, tb, d = 0.0, size_i = 0.0;
     bool bad = !((yr >= fl) & (yr > 0.0)); // & not &&: no branch
     if constexpr (C == BetaCase::is) {     // b = 1 / y, a = x / y^2
       tb = 1.0 / y;
@@ -81,6 +84,7 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
       if constexpr (Loss) {
         bad = bad | !((q >= tiny) & (q <= huge));
         d = q - vlog(q) - 1.0;
+        size_i = q + 1.0;
       }
     } else if constexpr (C == BetaCase::half) { // b = y^(-1/2), a = x y^(-3/2)
       const double sx = a[i];
@@ -88,17 +92,23 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
       ta = xi * tb * (tb * tb);
       if constexpr (Loss)
         d = 2.0 * (y * tb) + 2.0 * (xi * tb) - 4.0 * sx;
+      if constexpr (Loss)
+        size_i = 4.0 * sx;
     } else if constexpr (C == BetaCase::three_halves) { // b = y^(1/2), a = x y^(-1/2)
       const double sx = a[i];
       tb = b[i];
       ta = xi / tb;
       if constexpr (Loss)
         d = (4.0 / 3.0) * (xi * sx) + (2.0 / 3.0) * (y * tb) - 2.0 * (xi * tb);
+      if constexpr (Loss)
+        size_i = 2.0 * (xi * tb);
     } else if constexpr (C == BetaCase::cubic) { // b = y^2, a = x y
       tb = y * y;
       ta = xi * y;
       if constexpr (Loss)
         d = (xi * xi * xi + 2.0 * (y * tb) - 3.0 * (xi * tb)) * (1.0 / 6.0);
+      if constexpr (Loss)
+        size_i = 0.5 * (xi * tb);
     } else { // b = y^(beta-1), a = x y^(beta-2)
       const double p = std::pow(y, beta - 2.0);
       ta = xi * p;
@@ -106,6 +116,7 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
       if constexpr (Loss) {
         bad = bad | (nonpositive & !(xi > 0.0));
         d = std::pow(xi, beta) * c0 + (y * tb) * c1 - (xi * tb) * c2;
+        size_i = std::abs((xi * tb) * c2);
       }
     }
     d = d < 0.0 ? 0.0 : d; // never negative; the form can round to -1e-15 at x = y
@@ -116,6 +127,7 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
       b[i] = keep_if(on, wi * tb);
       if constexpr (Loss) {
         loss += keep_if(on, wi * d);
+        size += keep_if(on, wi * size_i);
         odd += on & bad ? 1.0 : 0.0;
       }
     } else {
@@ -123,13 +135,15 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
       b[i] = tb;
       if constexpr (Loss) {
         loss += d;
+        size += size_i;
         odd += bad ? 1.0 : 0.0;
       }
     }
   }
   if constexpr (!Loss)
     return 0.0;
-  if (odd == 0.0 && !(C == BetaCase::other && (beta == 1.0 || beta == 2.0)))
+  if (odd == 0.0 && !(C == BetaCase::other && (beta == 1.0 || beta == 2.0)) &&
+      !(loss < untrusted * size))
     return loss;
   loss = 0.0; // the exact sum of the column, entry by entry
   for (std::ptrdiff_t i = 0; i < m; ++i) {

@@ -1,0 +1,90 @@
+// Data of extreme magnitude are fitted at a power-of-four scale. For every
+// beta-divergence d_beta(c x | c y) = c^beta d_beta(x | y) (Fevotte & Idier
+// 2011, Neural Comput 23:2421, section 2), so with X = 4^k X', W = 2^k W',
+// H = 2^k H' the objective is
+//   F(W, H) = 4^(k beta) [ D(X' | W'H') + l1 2^(k (1 - 2 beta)) sum(W')
+//                          + l2 2^(k (2 - 2 beta)) / 2 ||W'||^2 + (same for H') ]
+// (a Gamma prior of config.hpp: its rate as l1, its shape over 4^(k beta)),
+// and a fit of X' with the penalties scaled that way is the fit of X, scaled
+// back exactly (multiplications by powers of two are exact). The solvers
+// then never meet x y^(beta - 2) or x^2 near the ends of the double range:
+// subnormal data (1e-320) and data near the largest double are fitted like
+// data near 1. Data whose largest entry lies within 2^-40 .. 2^41 are fitted
+// as they are (k = 0, no copy); the others are copied once, scaled (the
+// values only: a sparse copy shares the indices).
+#pragma once
+
+#include "config.hpp"
+#include "matrix.hpp"
+#include "stats.hpp"
+
+#include <algorithm>
+#include <armadillo>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+namespace betanmf {
+
+// Largest entries within 2^-scale_range .. 2^(scale_range + 1) are left as they are.
+constexpr int scale_range = 40;
+
+// k of the scale 4^k for data whose largest entry is max_x (0 for ordinary
+// data): X / 4^k has its largest entry in [1/2, 4).
+[[nodiscard]] inline int scale_exponent(double max_x) {
+  if (!(max_x > 0.0) || !std::isfinite(max_x)) return 0;
+  const int e = std::ilogb(max_x);
+  if (e >= -scale_range && e <= scale_range) return 0;
+  return e / 2;
+}
+
+// F <- F 2^e, exactly (also into and out of the subnormal range).
+inline void scale_by_power_of_two(arma::mat &F, int e) {
+  if (e == 0) return;
+  F.transform([e](double v) { return std::ldexp(v, e); });
+}
+
+// The configuration of the fit of X / 4^k: the penalties as in the header.
+// Their factors are kept within 2^-900 .. 2^900: beyond, the penalty
+// outweighs the divergence (or the reverse) by more than double precision
+// can tell, and the scaled objective must stay finite.
+[[nodiscard]] inline Config scaled_config(const Config &cfg, int k) {
+  Config out = cfg;
+  if (k == 0) return out;
+  const double kd = static_cast<double>(k);
+  auto factor = [](double e) { return std::exp2(std::min(900.0, std::max(-900.0, e))); };
+  for (Penalty *p : {&out.pen_w, &out.pen_h}) {
+    if (p->l1 != 0.0) p->l1 *= factor(kd * (1.0 - 2.0 * cfg.beta));
+    if (p->l2 != 0.0) p->l2 *= factor(kd * (2.0 - 2.0 * cfg.beta));
+    // a Gamma prior, rate F - shape log F: the rate as l1, the shape over
+    // 4^(k beta) (its log term moves by a constant, which the history of a
+    // scaled fit leaves out; the final loss has it)
+    for (double &v : p->rate) v *= factor(kd * (1.0 - 2.0 * cfg.beta));
+    for (double &v : p->shape) v *= factor(-2.0 * kd * cfg.beta);
+  }
+  return out;
+}
+
+// 4^(k beta): the divergence of X from that of X / 4^k.
+[[nodiscard]] inline double divergence_scale(int k, double beta) {
+  return k == 0 ? 1.0 : std::exp2(2.0 * static_cast<double>(k) * beta);
+}
+
+// Calls f(Xs, k) with Xs = X / 4^k, k = scale_exponent(max X): X itself when
+// k = 0, else a scaled copy of the same kind that lives for the call.
+template <class Mat, class F> auto with_scaled(const Mat &X, F &&f) {
+  const int k = scale_exponent(max_value(X));
+  if (k == 0) return f(X, 0);
+  const StoredValues v = stored_values(X);
+  std::vector<double> scaled(v.size);
+  for (std::size_t t = 0; t < v.size; ++t) scaled[t] = std::ldexp(v.data[t], -2 * k);
+  if constexpr (Mat::is_sparse) {
+    const SparseMatrix Xs(X.m, X.n, X.col_ptr, X.row_idx, scaled.data());
+    return f(Xs, k);
+  } else {
+    const DenseMatrix Xs(scaled.data(), X.m, X.n);
+    return f(Xs, k);
+  }
+}
+
+}  // namespace betanmf
