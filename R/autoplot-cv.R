@@ -58,9 +58,12 @@ autoplot.nmf_cv <- function(object, type = c("both", "error", "stability"), ...)
   bars <- d[!is.na(d$ymin) & d$series == "test" & d$ymax > d$ymin, , drop = FALSE]
   p <- ggplot2::ggplot(d, ggplot2::aes(.data$rank, .data$y, colour = .data$series,
                                        shape = .data$series, linetype = .data$series)) +
-    ggplot2::geom_vline(data = chosen, ggplot2::aes(xintercept = .data$at),
-                        colour = ifelse(chosen$recommended, "darkgreen", "grey55"),
-                        linewidth = ifelse(chosen$recommended, 1.1, 0.5)) +
+    ggplot2::geom_vline(data = chosen[!chosen$recommended, , drop = FALSE],
+                        ggplot2::aes(xintercept = .data$at), colour = "grey55",
+                        linewidth = 0.5) +
+    ggplot2::geom_vline(data = chosen[chosen$recommended, , drop = FALSE],
+                        ggplot2::aes(xintercept = .data$at), colour = "darkgreen",
+                        linewidth = 1.1) +
     ggplot2::geom_line() + ggplot2::geom_point(size = 2) +
     ggplot2::geom_errorbar(data = bars, ggplot2::aes(ymin = .data$ymin, ymax = .data$ymax),
                            width = 0.15, linetype = 1, show.legend = FALSE) +

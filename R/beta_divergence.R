@@ -48,6 +48,7 @@ beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL, threads = 
 #' @export
 beta_divergence.default <- function(x, mu, beta, mask = NULL, weights = NULL,
                                     threads = NULL, ...) {
+  reject_assay(list(...), x)
   check_no_dots(list(...), "beta_divergence()",
                 "the data go in `x`, the model in `mu`")
   if (missing(beta)) stop("`beta` is missing: give a number or a name such as \"kl\"", call. = FALSE)

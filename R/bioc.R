@@ -41,6 +41,13 @@ se_assay <- function(x, assay, arg = "x") {
   SummarizedExperiment::assay(x, assay, withDimnames = TRUE)
 }
 
+# `assay` given to a default method, that is for data that is not a
+# SummarizedExperiment: the error that says so (not "unknown argument").
+reject_assay <- function(dots, x) {
+  if ("assay" %in% names(dots)) data_matrix(x, dots$assay %||% 1L)
+  invisible(NULL)
+}
+
 # The call of a result as the user would write it: the generic's name, not
 # the method's (update() then finds the function).
 entry_call <- function(call, name) {

@@ -128,6 +128,7 @@ nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed =
                                   threads = NULL, parallel = c("threads", "future"),
                                   keep_fits = FALSE, loss_tol = 0.01) {
   call <- entry_call(match.call(), "nmf_consensus")
+  reject_assay(list(...), x)
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   check_flag(keep_fits, "keep_fits")
   check_loss_tol(loss_tol)
@@ -211,7 +212,7 @@ consensus_restart <- function(seed, setup, threads, keep_fit, tick = NULL) {
   res <- catch_warnings(fit_restarts(setup, 1L, seed, threads, setup$verbose,
                                      call("nmf_fit", quote(x), rank = setup$rank,
                                           seed = seed)))
-  if (!is.null(tick)) tick(sprintf("seed %d ", seed))
+  if (!is.null(tick)) tick(sprintf("seed %d", seed))
   fit <- res$value
   out <- list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
               fit = if (keep_fit) fit else NULL)

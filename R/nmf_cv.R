@@ -203,6 +203,7 @@ nmf_cv.default <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross"
                            threads = NULL, parallel = c("threads", "future"),
                            verbose = FALSE) {
   call <- entry_call(match.call(), "nmf_cv")
+  reject_assay(list(...), x)
   holdout <- match_choice(holdout, c("speckled", "bicross", "blocks"), "holdout")
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   dots <- cv_dots(list(...))
@@ -293,7 +294,7 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
-    if (!is.null(tick)) tick(sprintf("replicate %d, rank %d ", rep, k))
+    if (!is.null(tick)) tick(sprintf("replicate %d, rank %d", rep, k))
     list(row = data.frame(rank = k, replicate = rep, train_error = fit$divergence / n_train,
                           test_error = test_div / n_test, iterations = fit$iterations,
                           seconds = secs),

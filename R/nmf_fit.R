@@ -177,6 +177,7 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
                             control = nmf_control(), seed = NULL, threads = NULL,
                             verbose = FALSE) {
   call <- entry_call(match.call(), "nmf_fit")
+  reject_assay(list(...), x)
   check_no_dots(list(...), "nmf_fit()", "tuning settings go in control = nmf_control()")
   setup <- fit_setup(x, if (missing(rank)) NULL else rank, beta, mask, weights, l1, l2,
                      fixed_W, fixed_H, offset, init, solver, control)

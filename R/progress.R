@@ -21,11 +21,14 @@ show_progress <- function(verbose = FALSE) {
 
 # A cli progress bar of `total` steps named `name`, closed when the frame
 # `envir` ends (or by progress_done()); NULL when `show` is FALSE.
-progress_start <- function(show, total, name, envir = parent.frame()) {
+# `eta`: whether the bar shows the time left (not for the iterations of a
+# fit, which may converge long before max_iter).
+progress_start <- function(show, total, name, envir = parent.frame(), eta = TRUE) {
   if (!show) return(NULL)
   id <- cli::cli_progress_bar(
     name = name, total = total, status = "", clear = TRUE, .envir = envir,
-    format = "{cli::pb_name} {cli::pb_bar} {cli::pb_current}/{cli::pb_total} {cli::pb_status}| {cli::pb_eta_str}")
+    format = paste0("{cli::pb_name} {cli::pb_bar} {cli::pb_current}/{cli::pb_total} ",
+                    if (eta) "{cli::pb_eta_str} " else "", "{cli::pb_status}"))
   list(id = id, envir = envir)
 }
 
@@ -47,7 +50,7 @@ progress_done <- function(bar) {
 
 # The bar of nmf_fit(): max_iter steps per restart.
 progress_fit <- function(show, restarts, max_iter, envir = parent.frame()) {
-  bar <- progress_start(show, restarts * max_iter, "nmf_fit", envir)
+  bar <- progress_start(show, restarts * max_iter, "nmf_fit", envir, eta = FALSE)
   if (!is.null(bar)) {
     bar$max_iter <- max_iter
     bar$restarts <- restarts
@@ -63,8 +66,7 @@ progress_fit_callback <- function(bar, k) {
   before <- (k - 1) * bar$max_iter
   what <- if (bar$restarts > 1L) sprintf("restart %d/%d, ", k, bar$restarts) else ""
   function(iter, loss, seconds) {
-    tryCatch(progress_set(bar, before + iter, sprintf("%siteration %d, loss %.6g ", what,
-                                                      iter, loss)),
+    tryCatch(progress_set(bar, before + iter, sprintf("%sloss %.5g", what, loss)),
              error = function(e) NULL)
     invisible(NULL)
   }
