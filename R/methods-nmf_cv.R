@@ -73,13 +73,13 @@ print.summary.nmf_cv <- function(x, ...) {
 plot.nmf_cv <- function(x, ...) {
   s <- x$summary
   dots <- list(...)
-  old <- graphics::par(mfrow = c(2L, 1L), mar = c(4, 4.5, 3, 1))
+  old <- graphics::par(mfrow = c(2L, 1L), mar = c(4, 4.5, 4, 1))
   on.exit(graphics::par(old))
   se <- ifelse(is.na(s$test_se), 0, s$test_se)
   logged <- log_axis_helps(c(s$test_mean, s$train_mean))
   lo <- s$test_mean - se
   if (logged) lo <- pmax(lo, min(c(s$test_mean, s$train_mean)) / 10)
-  yl <- with_headroom(c(lo, s$test_mean + se, s$train_mean), logged)
+  yl <- with_headroom(c(lo, s$test_mean + se, s$train_mean), logged, room = 0.4)
   call_with(graphics::plot, list(
     x = s$rank, y = s$test_mean, type = "b", pch = 19, ylim = yl, xlab = "rank",
     ylab = if (logged) "mean divergence per entry (log scale)" else "mean divergence per entry",
@@ -90,25 +90,26 @@ plot.nmf_cv <- function(x, ...) {
   graphics::lines(s$rank, s$train_mean, type = "b", lty = 2, pch = 1)
   marks <- cv_plot_marks(x)
   graphics::abline(v = marks$at, col = marks$col, lty = marks$lty, lwd = marks$lwd)
-  graphics::legend("top", c("test", "train", marks$label), horiz = TRUE, cex = 0.75,
+  graphics::legend("top", c("test", "train", marks$label), ncol = 3L, cex = 0.75,
                    lty = c(1, 2, marks$lty), pch = c(19, 1, rep(NA, length(marks$at))),
                    col = c("black", "black", marks$col), lwd = c(1, 1, marks$lwd),
                    bty = "n")
   if (!is.null(x$rank_reason)) {
-    graphics::mtext(sprintf("rank = %d: %s", x$rank, x$rank_reason), side = 3, line = 0.2,
+    reason <- wrap_to_plot(sprintf("rank = %d: %s", x$rank, x$rank_reason), cex = 0.65)
+    graphics::mtext(rev(reason), side = 3, line = 0.1 + 0.8 * (seq_along(reason) - 1),
                     cex = 0.65)
   }
   stab_min <- s$stability_min %||% s$stability
   graphics::plot(s$rank, s$stability, type = "b", pch = 19,
-                 ylim = c(min(0, stab_min, na.rm = TRUE), 1.25), xlab = "rank",
+                 ylim = c(min(0, stab_min, na.rm = TRUE), 1.3), xlab = "rank",
                  ylab = "stability (matched cosine)", xaxt = "n", yaxt = "n")
   graphics::axis(1, at = s$rank)
   graphics::axis(2, at = seq(0, 1, 0.25))
   graphics::lines(s$rank, stab_min, type = "b", pch = 1, lty = 2)
   graphics::abline(h = x$stable_threshold %||% 0.7, col = "grey50", lty = 3)
   graphics::abline(v = marks$at, col = marks$col, lty = marks$lty, lwd = marks$lwd)
-  graphics::legend("top", c("mean over components", "least stable component",
-                            "threshold of rank_stable"), horiz = TRUE, cex = 0.75,
+  graphics::legend("top", c("mean", "least stable component", "rank_stable threshold"),
+                   ncol = 3L, cex = 0.75,
                    lty = c(1, 2, 3), pch = c(19, 1, NA),
                    col = c("black", "black", "grey50"), bty = "n")
   invisible(x)

@@ -89,3 +89,9 @@ with_headroom <- function(values, log = FALSE, room = 0.25) {
   span <- max(diff(v), abs(v[2]) * 0.1, 1e-12)
   c(v[1], v[2] + room * span)
 }
+
+# `text` wrapped into lines as wide as the current plot region at `cex`.
+wrap_to_plot <- function(text, cex = 1) {
+  chars <- graphics::par("pin")[1] / (graphics::par("cin")[1] * 0.55 * cex)
+  strwrap(text, width = max(20L, floor(chars)))
+}
