@@ -66,26 +66,39 @@ nmf_fit.SummarizedExperiment <- function(x, rank, beta = 2, ..., assay = 1L) {
 
 #' @rdname nmf_cv
 #' @export
-nmf_cv.SummarizedExperiment <- function(x, ranks, beta = 2, ..., assay = 1L) {
+nmf_cv.SummarizedExperiment <- function(x, ranks, beta = 2,
+                                        holdout = c("speckled", "bicross", "blocks"),
+                                        fraction = 0.1, replicates = 3L, ..., seed = NULL,
+                                        threads = NULL, parallel = c("threads", "future"),
+                                        verbose = FALSE, assay = 1L) {
   call <- entry_call(match.call(), "nmf_cv")
-  out <- nmf_cv.default(data_matrix(x, assay), ranks, beta, ...)
+  out <- nmf_cv.default(data_matrix(x, assay), ranks, beta, holdout, fraction, replicates,
+                        ..., seed = seed, threads = threads, parallel = parallel,
+                        verbose = verbose)
   out$call <- call
   out
 }
 
 #' @rdname nmf_consensus
 #' @export
-nmf_consensus.SummarizedExperiment <- function(x, rank, beta = 2, ..., assay = 1L) {
+nmf_consensus.SummarizedExperiment <- function(x, rank, beta = 2, restarts = 20L, ...,
+                                               seed = NULL, threads = NULL,
+                                               parallel = c("threads", "future"),
+                                               keep_fits = FALSE, loss_tol = 0.01,
+                                               assay = 1L) {
   call <- entry_call(match.call(), "nmf_consensus")
-  out <- nmf_consensus.default(data_matrix(x, assay), rank, beta, ...)
+  out <- nmf_consensus.default(data_matrix(x, assay), rank, beta, restarts, ..., seed = seed,
+                               threads = threads, parallel = parallel,
+                               keep_fits = keep_fits, loss_tol = loss_tol)
   out$call <- call
   out
 }
 
 #' @rdname beta_divergence
 #' @export
-beta_divergence.SummarizedExperiment <- function(x, mu, beta, ..., assay = 1L) {
-  beta_divergence.default(data_matrix(x, assay), mu, beta, ...)
+beta_divergence.SummarizedExperiment <- function(x, mu, beta, mask = NULL, weights = NULL,
+                                                 threads = NULL, ..., assay = 1L) {
+  beta_divergence.default(data_matrix(x, assay), mu, beta, mask, weights, threads, ...)
 }
 
 #' Store a fit in a SummarizedExperiment or SingleCellExperiment
@@ -115,6 +128,7 @@ beta_divergence.SummarizedExperiment <- function(x, mu, beta, ..., assay = 1L) {
 #' @seealso [nmf_fit()] (which takes a `SummarizedExperiment` and an
 #'   `assay`).
 #' @examples
+#' \donttest{
 #' if (requireNamespace("SingleCellExperiment", quietly = TRUE)) {
 #'   set.seed(1)
 #'   counts <- matrix(rpois(40 * 30, 3), 40,
@@ -124,6 +138,7 @@ beta_divergence.SummarizedExperiment <- function(x, mu, beta, ..., assay = 1L) {
 #'   sce <- nmf_store(sce, fit)
 #'   dim(SingleCellExperiment::reducedDim(sce, "NMF"))   # 30 cells x 3 components
 #'   all.equal(nmf_stored(sce)$W, fit$W)
+#' }
 #' }
 #' @export
 nmf_store <- function(x, fit, name = "NMF") {
