@@ -19,7 +19,9 @@ RSCRIPT ?= Rscript
 APT_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcpparmadillo r-cran-matrix \
   r-cran-testthat r-cran-withr r-cran-clue r-cran-future r-cran-future.apply \
   r-cran-roxygen2 r-cran-pkgbuild r-bioc-summarizedexperiment r-cran-knitr r-cran-rmarkdown \
-  r-bioc-mutationalpatterns pandoc qpdf catch2 libarmadillo-dev cmake make g++
+  r-bioc-mutationalpatterns r-bioc-singlecellexperiment r-bioc-delayedarray \
+  r-bioc-hdf5array r-cran-ggplot2 r-cran-generics r-cran-cli r-cran-progressr \
+  r-cran-parallelly pandoc qpdf catch2 libarmadillo-dev cmake make g++
 BENCH_PACKAGES = r-cran-rcppml r-cran-nmf python3-sklearn python3-threadpoolctl \
   r-cran-rcppparallel r-cran-uwot r-cran-cowplot r-cran-ggrepel r-cran-plotly \
   r-cran-quadprog r-cran-pbapply r-cran-progress

@@ -20,7 +20,9 @@
 #' without forming the dense model: the zeros enter through closed forms
 #' (\eqn{\beta = 1, 2}) or a streamed pass over the columns.
 #'
-#' @param x Non-negative data: a matrix or a sparse Matrix.
+#' @param x Non-negative data: a matrix, a sparse Matrix, a
+#'   `SummarizedExperiment` (then `assay` chooses the assay) or a
+#'   `DelayedArray`, as for [nmf_fit()].
 #' @param mu The model: a non-negative matrix of the same shape as `x`, or an
 #'   `nmf_fit` (then \eqn{\mu = WH}).
 #' @param beta A number or a name as in [nmf_fit()].
@@ -31,6 +33,9 @@
 #'   weight zero where it stores nothing) of the shape of `x`; each term is
 #'   multiplied by its weight.
 #' @param threads Number of threads for an `nmf_fit` model (see [nmf_fit()]).
+#' @param ... Arguments passed to methods: `assay` for a
+#'   `SummarizedExperiment`; the default method takes none.
+#' @param assay For a `SummarizedExperiment`, the assay (name or index).
 #' @return A single number.
 #' @examples
 #' x <- matrix(c(1, 2, 0, 4), 2)
@@ -39,8 +44,18 @@
 #' beta_divergence(x, mu, beta = "kl")
 #' beta_divergence(x + 1, mu, beta = "is")
 #' @export
-beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL,
-                            threads = NULL) {
+beta_divergence <- function(x, mu, beta, mask = NULL, weights = NULL, threads = NULL,
+                            ...) {
+  UseMethod("beta_divergence")
+}
+
+#' @rdname beta_divergence
+#' @export
+beta_divergence.default <- function(x, mu, beta, mask = NULL, weights = NULL,
+                                    threads = NULL, ...) {
+  reject_assay(list(...), x)
+  check_no_dots(list(...), "beta_divergence()",
+                "the data go in `x`, the model in `mu`")
   if (missing(beta)) stop("`beta` is missing: give a number or a name such as \"kl\"", call. = FALSE)
   beta <- resolve_beta(beta)
   data <- prepare_data(x, mask, weights, beta, "x",

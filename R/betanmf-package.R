@@ -13,8 +13,26 @@
 #' @section Threads:
 #' Every entry point has a `threads` argument. When it is `NULL` the count
 #' comes from `getOption("betanmf.threads")`, then the environment variable
-#' `BETANMF_THREADS`, then the number of physical cores. Results do not depend
-#' on the thread count.
+#' `BETANMF_THREADS`, then the cores the process may use: the physical
+#' cores, capped by `parallelly::availableCores()` when parallelly is
+#' installed (cgroup CPU limits of containers, the allocation of a job
+#' scheduler, `options(mc.cores)`, `_R_CHECK_LIMIT_CORES_`; without
+#' parallelly, `_R_CHECK_LIMIT_CORES_` alone caps them at 2), and by the
+#' environment variable `OMP_NUM_THREADS` when it is set. No global OpenMP
+#' setting is changed. Results do not depend on the thread count.
+#'
+#' @section Progress:
+#' With the cli package installed, [nmf_fit()] shows a progress bar over its
+#' iterations (and restarts), [nmf_cv()] over its fits (replicate and rank)
+#' and [nmf_consensus()] over its restarts, in interactive sessions and
+#' whenever `verbose = TRUE`; scripts and knitr documents stay quiet by
+#' default. A bar appears only once the work has run for 2 seconds
+#' (`options(cli.progress_show_after = )`). `options(betanmf.progress =
+#' TRUE)` or `FALSE` shows or hides the bars everywhere. With `parallel =
+#' "future"` the work runs on workers and its progress is reported through
+#' progressr: wrap the call in `progressr::with_progress()` or call
+#' `progressr::handlers(global = TRUE)` once to see it. Ctrl-C stops a fit
+#' within about a second in every case.
 #'
 #' @references
 #' Fevotte C, Idier J (2011). Algorithms for nonnegative matrix factorization

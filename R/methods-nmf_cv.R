@@ -8,10 +8,14 @@
 #' rank (error bars: one standard error over replicates) with the chosen
 #' ranks marked (`rank` as a thick line) and the reason above the panel,
 #' and on a second panel the stability of the components (mean and least
-#' stable component) with the threshold of `rank_stable`.
+#' stable component) with the threshold of `rank_stable`. The error axis is
+#' logarithmic when one error would squash the others (see
+#' [autoplot-methods], which draws the same figure in ggplot2); the
+#' legends sit above the curves.
 #'
 #' @param x,object An `nmf_cv` from [nmf_cv()].
-#' @param ... Not used.
+#' @param ... For `plot`, graphical parameters passed to [graphics::plot()]
+#'   for the error panel; not used by the others.
 #' @return `print` and `plot` return their argument invisibly; `summary` a
 #'   data frame of class `summary.nmf_cv` (columns `rank`, `test_mean`,
 #'   `test_se`, `train_mean`, `stability`, `stability_min`).
@@ -68,39 +72,46 @@ print.summary.nmf_cv <- function(x, ...) {
 #' @export
 plot.nmf_cv <- function(x, ...) {
   s <- x$summary
-  old <- graphics::par(mfrow = c(2L, 1L), mar = c(4, 4.5, 3, 1))
+  dots <- list(...)
+  old <- graphics::par(mfrow = c(2L, 1L), mar = c(4, 4.5, 4, 1))
   on.exit(graphics::par(old))
   se <- ifelse(is.na(s$test_se), 0, s$test_se)
-  yl <- range(c(s$test_mean - se, s$test_mean + se, s$train_mean))
-  graphics::plot(s$rank, s$test_mean, type = "b", pch = 19, ylim = yl, xlab = "rank",
-                 ylab = "mean divergence per entry",
-                 main = sprintf("nmf_cv: %s hold-out, beta = %g", x$holdout, x$beta))
-  bars <- se > 0
-  if (any(bars)) {
-    graphics::arrows(s$rank[bars], (s$test_mean - se)[bars], s$rank[bars],
-                     (s$test_mean + se)[bars], angle = 90, code = 3, length = 0.03)
-  }
+  logged <- log_axis_helps(c(s$test_mean, s$train_mean))
+  lo <- s$test_mean - se
+  if (logged) lo <- pmax(lo, min(c(s$test_mean, s$train_mean)) / 10)
+  yl <- with_headroom(c(lo, s$test_mean + se, s$train_mean), logged, room = 0.4)
+  call_with(graphics::plot, list(
+    x = s$rank, y = s$test_mean, type = "b", pch = 19, ylim = yl, xlab = "rank",
+    ylab = if (logged) "mean divergence per entry (log scale)" else "mean divergence per entry",
+    log = if (logged) "y" else "", xaxt = "n",
+    main = sprintf("nmf_cv: %s hold-out, beta = %g", x$holdout, x$beta)), dots)
+  graphics::axis(1, at = s$rank)
+  error_bars(s$rank, lo, s$test_mean + se)
   graphics::lines(s$rank, s$train_mean, type = "b", lty = 2, pch = 1)
   marks <- cv_plot_marks(x)
   graphics::abline(v = marks$at, col = marks$col, lty = marks$lty, lwd = marks$lwd)
-  graphics::legend("topright", c("test", "train", marks$label),
+  graphics::legend("top", c("test", "train", marks$label), ncol = 3L, cex = 0.75,
                    lty = c(1, 2, marks$lty), pch = c(19, 1, rep(NA, length(marks$at))),
-                   col = c("black", "black", marks$col), bty = "n")
+                   col = c("black", "black", marks$col), lwd = c(1, 1, marks$lwd),
+                   bty = "n")
   if (!is.null(x$rank_reason)) {
-    graphics::mtext(sprintf("rank = %d: %s", x$rank, x$rank_reason), side = 3, line = 0.2,
+    reason <- wrap_to_plot(sprintf("rank = %d: %s", x$rank, x$rank_reason), cex = 0.65)
+    graphics::mtext(rev(reason), side = 3, line = 0.1 + 0.8 * (seq_along(reason) - 1),
                     cex = 0.65)
   }
-  graphics::plot(s$rank, s$stability, type = "b", pch = 19, ylim = c(0, 1),
-                 xlab = "rank", ylab = "stability (matched cosine)")
-  if (!is.null(s$stability_min)) {
-    graphics::lines(s$rank, s$stability_min, type = "b", pch = 1, lty = 2)
-    graphics::abline(h = x$stable_threshold, col = "grey50", lty = 3)
-    graphics::legend("bottomleft", c("mean over components", "least stable component",
-                                     "threshold of rank_stable"),
-                     lty = c(1, 2, 3), pch = c(19, 1, NA),
-                     col = c("black", "black", "grey50"), bty = "n")
-  }
+  stab_min <- s$stability_min %||% s$stability
+  graphics::plot(s$rank, s$stability, type = "b", pch = 19,
+                 ylim = c(min(0, stab_min, na.rm = TRUE), 1.3), xlab = "rank",
+                 ylab = "stability (matched cosine)", xaxt = "n", yaxt = "n")
+  graphics::axis(1, at = s$rank)
+  graphics::axis(2, at = seq(0, 1, 0.25))
+  graphics::lines(s$rank, stab_min, type = "b", pch = 1, lty = 2)
+  graphics::abline(h = x$stable_threshold %||% 0.7, col = "grey50", lty = 3)
   graphics::abline(v = marks$at, col = marks$col, lty = marks$lty, lwd = marks$lwd)
+  graphics::legend("top", c("mean", "least stable component", "rank_stable threshold"),
+                   ncol = 3L, cex = 0.75,
+                   lty = c(1, 2, 3), pch = c(19, 1, NA),
+                   col = c("black", "black", "grey50"), bty = "n")
   invisible(x)
 }
 

@@ -49,16 +49,25 @@ finite_nonnegative <- function(a) {
 #' `print` shows the model and how the fit ended; `summary` adds the quality
 #' of the fit and a table of components; `fitted` is the model \eqn{WH};
 #' `residuals` compares it with the data; `plot` draws the objective along
-#' the iterations or the factors.
+#' the iterations or the factors (heatmaps with the row, column and
+#' component names and a colour key, white at zero; see [autoplot-methods]
+#' for the same figures in ggplot2).
 #'
 #' @param x,object An `nmf_fit` from [nmf_fit()] (for `print.summary.nmf_fit`,
 #'   the summary).
 #' @param data For `residuals`, the matrix that was factorized (an
-#'   `nmf_fit` does not keep a copy of its data).
+#'   `nmf_fit` does not keep a copy of its data): a matrix, a sparse Matrix,
+#'   a `SummarizedExperiment` (with `assay`) or a `DelayedArray`. For
+#'   `fitted`, optional: the data or the object holding them, whose
+#'   dimensions are checked and whose row and column names the model takes
+#'   (nothing is read).
+#' @param assay For a `SummarizedExperiment` `data`, the assay (name or
+#'   index); `NULL` is the first.
 #' @param type For `residuals`: `"raw"` (data minus model) or `"deviance"`
 #'   (signed square root of twice the element-wise divergence). For `plot`:
 #'   `"loss"`, `"W"` or `"H"`.
-#' @param ... Not used.
+#' @param ... For `plot`, graphical parameters passed to [graphics::plot()]
+#'   (`type = "loss"`) or [graphics::image()]; not used by the others.
 #' @return `print` returns its argument invisibly; `summary` an object of
 #'   class `summary.nmf_fit` (a list with `dims`, `beta`, `loss`,
 #'   `divergence`, `relative_error` (for `beta = 2`, \eqn{\|X - WH\|_F /
@@ -143,19 +152,34 @@ print.summary.nmf_fit <- function(x, ...) {
 
 #' @rdname nmf_fit-methods
 #' @export
-fitted.nmf_fit <- function(object, ...) {
-  object$W %*% object$H
+fitted.nmf_fit <- function(object, data = NULL, ...) {
+  mu <- object$W %*% object$H
+  if (is.null(data)) return(mu)
+  d <- dim(data)
+  if (length(d) != 2L) {
+    stop(sprintf("`data` must be a matrix or an object holding one; got %s", describe(data)),
+         call. = FALSE)
+  }
+  if (d[1] != nrow(mu) || d[2] != ncol(mu)) {
+    stop(sprintf("`data` must be %d x %d like the fitted model; got %d x %d", nrow(mu),
+                 ncol(mu), d[1], d[2]), call. = FALSE)
+  }
+  names <- dimnames(data)
+  if (!is.null(names[[1L]])) rownames(mu) <- names[[1L]]
+  if (!is.null(names[[2L]])) colnames(mu) <- names[[2L]]
+  mu
 }
 
 #' @rdname nmf_fit-methods
 #' @export
-residuals.nmf_fit <- function(object, data, type = c("raw", "deviance"), ...) {
+residuals.nmf_fit <- function(object, data, type = c("raw", "deviance"), ...,
+                              assay = NULL) {
   if (missing(data)) {
     stop("`data` is missing: residuals() needs the matrix that was factorized",
          call. = FALSE)
   }
   type <- match.arg(type)
-  x <- check_data(data, "data", na_ok = FALSE)
+  x <- check_data(data_matrix(data, assay, "data"), "data", na_ok = FALSE)
   d <- dim_of(object)
   if (nrow(x) != d[1] || ncol(x) != d[2]) {
     stop(sprintf("`data` must be %d x %d like the fitted model; got %d x %d", d[1],
@@ -171,18 +195,26 @@ residuals.nmf_fit <- function(object, data, type = c("raw", "deviance"), ...) {
 #' @export
 plot.nmf_fit <- function(x, type = c("loss", "W", "H"), ...) {
   type <- match.arg(type)
+  dots <- list(...)
+  title <- sprintf("nmf_fit: rank %d, beta = %g", x$rank, x$beta)
   if (type == "loss") {
     h <- x$history
     if (!nrow(h)) stop("the fit has no iteration history to plot", call. = FALSE)
     positive <- all(h$loss > 0)
-    graphics::plot(h$iteration, h$loss, type = "l", log = if (positive) "y" else "",
-                   xlab = "iteration", ylab = "objective",
-                   main = sprintf("nmf_fit: rank %d, beta = %g", x$rank, x$beta))
+    call_with(graphics::plot, list(x = h$iteration, y = h$loss, type = "l",
+                                   log = if (positive) "y" else "", xlab = "iteration",
+                                   ylab = "objective", main = title), dots)
     return(invisible(x))
   }
-  f <- if (type == "W") x$W else t(x$H)
-  graphics::image(seq_len(nrow(f)), seq_len(ncol(f)), f, xlab = if (type == "W")
-    "row of x" else "column of x", ylab = "component", main = paste("factor", type),
-    col = grDevices::hcl.colors(64, "viridis", rev = TRUE))
+  comps <- component_labels(x$W)
+  if (type == "W") {
+    heatmap_base(x$W, line_labels(rownames(x$W), nrow(x$W)), comps, xlab = "component",
+                 ylab = "row of the data", main = paste(title, "- W"), key_title = "W",
+                 dots = dots)
+  } else {
+    heatmap_base(x$H, comps, line_labels(colnames(x$H), ncol(x$H)),
+                 xlab = "column of the data", ylab = "component",
+                 main = paste(title, "- H"), key_title = "H", dots = dots)
+  }
   invisible(x)
 }

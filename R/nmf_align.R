@@ -194,7 +194,11 @@ permute_components <- function(obj, order) {
 
 #' @rdname nmf_align
 #' @param digits Number of significant digits to print.
-#' @param ... Ignored by `print()`; passed to [graphics::image()] by `plot()`.
+#' @param ... Ignored by `print()`; passed to [graphics::image()] by `plot()`,
+#'   which draws the similarity matrix with the reference components down
+#'   (readable with dozens of names), the values in the cells (every cell
+#'   up to 400, else the matched ones), the matches outlined and a colour
+#'   key.
 #' @export
 print.nmf_align <- function(x, digits = 3L, ...) {
   r <- NROW(x$similarity)
@@ -232,51 +236,24 @@ print.nmf_align <- function(x, digits = 3L, ...) {
 #'   whose worst matched component has the lowest similarity.
 #' @export
 plot.nmf_align <- function(x, y, fit = NULL, ...) {
-  if (x$n_fits == 1L) {
-    sim <- x$matrix
-    order <- x$order
-    matched <- x$matched
-    label <- "x"
-  } else {
-    if (is.null(fit)) {
-      fit <- which.min(apply(x$similarity, 2, min, na.rm = TRUE))
-    } else if (!is.numeric(fit) || length(fit) != 1L || !(fit %in% seq_len(x$n_fits))) {
-      stop(sprintf("`fit` must be a single index between 1 and %d; got %s",
-                   x$n_fits, describe(fit)), call. = FALSE)
-    }
-    sim <- x$matrix[, , fit]
-    sim <- matrix(sim, nrow = dim(x$matrix)[1])
-    order <- x$order[, fit]
-    matched <- x$matched[, fit]
-    label <- sprintf("fit %d", fit)
-  }
-  # Rows of x in aligned order, drawn top to bottom; reference left to right.
-  shown <- sim[order, , drop = FALSE]
-  r <- nrow(shown)
-  q <- ncol(shown)
-  graphics::image(x = seq_len(q), y = seq_len(r), z = t(shown[r:1, , drop = FALSE]),
-                  zlim = c(min(0, shown), 1), col = white_to_blue(64),
-                  xlab = "reference component", ylab = sprintf("component of %s", label),
-                  axes = FALSE, main = "Cosine similarity", ...)
-  ref_labels <- if (is.null(colnames(sim))) seq_len(q) else colnames(sim)
-  graphics::axis(1, at = seq_len(q), labels = ref_labels, las = 2, tick = FALSE)
-  graphics::axis(2, at = seq_len(r), labels = rev(order), las = 1, tick = FALSE)
-  ok <- which(!is.na(matched))
-  y_pos <- r + 1 - ok
-  graphics::rect(matched[ok] - 0.5, y_pos - 0.5, matched[ok] + 0.5, y_pos + 0.5,
-                 border = "black", lwd = 2)
-  if (max(r, q) <= 20L) {
-    graphics::text(matched[ok], y_pos, sprintf("%.2f", shown[cbind(ok, matched[ok])]),
-                   cex = 0.8)
-  }
-  graphics::box()
+  one <- align_one(x, fit)
+  # reference components down (their names stay readable however many),
+  # components of x across in aligned order
+  shown <- t(one$sim[one$order, , drop = FALSE])
+  q <- nrow(shown)
+  r <- ncol(shown)
+  refs <- rownames(shown) %||% as.character(seq_len(q))
+  heatmap_base(shown, refs, as.character(one$order),
+               xlab = sprintf("component of %s (original index, aligned order)", one$label),
+               ylab = "reference component", main = "Cosine similarity", key_title = "cosine",
+               zlim = c(min(0, shown, na.rm = TRUE), 1), dots = list(...))
+  ok <- which(!is.na(one$matched))
+  y_pos <- q + 1 - one$matched[ok]
+  graphics::rect(ok - 0.5, y_pos - 0.5, ok + 0.5, y_pos + 0.5, border = "black", lwd = 2)
+  cells <- if (r * q <= 400L) expand.grid(i = seq_len(q), j = seq_len(r)) else
+    data.frame(i = one$matched[ok], j = ok)
+  vals <- shown[cbind(cells$i, cells$j)]
+  graphics::text(cells$j, q + 1 - cells$i, sprintf("%.2f", vals),
+                 cex = if (q > 40L) 0.45 else 0.7, col = ifelse(vals > 0.6, "white", "black"))
   invisible(x)
-}
-
-# A white-to-blue ramp of n colours, written out so no palette package is
-# needed.
-white_to_blue <- function(n) {
-  t <- seq(0, 1, length.out = n)
-  sprintf("#%02X%02X%02X", round(255 * (1 - 0.85 * t)), round(255 * (1 - 0.6 * t)),
-          round(255 * (1 - 0.2 * t)))
 }

@@ -50,7 +50,8 @@
 #' [nmf_fit()], so each restart can be reproduced alone with
 #' `nmf_fit(x, rank, seed = result$seeds[k], init = "random")`.
 #'
-#' @param x The data, as for [nmf_fit()]; or a list of `nmf_fit` objects of
+#' @param x The data, as for [nmf_fit()] (a matrix, a sparse Matrix, a
+#'   `SummarizedExperiment` with `assay`, a `DelayedArray`); or a list of `nmf_fit` objects of
 #'   the same rank fitted earlier: then nothing is fitted, and since the data
 #'   are not at hand, H is the element-wise median of the aligned H's (each
 #'   rescaled to match its W with columns summing to one).
@@ -67,6 +68,8 @@
 #'   using `threads`; `"future"` runs one restart per future with
 #'   `future.apply::future_lapply()` (set the plan with `future::plan()`),
 #'   each on one thread. Needs the future.apply package.
+#' @param assay For a `SummarizedExperiment` or `SingleCellExperiment`, the
+#'   assay (name or index).
 #' @param keep_fits If `TRUE`, keep every restart's fit, aligned, in `fits`.
 #' @param loss_tol Relative excess of a restart's loss over the best beyond
 #'   which an outlying restart is set aside (see Restarts set aside); `Inf`
@@ -116,8 +119,17 @@
 nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           threads = NULL, parallel = c("threads", "future"),
                           keep_fits = FALSE, loss_tol = 0.01) {
+  UseMethod("nmf_consensus")
+}
+
+#' @rdname nmf_consensus
+#' @export
+nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
+                                  threads = NULL, parallel = c("threads", "future"),
+                                  keep_fits = FALSE, loss_tol = 0.01) {
   check_partial_names(sys.call(), sys.function(), "nmf_consensus()")
-  call <- match.call()
+  call <- entry_call(match.call(), "nmf_consensus")
+  reject_assay(list(...), x)
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   check_flag(keep_fits, "keep_fits")
   check_loss_tol(loss_tol)
@@ -147,6 +159,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
   warn_unobserved(setup$data)
   restarts <- as.integer(restarts)
   seeds <- c(seed, vapply(seq_len(restarts)[-1L], restart_seed, integer(1), seed = seed))
+  tick <- progress_ticker(show_progress(setup$verbose), restarts, "nmf_consensus", parallel)
 
   if (parallel == "future") {
     if (!requireNamespace("future.apply", quietly = TRUE)) {
@@ -156,11 +169,11 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
     }
     runs <- future.apply::future_lapply(
       seeds, consensus_restart, setup = setup, threads = 1L, keep_fit = keep_fits,
-      future.seed = TRUE, future.packages = "betanmf"
+      tick = tick, future.seed = TRUE, future.packages = "betanmf"
     )
   } else {
     runs <- lapply(seeds, consensus_restart, setup = setup, threads = threads,
-                   keep_fit = keep_fits)
+                   keep_fit = keep_fits, tick = tick)
   }
   # restarts in a poor local minimum are set aside (consensus_select.R)
   cons <- consensus_from_kept(lapply(runs, `[[`, "W"), vapply(runs, `[[`, numeric(1), "loss"),
@@ -194,11 +207,13 @@ consensus_setup <- function(x, rank, beta, dots) {
 
 # One restart: fits the data and keeps W, the loss and the seed (the whole
 # fit only when asked). Warnings are collected and reported once by the
-# caller rather than once per restart.
-consensus_restart <- function(seed, setup, threads, keep_fit) {
+# caller rather than once per restart. `tick`: NULL or a function(status)
+# called once the restart is done (R/progress.R).
+consensus_restart <- function(seed, setup, threads, keep_fit, tick = NULL) {
   res <- catch_warnings(fit_restarts(setup, 1L, seed, threads, setup$verbose,
                                      call("nmf_fit", quote(x), rank = setup$rank,
                                           seed = seed)))
+  if (!is.null(tick)) tick(sprintf("seed %d", seed))
   fit <- res$value
   out <- list(W = fit$W, loss = fit$loss, seed = fit$seed, warnings = res$warnings,
               fit = if (keep_fit) fit else NULL)
@@ -331,50 +346,4 @@ new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
     kept = cons$kept, set_aside = cons$set_aside, loss_tol = cons$loss_tol,
     fits = fits, rank = rank, beta = beta, call = call
   ), class = "nmf_consensus")
-}
-
-#' @rdname nmf_consensus
-#' @param digits Number of significant digits to print.
-#' @param ... For `nmf_consensus()`, see above; ignored by `print()`; passed
-#'   to [graphics::barplot()] by `plot()`.
-#' @export
-print.nmf_consensus <- function(x, digits = 3L, ...) {
-  k <- length(x$losses)
-  cat(sprintf("<nmf_consensus> rank %d from %d restarts", x$rank, k))
-  if (!is.null(x$beta)) cat(sprintf(" (beta = %s)", format(x$beta)))
-  cat("\n")
-  cat(sprintf("restart losses: best %s, median %s, worst %s\n",
-              format(min(x$losses), digits = digits),
-              format(stats::median(x$losses), digits = digits),
-              format(max(x$losses), digits = digits)))
-  if (length(x$set_aside)) {
-    cat(sprintf(paste0("kept %d of %d restarts; set aside (loss more than %g above the best ",
-                       "and an outlier): %s\n"), length(x$kept), k, x$loss_tol,
-                paste(x$set_aside, collapse = ", ")))
-  } else if (!is.null(x$kept)) {
-    cat(sprintf("kept all %d restarts\n", k))
-  }
-  if (!is.na(x$loss)) {
-    cat(sprintf("consensus loss: %s\n", format(x$loss, digits = digits)))
-  }
-  cat("stability (cosine to the consensus component over restarts):\n")
-  print(x$stability, digits = digits, row.names = FALSE)
-  invisible(x)
-}
-
-#' @rdname nmf_consensus
-#' @param y Ignored.
-#' @export
-plot.nmf_consensus <- function(x, y, ...) {
-  st <- x$stability
-  lower <- min(0, st$min)
-  mids <- graphics::barplot(st$mean, names.arg = st$component, ylim = c(lower, 1.12),
-                            xlab = "component", ylab = "cosine similarity",
-                            main = "Stability over restarts", col = "#8DB6E0",
-                            border = NA, ...)
-  graphics::points(mids, st$min, pch = 25, bg = "black", cex = 0.9)
-  graphics::legend("top", legend = c("mean", "minimum"), horiz = TRUE,
-                   pch = c(15, 25), col = c("#8DB6E0", "black"), pt.bg = "black",
-                   bty = "n")
-  invisible(x)
 }

@@ -128,7 +128,8 @@
 #' replicate to the next: `stability_min` drops sharply, while `stability`
 #' averages the one wandering component with the stable ones.
 #'
-#' @param x The data, as in [nmf_fit()].
+#' @param x The data, as in [nmf_fit()]: a matrix, a sparse Matrix, a
+#'   `SummarizedExperiment` (with `assay`) or a `DelayedArray`.
 #' @param ranks Ranks to compare: whole numbers between 1 and
 #'   `min(nrow(x), ncol(x))` (smaller for `"bicross"`, where the fit sees
 #'   only the training block).
@@ -146,7 +147,12 @@
 #'   `threads` threads. `"future"`: one task per replicate (all its ranks,
 #'   which share one start) through `future.apply` under the user's
 #'   [future::plan()], one thread per worker; the results are identical.
-#' @param verbose If `TRUE`, report each fit with [message()].
+#' @param verbose If `TRUE`, report each fit with [message()] and show a
+#'   progress bar over the fits (replicate and rank); see [betanmf-package]
+#'   for when it shows otherwise, and for progress under
+#'   `parallel = "future"`.
+#' @param assay For a `SummarizedExperiment` or `SingleCellExperiment`, the
+#'   assay (name or index).
 #' @return An object of class `nmf_cv`, a list with
 #'   * `results`: one row per replicate and rank: `rank`, `replicate`,
 #'     `train_error` and `test_error` (mean divergence per entry),
@@ -187,8 +193,18 @@
 nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "blocks"),
                    fraction = 0.1, replicates = 3L, ..., seed = NULL, threads = NULL,
                    parallel = c("threads", "future"), verbose = FALSE) {
+  UseMethod("nmf_cv")
+}
+
+#' @rdname nmf_cv
+#' @export
+nmf_cv.default <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "blocks"),
+                           fraction = 0.1, replicates = 3L, ..., seed = NULL,
+                           threads = NULL, parallel = c("threads", "future"),
+                           verbose = FALSE) {
   check_partial_names(sys.call(), sys.function(), "nmf_cv()")
-  call <- match.call()
+  call <- entry_call(match.call(), "nmf_cv")
+  reject_assay(list(...), x)
   holdout <- match_choice(holdout, c("speckled", "bicross", "blocks"), "holdout")
   parallel <- match_choice(parallel, c("threads", "future"), "parallel")
   dots <- cv_dots(list(...))
@@ -215,9 +231,11 @@ nmf_cv <- function(x, ranks, beta = 2, holdout = c("speckled", "bicross", "block
 
   testable <- cv_testable_ranks(m, n, ranks, replicates, holdout, fraction, seed)
   ranks <- testable$ranks
+  tick <- progress_ticker(show_progress(verbose), sum(lengths(testable$per_replicate)),
+                          "nmf_cv", parallel)
   run <- function(rep) {
     cv_replicate(data, testable$per_replicate[[rep]], rep, model, holdout, fraction, seed,
-                 if (parallel == "future") 1L else threads, verbose)
+                 if (parallel == "future") 1L else threads, verbose, tick)
   }
   reps <- if (parallel == "future") {
     if (!requireNamespace("future.apply", quietly = TRUE)) {
@@ -249,8 +267,9 @@ cv_dots <- function(dots) {
 
 # Every rank of one replicate: the held-out pattern, the parts of the data
 # (each prepared once for all ranks), one start, the fits and their errors.
+# `tick`: NULL or a function(status) called after each fit (R/progress.R).
 cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threads,
-                         verbose) {
+                         verbose, tick = NULL) {
   if (!length(ranks)) return(list())  # bi-cross: nothing this replicate can test
   fit_seed <- restart_seed(seed, rep + 1L)
   parts <- if (holdout == "bicross") {
@@ -276,6 +295,7 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
+    if (!is.null(tick)) tick(sprintf("replicate %d, rank %d", rep, k))
     list(row = data.frame(rank = k, replicate = rep, train_error = fit$divergence / n_train,
                           test_error = test_div / n_test, iterations = fit$iterations,
                           seconds = secs),

@@ -50,7 +50,7 @@
 #' Data beyond these limits get an error that says so. Within them, data of
 #' extreme magnitude (largest entry outside \eqn{2^{-40}}..\eqn{2^{41}}) are
 #' fitted at a power of four of their scale and scaled back exactly, since
-#' \eqn{d_eta(cx | cy) = c^eta d_eta(x | y)}.
+#' \eqn{d_\beta(cx | cy) = c^\beta d_\beta(x | y)}.
 #'
 #' For `beta <= 1` the solvers keep the model positive wherever the data
 #' are, so the loss is finite whenever some factors give a finite loss: the
@@ -61,6 +61,17 @@
 #' objective lose their precision (an outlier \eqn{10^{16}} times the rest of
 #' the data) it is summed term by term.
 #'
+#' @section Large data:
+#' A `DelayedArray` (for example an `HDF5Array` on disk, or the assay of a
+#' `SummarizedExperiment` saved with HDF5Array) is read in column blocks of
+#' `DelayedArray::getAutoBlockSize()` bytes and kept in the smaller of the
+#' core's two forms: a `dgCMatrix` when it is declared sparse
+#' (`DelayedArray::is_sparse()`, as for an HDF5 data set written with
+#' `as.sparse = TRUE`) or when at most a third of its entries are non-zero,
+#' a dense double matrix otherwise. A sparse matrix is never held as one
+#' dense m x n copy; the peak is about twice the size of the result plus
+#' one block. The fit itself then runs in memory, as for a matrix.
+#'
 #' @section Reproducibility:
 #' `seed = NULL` draws a seed from R's random number generator, so
 #' `set.seed()` governs the result; the seed used is stored in the fit.
@@ -69,8 +80,10 @@
 #' order, so the same seed gives the same fit for any number of threads.
 #'
 #' @param x The data: a non-negative numeric (or integer) matrix, a sparse
-#'   matrix of the Matrix package (a `dgCMatrix` is read without a copy), or
-#'   a `SummarizedExperiment` (then `assay` names the assay).
+#'   matrix of the Matrix package (a `dgCMatrix` is read without a copy), a
+#'   `SummarizedExperiment` or `SingleCellExperiment` (then `assay` names
+#'   the assay; a sparse assay is read without a copy), or a `DelayedArray`
+#'   such as an `HDF5Array`, read block by block (see Large data).
 #' @param rank Number of components r, between 1 and `min(nrow(x), ncol(x))`.
 #'   When every component is known (`fixed_W` with `rank` columns, or
 #'   `fixed_H` with `rank` rows: a projection onto a catalog), any size is
@@ -120,8 +133,11 @@
 #' @param control Settings from [nmf_control()].
 #' @param seed `NULL` or a whole number; see Reproducibility.
 #' @param threads Number of threads; `NULL` uses `getOption("betanmf.threads")`,
-#'   then the environment variable `BETANMF_THREADS`, then the physical cores.
-#' @param verbose If `TRUE`, report progress with [message()].
+#'   then the environment variable `BETANMF_THREADS`, then the cores the
+#'   process may use (see [betanmf-package]).
+#' @param verbose If `TRUE`, report the objective every
+#'   `nmf_control(trace_every = )` iterations with [message()] and show a
+#'   progress bar (see [betanmf-package] for when it shows otherwise).
 #' @param assay For a `SummarizedExperiment`, the assay to factorize (name or
 #'   index).
 #' @return An object of class `nmf_fit`, a list with
@@ -181,7 +197,8 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
                             control = nmf_control(), seed = NULL, threads = NULL,
                             verbose = FALSE) {
   check_partial_names(sys.call(), sys.function(), "nmf_fit()")
-  call <- match.call()
+  call <- entry_call(match.call(), "nmf_fit")
+  reject_assay(list(...), x)
   check_no_dots(list(...), "nmf_fit()", "tuning settings go in control = nmf_control()")
   setup <- fit_setup(x, if (missing(rank)) NULL else rank, beta, mask, weights, l1, l2,
                      fixed_W, fixed_H, offset, init, solver, control)
@@ -190,18 +207,8 @@ nmf_fit.default <- function(x, rank, beta = 2, ..., mask = NULL, weights = NULL,
   threads <- resolve_threads(threads)
   check_flag(verbose, "verbose")
   warn_unobserved(setup$data)
-  fit_restarts(setup, as.integer(restarts), seed, threads, verbose, call)
-}
-
-#' @rdname nmf_fit
-#' @export
-nmf_fit.SummarizedExperiment <- function(x, rank, beta = 2, ..., assay = 1L) {
-  if (!requireNamespace("SummarizedExperiment", quietly = TRUE)) {
-    stop("a SummarizedExperiment needs the SummarizedExperiment package installed",
-         call. = FALSE)
-  }
-  mat <- SummarizedExperiment::assay(x, assay)
-  nmf_fit.default(mat, rank, beta, ...)
+  fit_restarts(setup, as.integer(restarts), seed, threads, verbose, call,
+               progress = show_progress(verbose))
 }
 
 # Everything a fit needs, checked once and prepared once: the data
@@ -238,8 +245,10 @@ fit_setup <- function(x, rank, beta, mask, weights, l1, l2, fixed_W, fixed_H, of
 # The fit of a setup (fit_setup()) with `restarts` restarts: the first from
 # the setup's start, the others from random factors with derived seeds; the
 # one of lowest loss becomes the nmf_fit, the others are summarized.
-fit_restarts <- function(setup, restarts, seed, threads, verbose, call) {
+# `progress`: whether to show a progress bar (R/progress.R).
+fit_restarts <- function(setup, restarts, seed, threads, verbose, call, progress = FALSE) {
   runs <- vector("list", restarts)
+  bar <- progress_fit(progress, restarts, setup$model$control$max_iter)
   for (k in seq_len(restarts)) {
     seed_k <- if (k == 1L) seed else restart_seed(seed, k)
     how <- if (k == 1L) setup$start else "random"
@@ -247,10 +256,12 @@ fit_restarts <- function(setup, restarts, seed, threads, verbose, call) {
       message(sprintf("restart %d of %d (seed %d)", k, restarts, seed_k))
     }
     runs[[k]] <- run_fit(setup$data, setup$rank, setup$model, how, setup$fixed, seed_k,
-                         threads, verbose)
+                         threads, verbose, progress_fit_callback(bar, k))
+    progress_fit_step(bar, k)
     runs[[k]]$seed <- seed_k
     runs[[k]]$init <- if (is.list(how)) "given" else how
   }
+  progress_done(bar)
   losses <- vapply(runs, function(r) r$loss, numeric(1))
   best <- runs[[which.min(losses)]]
   control <- setup$model$control

@@ -8,7 +8,10 @@
 #'
 #' @param object An `nmf_fit`.
 #' @param newdata A non-negative matrix (dense or sparse) with as many rows
-#'   as `object$W`, one column per new sample.
+#'   as `object$W`, one column per new sample; or a `SummarizedExperiment`
+#'   (with `assay`) or a `DelayedArray`, as for [nmf_fit()].
+#' @param assay For a `SummarizedExperiment` `newdata`, the assay (name or
+#'   index); `NULL` is the first.
 #' @param control Settings from [nmf_control()]; `max_iter` and `tol` bound
 #'   the projection.
 #' @param mask,weights Masked entries and observation weights of `newdata`,
@@ -25,10 +28,11 @@
 #' dim(H_new)
 #' @export
 predict.nmf_fit <- function(object, newdata, mask = NULL, weights = NULL,
-                            control = nmf_control(), threads = NULL, ...) {
+                            control = nmf_control(), threads = NULL, ..., assay = NULL) {
   check_no_dots(list(...), "predict()",
                 "give the data in `newdata`, settings in control = nmf_control()")
   if (missing(newdata)) stop("`newdata` is missing: give the columns to factor", call. = FALSE)
+  newdata <- data_matrix(newdata, assay, "newdata")
   offset <- object$data$offset %||% 0
   data <- prepare_data(if (offset > 0) as.matrix(newdata) + offset else newdata, mask,
                        weights, object$beta, "newdata",

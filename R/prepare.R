@@ -15,7 +15,7 @@
 # data (prepare_checked()); for beta <= 0 refuses zeros that carry weight.
 prepare_data <- function(x, mask = NULL, weights = NULL, beta = 2, arg = "x",
                          remedy = "add a positive constant on purpose with the `offset` argument (for example offset = 1)") {
-  x <- check_data(x, arg)
+  x <- check_data(data_matrix(x, arg = arg), arg)
   m <- nrow(x)
   n <- ncol(x)
   drop <- merge_masks(n, check_mask(mask, m, n), missing_pattern(x))

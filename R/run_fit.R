@@ -6,8 +6,10 @@
 # Settings of one fit for the core: the model (resolve_model(); with an
 # optional Gamma prior on H, list(shape, rate), for the posterior modes of
 # R/cv_predict.R), the rank, where the start comes from, how many components
-# are known, the seed, the threads and whether to report progress.
-core_settings <- function(rank, model, init, fixed, seed, threads, verbose) {
+# are known, the seed, the threads and whether to report progress (verbose:
+# messages; progress: NULL or the callback of R/progress.R).
+core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
+                          progress = NULL) {
   ctl <- model$control
   list(rank = rank, beta = model$beta, solver = model$solver,
        l1 = unname(model$l1[c("W", "H")]), l2 = unname(model$l2[c("W", "H")]),
@@ -15,7 +17,7 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose) {
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
        normalize = ctl$normalize, trace_every = ctl$trace_every, seed = seed,
-       threads = threads, verbose = verbose)
+       threads = threads, verbose = verbose, progress = progress)
 }
 
 # No known components.
@@ -29,8 +31,10 @@ start_factors <- function(x, rank, solver, init, seed, threads) {
 
 # One fit of prepared data (prepare_data()) from `start` ("nndsvd",
 # "random" or list(W, H)) with the known components `fixed`
-# (resolve_fixed()); returns the core's result list.
-run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FALSE) {
+# (resolve_fixed()); returns the core's result list. `progress`: NULL or
+# the callback of a progress bar (progress_fit_callback()).
+run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FALSE,
+                    progress = NULL) {
   W0 <- H0 <- NULL
   how <- start
   if (is.list(start)) {
@@ -72,7 +76,8 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
   }
   res <- tryCatch(
     cpp_nmf_fit(data$x, W0, H0, data$spec,
-                core_settings(rank, model, how, fixed, seed, threads, verbose)),
+                core_settings(rank, model, how, fixed, seed, threads, verbose,
+                              progress)),
     error = function(e) stop_internal(conditionMessage(e), data, rank, model, how))
   if (isTRUE(res$interrupted)) signal_interrupt()
   if (!finite_nonnegative(res$W) || !finite_nonnegative(res$H) || is.nan(res$loss)) {

@@ -27,7 +27,7 @@ show_some <- function(idx, k = 5L) {
 }
 
 # Thread count when the call gives none: option betanmf.threads, else the
-# environment variable BETANMF_THREADS, else the physical cores.
+# environment variable BETANMF_THREADS, else the cores the process may use.
 default_threads <- function() {
   threads <- getOption("betanmf.threads")
   if (!is.null(threads)) return(threads)
@@ -40,8 +40,39 @@ default_threads <- function() {
     }
     return(threads)
   }
-  threads <- parallel::detectCores(logical = FALSE)
-  if (is.na(threads) || threads < 1L) 1L else threads
+  usable_cores()
+}
+
+# The cores this process may use: the physical cores, capped by
+# parallelly::availableCores() when it is installed (cgroup CPU quotas and
+# sets, the scheduler's allocation, option mc.cores,
+# _R_CHECK_LIMIT_CORES_), else by _R_CHECK_LIMIT_CORES_ (2 when set, as R
+# CMD check asks), and by OMP_NUM_THREADS when it is a whole number. At
+# least 1.
+usable_cores <- function() {
+  n <- suppressWarnings(parallel::detectCores(logical = FALSE))
+  if (is.na(n) || n < 1L) n <- 1L
+  if (requireNamespace("parallelly", quietly = TRUE)) {
+    n <- min(n, parallelly::availableCores())
+  } else {
+    limit <- Sys.getenv("_R_CHECK_LIMIT_CORES_", "")
+    if (nzchar(limit) && !identical(tolower(limit), "false")) n <- min(n, 2L)
+  }
+  omp <- suppressWarnings(as.integer(Sys.getenv("OMP_NUM_THREADS", "")))
+  if (!is.na(omp) && omp >= 1L) n <- min(n, omp)
+  max(1L, as.integer(n))
+}
+
+# Stops unless package `pkg` is installed; `what` says what needs it.
+need_package <- function(pkg, what) {
+  if (!requireNamespace(pkg, quietly = TRUE)) {
+    stop(sprintf("%s needs the %s package; install it with %s", what, pkg,
+                 if (pkg %in% c("SummarizedExperiment", "SingleCellExperiment", "S4Vectors",
+                                "DelayedArray", "HDF5Array"))
+                   sprintf("BiocManager::install(\"%s\")", pkg) else
+                   sprintf("install.packages(\"%s\")", pkg)), call. = FALSE)
+  }
+  invisible(TRUE)
 }
 
 # A seed from R's random number generator, so set.seed() governs results.

@@ -97,7 +97,9 @@ Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settin
   const betanmf::Config cfg = to_config(settings);
   const betanmf::Init how = parse_init(Rcpp::as<std::string>(setting(settings, "init")));
   RMonitor mon(Rcpp::as<bool>(setting(settings, "verbose")),
-               Rcpp::as<int>(setting(settings, "trace_every")));
+               Rcpp::as<int>(setting(settings, "trace_every")),
+               settings.containsElementNamed("progress") ? SEXP(settings["progress"])
+                                                         : R_NilValue);
   return with_data(x, [&](const auto &X) {
     arma::mat W, H;
     if (how == betanmf::Init::given) {
