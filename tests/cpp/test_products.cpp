@@ -74,6 +74,9 @@ TEST_CASE("cross_w and cross_h match Armadillo for dense and sparse X", "[produc
         CHECK(arma::accu(arma::abs(dw1) + arma::abs(sw1)) == 0.0);
         CHECK(arma::accu(arma::abs(dh1) + arma::abs(sh1)) == 0.0);
       }
+      // sparse and dense data give the same bits (same order of the sums)
+      CHECK(identical(sw1, dw1));
+      CHECK(identical(sh1, dh1));
       // bit-identical across thread counts
       CHECK(identical(dw1, dw2));
       CHECK(identical(sw1, sw2));

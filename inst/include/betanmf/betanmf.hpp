@@ -28,6 +28,7 @@
 #include "solvers/mu_terms.hpp"
 #include "solvers/progress.hpp"
 #include "solvers/quadratic.hpp"
+#include "sparse_panel.hpp"
 #include "stats.hpp"
 #include "vmath.hpp"
 #include "weights.hpp"

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "dispatch.hpp"
+#include "kernels.hpp"
 
 #include <cstddef>
 
@@ -66,6 +67,28 @@ BETANMF_TARGET_AVX2 inline void run_avx2(const Args &a) { run_tiles<12>(a); }
 
 // Computes the four outputs of `a` with the best kernel of this processor.
 inline void run(const Args &a) { isa_choice(&run_base, &run_avx2)(a); }
+
+// A single output, for the lines left over by groups of four:
+//   o = sum_s x[s * s_step] v_s,
+// in the same order and with the same instructions as the four-output kernel
+// (so the copy for the processor gives the same bits for every line).
+BETANMF_ALWAYS_INLINE void one_body(const double *v, int r, const double *x,
+                                    std::ptrdiff_t s_step, std::ptrdiff_t len, double *o) {
+  for (int k = 0; k < r; ++k) o[k] = 0.0;
+  for (std::ptrdiff_t s = 0; s < len; ++s) axpy(r, x[s * s_step], v + s * r, o);
+}
+inline void one_base(const double *v, int r, const double *x, std::ptrdiff_t s_step,
+                     std::ptrdiff_t len, double *o) {
+  one_body(v, r, x, s_step, len, o);
+}
+BETANMF_TARGET_AVX2 inline void one_avx2(const double *v, int r, const double *x,
+                                         std::ptrdiff_t s_step, std::ptrdiff_t len, double *o) {
+  one_body(v, r, x, s_step, len, o);
+}
+inline void one(const double *v, int r, const double *x, std::ptrdiff_t s_step,
+                std::ptrdiff_t len, double *o) {
+  isa_choice(&one_base, &one_avx2)(v, r, x, s_step, len, o);
+}
 
 }  // namespace panel
 }  // namespace betanmf
