@@ -12,7 +12,8 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose) {
        l1 = unname(model$l1[c("W", "H")]), l2 = unname(model$l2[c("W", "H")]),
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
-       normalize = ctl$normalize, trace_every = ctl$trace_every, seed = seed,
+       normalize = ctl$normalize, trace_every = ctl$trace_every,
+       extrapolate = ctl$extrapolate %||% TRUE, seed = seed,
        threads = threads, verbose = verbose)
 }
 
@@ -29,11 +30,12 @@ start_factors <- function(x, rank, solver, init, seed, threads) {
 # "random" or list(W, H)) with the known components `fixed`
 # (resolve_fixed()); returns the core's result list.
 run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FALSE) {
-  W0 <- H0 <- NULL
+  W0 <- H0 <- state <- NULL
   how <- start
   if (is.list(start)) {
     W0 <- start$W
     H0 <- start$H
+    state <- start$state
     how <- "given"
   }
   if (how != "given" && (fixed$k_W == rank || fixed$k_H == rank)) {
@@ -58,6 +60,7 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
       ratio[!is.finite(ratio) | ratio <= 0] <- 1
       W0[, k] <- fixed$W
       H0[k, ] <- H0[k, , drop = FALSE] * ratio
+      if (!is.null(state)) state$h_from[k, ] <- state$h_from[k, , drop = FALSE] * ratio
     }
     if (fixed$k_H > 0L) {
       k <- seq_len(fixed$k_H)
@@ -65,10 +68,12 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
       ratio[!is.finite(ratio) | ratio <= 0] <- 1
       H0[k, ] <- fixed$H
       W0[, k] <- sweep(W0[, k, drop = FALSE], 2L, ratio, `*`)
+      if (!is.null(state)) state$w_prev[k, ] <- state$w_prev[k, , drop = FALSE] * ratio
     }
   }
-  res <- cpp_nmf_fit(data$x, W0, H0, data$spec,
-                     core_settings(rank, model, how, fixed, seed, threads, verbose))
+  settings <- core_settings(rank, model, how, fixed, seed, threads, verbose)
+  settings$state <- state
+  res <- cpp_nmf_fit(data$x, W0, H0, data$spec, settings)
   if (isTRUE(res$interrupted)) stop("the fit was interrupted by the user", call. = FALSE)
   res
 }

@@ -114,9 +114,25 @@ inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
     if (wts.col_weight[j] <= 0.0) H.col(j).zeros();
 }
 
+// Scales the BCD state as finalize_components() will scale the factors
+// (W (m x r) before it): component k of w_prev by 1 / s_k, of h_from by s_k.
+inline void scale_like_normalized(const arma::mat &W, Normalize normalize, BcdState &state) {
+  if (state.empty() || normalize == Normalize::none) return;
+  for (arma::uword k = 0; k < W.n_cols; ++k) {
+    const double s = normalize == Normalize::l1 ? arma::accu(W.col(k)) : arma::norm(W.col(k), 2);
+    if (s > 0.0) {
+      state.w_prev.row(k) /= s;
+      state.h_from.row(k) *= s;
+    }
+  }
+}
+
+// `resume`: the BCD state a fit of the same data ended with (Result), to
+// continue from W and H as that fit would have (only extrapolated BCD has one).
 template <class Mat>
 [[nodiscard]] Result fit(const Mat &X, arma::mat W, arma::mat H, const Config &cfg,
-                         Monitor &mon, const Weights &wts = Weights()) {
+                         Monitor &mon, const Weights &wts = Weights(),
+                         const BcdState &resume = BcdState()) {
   // The R entry points validate every argument before calling the core;
   // these checks protect C++ callers from reading out of bounds or running a
   // solver outside the beta it is written for.
@@ -138,7 +154,7 @@ template <class Mat>
   arma::mat Wt = W.t();
   if (cfg.updates_w() || cfg.updates_h()) {
     switch (cfg.solver) {
-    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts, resume); break;
     case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
     case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res, wts); break;
     }
@@ -157,6 +173,7 @@ template <class Mat>
   }
   res.W = Wt.t();
   res.H = std::move(H);
+  scale_like_normalized(res.W, cfg.normalize, res.bcd_state);
   // Known components stay first, in the order given.
   res.order =
       finalize_components(res.W, res.H, cfg.normalize, cfg.sort_components && !cfg.has_fixed());

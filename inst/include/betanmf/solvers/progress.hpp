@@ -32,14 +32,16 @@ public:
 
   // Records the objective reached after iteration `it`. Returns true when
   // its relative change, |f_prev - f| / |f_prev|, is at most tol (tol > 0).
-  [[nodiscard]] bool record(int it, double loss) {
+  // An iteration whose step was rejected (`may_stop` false) leaves the
+  // objective as it was: it is recorded, but is no sign of convergence.
+  [[nodiscard]] bool record(int it, double loss, bool may_stop = true) {
     const double secs = std::chrono::duration<double>(clock::now() - start_).count();
     res_.hist_iter.push_back(it);
     res_.hist_loss.push_back(loss);
     res_.hist_seconds.push_back(secs);
     mon_.iteration(it, loss, secs);
     const double change = std::abs(prev_ - loss);
-    const bool done = cfg_.tol > 0.0 && std::isfinite(prev_) &&
+    const bool done = may_stop && cfg_.tol > 0.0 && std::isfinite(prev_) &&
                       (change <= cfg_.tol * std::abs(prev_) || change <= floor_);
     prev_ = loss;
     if (done) res_.converged = true;
