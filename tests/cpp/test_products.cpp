@@ -133,3 +133,20 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
   CHECK_THROWS_AS(betanmf::SparseMatrix(3, 1, p.data(), i.data(), x.data()),
                   std::invalid_argument);
 }
+
+TEST_CASE("the copies of the dense kernel with fused multiply-adds agree bit for bit",
+          "[products]") {
+  if (!betanmf::has_avx512()) return;  // nothing to compare on this processor
+  arma::arma_rng::set_seed(23);
+  for (int r : {1, 3, 8, 9, 17, 20, 24, 25}) {
+    CAPTURE(r);
+    const arma::mat V = arma::randu<arma::mat>(r, 37), X = arma::randu<arma::mat>(4, 37);
+    arma::mat a(r, 4), b(r, 4);
+    betanmf::panel::Args args{V.memptr(), r, X.memptr(), 1, 4, 37,
+                              {a.colptr(0), a.colptr(1), a.colptr(2), a.colptr(3)}};
+    betanmf::panel::run_avx2(args);
+    for (int q = 0; q < 4; ++q) args.o[q] = b.colptr(q);
+    betanmf::panel::run_avx512(args);
+    CHECK(identical(a, b));
+  }
+}

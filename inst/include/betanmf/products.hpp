@@ -46,8 +46,10 @@ inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
 #pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
     const std::ptrdiff_t i = 4 * g;
+    // successive steps are columns of X, m apart: fetched ahead
     panel::run({h, r, X.data + i, 1, m, n,
-                {out.colptr(i), out.colptr(i + 1), out.colptr(i + 2), out.colptr(i + 3)}});
+                {out.colptr(i), out.colptr(i + 1), out.colptr(i + 2), out.colptr(i + 3)},
+                32});
   }
   for (std::ptrdiff_t i = 4 * groups; i < m; ++i)  // the last m % 4 rows
     panel::one(h, r, X.data + i, m, n, out.colptr(i));
