@@ -22,6 +22,7 @@
 #include "solvers/bcd.hpp"
 #include "solvers/bcd_em.hpp"
 #include "solvers/cd.hpp"
+#include "solvers/cd_partner.hpp"
 #include "solvers/mu.hpp"
 #include "solvers/mu_blocked.hpp"
 #include "solvers/mu_columns.hpp"

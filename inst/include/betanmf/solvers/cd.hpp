@@ -23,6 +23,7 @@
 #include "../kernels.hpp"
 #include "../stats.hpp"
 #include "../weights.hpp"
+#include "cd_partner.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
@@ -62,8 +63,9 @@ inline double weighted_ratio(std::size_t nnz, const double *x, const double *g,
 // d1 is concave along the coordinate, so the trapezoid rule underestimates
 //   f(h0) - f(h1) = int_{h1}^{h0} d1(t) dt >= (h0 - h1) (d1(h0) + d1(h1)) / 2;
 // the step is accepted once d1(h0) + d1(h1) >= 0 and halved otherwise.
-inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffers &b,
-                         const Penalty &pen, int fixed, double y_floor, bool want_loss) {
+BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, const double *s,
+                                             CdBuffers &b, const Penalty &pen, int fixed,
+                                             double y_floor, bool want_loss) {
   const int r = static_cast<int>(G.n_rows);
   const std::size_t nnz = b.e.size();
   // Under weights the Newton terms see w x (a weight scales x log y) while
@@ -79,12 +81,7 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   b.iy.resize(nnz);
   b.y_new.resize(nnz);
   b.iy_new.resize(nnz);
-  for (std::size_t t = 0; t < nnz; ++t) {
-    const double *g = G.colptr(b.e.idx[t]);
-    for (int k = 0; k < r; ++k) b.gt[k * nnz + t] = g[k];
-    b.y[t] = std::max(dot(r, g, f), y_floor);
-    b.iy[t] = 1.0 / b.y[t];
-  }
+  gather_partner({&G, b.e.idx.data(), nnz, f, y_floor, b.gt.data(), b.y.data(), b.iy.data()});
   double *y = b.y.data(), *iy = b.iy.data(), *yn = b.y_new.data(), *iyn = b.iy_new.data();
   for (int k = fixed; k < r; ++k) {
     const double *gk = b.gt.data() + k * nnz;
@@ -128,6 +125,23 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   double loss = dot(r, s, f);
   for (std::size_t t = 0; t < nnz; ++t) loss += x[t] * std::log(x0[t] * b.iy[t]) - x[t];
   return loss;
+}
+
+// The line update in a plain and an AVX2 copy (dispatch.hpp).
+inline double cd_kl_line_base(double *f, const arma::mat &G, const double *s, CdBuffers &b,
+                              const Penalty &pen, int fixed, double y_floor, bool want_loss) {
+  return cd_kl_line_body(f, G, s, b, pen, fixed, y_floor, want_loss);
+}
+BETANMF_TARGET_AVX2 inline double cd_kl_line_avx2(double *f, const arma::mat &G,
+                                                  const double *s, CdBuffers &b,
+                                                  const Penalty &pen, int fixed,
+                                                  double y_floor, bool want_loss) {
+  return cd_kl_line_body(f, G, s, b, pen, fixed, y_floor, want_loss);
+}
+inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffers &b,
+                         const Penalty &pen, int fixed, double y_floor, bool want_loss) {
+  return isa_choice(&cd_kl_line_base, &cd_kl_line_avx2)(f, G, s, b, pen, fixed, y_floor,
+                                                        want_loss);
 }
 
 }  // namespace detail
