@@ -7,9 +7,10 @@
 //
 // A sum of this kind is a chain: each term waits for the one before.
 // Following the two lines in step keeps two chains in flight, and the AVX2
-// copy holds both outputs in registers (for r <= 24) instead of storing and
-// reloading them at every term. Without AVX2 the outputs are updated in
-// memory, one line at a time.
+// copy holds both outputs in registers (for r <= 24; the AVX-512 copy for
+// r <= 64) instead of storing and reloading them at every term; the sums run
+// in the same order with fused multiply-adds in both, so they give the same
+// bits. Without AVX2 the outputs are updated in memory, one line at a time.
 #pragma once
 
 #include "dispatch.hpp"
@@ -92,6 +93,76 @@ BETANMF_TARGET_AVX2 inline void pair_regs(const double *V, int r, const Line &a,
   _mm256_maskstore_pd(b.o + 4 * (NV - 1), mask, acc_b[NV - 1]);
 }
 
+// The AVX-512 copy: both outputs in NV registers of eight doubles (r <= 8 NV),
+// and the columns of the terms eight ahead fetched early (they are scattered).
+template <int NV>
+BETANMF_TARGET_AVX512 inline void pair_regs512(const double *V, int r, const Line &a,
+                                               const Line &b) {
+  const __mmask8 last = static_cast<__mmask8>((1u << (r - 8 * (NV - 1))) - 1u);
+  __m512d acc_a[NV], acc_b[NV];
+  for (int v = 0; v < NV; ++v) acc_a[v] = acc_b[v] = _mm512_setzero_pd();
+  auto col = [V, r](const Line &l, std::size_t t) {
+    return V + static_cast<std::ptrdiff_t>(l.idx[t]) * r;
+  };
+  const std::size_t common = std::min(a.len, b.len);
+  std::size_t t = 0;
+  for (; t < common; ++t) {
+    if (t + 8 < common) {
+      __builtin_prefetch(col(a, t + 8));
+      __builtin_prefetch(col(b, t + 8));
+    }
+    const double *va = col(a, t), *vb = col(b, t);
+    const __m512d xa = _mm512_set1_pd(a.val[t]), xb = _mm512_set1_pd(b.val[t]);
+    for (int v = 0; v < NV - 1; ++v) {
+      acc_a[v] = _mm512_fmadd_pd(xa, _mm512_loadu_pd(va + 8 * v), acc_a[v]);
+      acc_b[v] = _mm512_fmadd_pd(xb, _mm512_loadu_pd(vb + 8 * v), acc_b[v]);
+    }
+    acc_a[NV - 1] =
+        _mm512_fmadd_pd(xa, _mm512_maskz_loadu_pd(last, va + 8 * (NV - 1)), acc_a[NV - 1]);
+    acc_b[NV - 1] =
+        _mm512_fmadd_pd(xb, _mm512_maskz_loadu_pd(last, vb + 8 * (NV - 1)), acc_b[NV - 1]);
+  }
+  for (std::size_t s = t; s < a.len; ++s) {
+    const double *va = col(a, s);
+    const __m512d xa = _mm512_set1_pd(a.val[s]);
+    for (int v = 0; v < NV - 1; ++v)
+      acc_a[v] = _mm512_fmadd_pd(xa, _mm512_loadu_pd(va + 8 * v), acc_a[v]);
+    acc_a[NV - 1] =
+        _mm512_fmadd_pd(xa, _mm512_maskz_loadu_pd(last, va + 8 * (NV - 1)), acc_a[NV - 1]);
+  }
+  for (std::size_t s = t; s < b.len; ++s) {
+    const double *vb = col(b, s);
+    const __m512d xb = _mm512_set1_pd(b.val[s]);
+    for (int v = 0; v < NV - 1; ++v)
+      acc_b[v] = _mm512_fmadd_pd(xb, _mm512_loadu_pd(vb + 8 * v), acc_b[v]);
+    acc_b[NV - 1] =
+        _mm512_fmadd_pd(xb, _mm512_maskz_loadu_pd(last, vb + 8 * (NV - 1)), acc_b[NV - 1]);
+  }
+  for (int v = 0; v < NV - 1; ++v) _mm512_storeu_pd(a.o + 8 * v, acc_a[v]);
+  _mm512_mask_storeu_pd(a.o + 8 * (NV - 1), last, acc_a[NV - 1]);
+  if (!b.o) return;
+  for (int v = 0; v < NV - 1; ++v) _mm512_storeu_pd(b.o + 8 * v, acc_b[v]);
+  _mm512_mask_storeu_pd(b.o + 8 * (NV - 1), last, acc_b[NV - 1]);
+}
+
+BETANMF_TARGET_AVX2 inline void pair_avx2(const double *V, int r, const Line &a,
+                                          const Line &b);
+
+BETANMF_TARGET_AVX512 inline void pair_avx512(const double *V, int r, const Line &a,
+                                              const Line &b) {
+  switch ((r + 7) / 8) {
+  case 1: pair_regs512<1>(V, r, a, b); break;
+  case 2: pair_regs512<2>(V, r, a, b); break;
+  case 3: pair_regs512<3>(V, r, a, b); break;
+  case 4: pair_regs512<4>(V, r, a, b); break;
+  case 5: pair_regs512<5>(V, r, a, b); break;
+  case 6: pair_regs512<6>(V, r, a, b); break;
+  case 7: pair_regs512<7>(V, r, a, b); break;
+  case 8: pair_regs512<8>(V, r, a, b); break;
+  default: pair_avx2(V, r, a, b);
+  }
+}
+
 BETANMF_TARGET_AVX2 inline void pair_avx2(const double *V, int r, const Line &a,
                                           const Line &b) {
   switch ((r + 3) / 4) {
@@ -110,12 +181,15 @@ BETANMF_TARGET_AVX2 inline void pair_avx2(const double *V, int r, const Line &a,
 inline void pair_avx2(const double *V, int r, const Line &a, const Line &b) {
   pair_base(V, r, a, b);
 }
+inline void pair_avx512(const double *V, int r, const Line &a, const Line &b) {
+  pair_base(V, r, a, b);
+}
 #endif
 
 // Computes the outputs of lines a and b (b may be absent: o == nullptr)
 // with the best kernel of this processor.
 inline void pair(const double *V, int r, const Line &a, const Line &b) {
-  isa_choice(&pair_base, &pair_avx2)(V, r, a, b);
+  isa_choice(&pair_base, &pair_avx2, &pair_avx512)(V, r, a, b);
 }
 
 }  // namespace sparse_panel
