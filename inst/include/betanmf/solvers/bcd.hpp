@@ -175,7 +175,7 @@ void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Con
   arma::mat cross_x_h, cross_x_w, gw, gh;
   // W (r x m) from its start against the partner P (r x n), in place.
   auto step_w = [&](arma::mat &F, const arma::mat &P) {
-    gram(P, gh);
+    gram(P, gh, cfg.threads);
     if (need_products) cross_h(X, P, cross_x_h, cfg.threads);
     if (weighted)
       detail::bcd_update_weighted(X, wts, false, F, cross_x_h, gh, P, xx_row, cfg.pen_w,
@@ -186,7 +186,7 @@ void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Con
   };
   // H (r x n) against P = W^T; returns the divergence at (P, F) after it.
   auto step_h = [&](arma::mat &F, const arma::mat &P) {
-    gram(P, gw);
+    gram(P, gw, cfg.threads);
     if (need_products) cross_w(X, P, cross_x_w, cfg.threads);
     if (weighted)
       return detail::bcd_update_weighted(X, wts, true, F, cross_x_w, gw, P, xx_col,
@@ -194,7 +194,7 @@ void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Con
                                          cfg.inner_tol, cfg.threads);
     detail::bcd_update(F, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner, cfg.inner_tol,
                        cfg.threads);
-    gram(F, gh);
+    gram(F, gh, cfg.threads);
     return std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(cross_x_w, F) + frob_dot(gw, gh)));
   };
   arma::mat w_next, w_prev = Wt;  // the plain W update; the one before it (or W_y)
@@ -219,8 +219,8 @@ void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Con
       loss = divergence(X, Wt, H, 2.0, cfg.threads, wts);
     } else {
       cross_w(X, Wt, cross_x_w, cfg.threads);
-      gram(Wt, gw);
-      gram(H, gh);
+      gram(Wt, gw, cfg.threads);
+      gram(H, gh, cfg.threads);
       loss = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(cross_x_w, H) + frob_dot(gw, gh)));
     }
     loss += penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
@@ -292,8 +292,8 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   std::vector<double> xx_col, xx_row;
   if (weighted) line_sums_of_squares(X, xx_col, xx_row);
   const bool need_products = !weighted || wts.base != 0.0;
-  gram(H, gh);
-  gram(Wt, gw);
+  gram(H, gh, cfg.threads);
+  gram(Wt, gw, cfg.threads);
   if (!cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
   if (!cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
   for (int it = 1; it <= cfg.max_iter; ++it) {
@@ -314,7 +314,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                            cfg.inner_tol, cfg.threads);
         inner = frob_dot(cross_x_h, Wt);
       }
-      gram(Wt, gw);
+      gram(Wt, gw, cfg.threads);
     }
     if (cfg.updates_h()) {
       if (cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
@@ -331,7 +331,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                            cfg.inner_tol, cfg.threads);
         inner = frob_dot(cross_x_w, H);
       }
-      gram(H, gh);
+      gram(H, gh, cfg.threads);
     }
     if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)) + corr);
     res.iterations = it;
