@@ -202,9 +202,11 @@ resolve_fixed <- function(fixed_W, fixed_H, m, n, rank) {
 }
 
 # Starting factors: "nndsvd", "random", or list(W, H) from a list or an
-# nmf_fit (then in the solver's order of its components, so continuing a
-# fit follows the path of one longer fit).
+# nmf_fit (then in the solver's order of its components, with the solver's
+# state the fit ended with, so continuing a fit follows the path of one
+# longer fit).
 resolve_init <- function(init, m, n, rank) {
+  state <- NULL
   if (inherits(init, "nmf_fit")) {
     o <- init$order %||% seq_len(ncol(init$W))
     W <- init$W
@@ -212,6 +214,7 @@ resolve_init <- function(init, m, n, rank) {
     if (length(o) == ncol(W)) {
       W[, o] <- init$W
       H[o, ] <- init$H
+      state <- init$solver_state
     }
     init <- list(W = W, H = H)
   }
@@ -232,7 +235,7 @@ resolve_init <- function(init, m, n, rank) {
                           "`init$W` and `init$H` at most %g; got up to %g and %g"),
                    root, top[["W"]], top[["H"]]), call. = FALSE)
     }
-    return(list(W = unname(W), H = unname(H)))
+    return(list(W = unname(W), H = unname(H), state = state))
   }
   match_choice(init, c("nndsvd", "random"), "init")
 }

@@ -21,6 +21,13 @@
 #' @param trace_every With `verbose = TRUE`, report every `trace_every`
 #'   iterations.
 #' @param ... Not used: any other name is an error.
+#' @param extrapolate For the BCD solver (beta = 2): whether successive
+#'   iterations are extrapolated (Ang & Gillis 2019), which typically halves
+#'   the iterations to a given objective. A step that would increase the
+#'   objective is rejected and followed by a plain step, so the objective
+#'   still never increases. Fits with masks or missing values (weights in
+#'   \[0, 1\]) take a majorization step instead and are not extrapolated.
+#'   Must be named.
 #' @return A list of class `nmf_control` with the settings above.
 #' @seealso [nmf_fit()]
 #' @examples
@@ -29,7 +36,7 @@
 #' @export
 nmf_control <- function(max_iter = 500L, tol = 1e-5,
                         normalize = c("l1", "l2", "none"), inner_max = 10L,
-                        inner_tol = 0.01, trace_every = 10L, ...) {
+                        inner_tol = 0.01, trace_every = 10L, ..., extrapolate = TRUE) {
   check_no_dots(list(...), "nmf_control()", sprintf(
     "the settings are %s", paste(setdiff(names(formals(nmf_control)), "..."), collapse = ", ")))
   check_count(max_iter, "max_iter")
@@ -38,10 +45,11 @@ nmf_control <- function(max_iter = 500L, tol = 1e-5,
   check_count(inner_max, "inner_max")
   check_number(inner_tol, "inner_tol", min = 0)
   check_count(trace_every, "trace_every")
+  check_flag(extrapolate, "extrapolate")
   structure(list(max_iter = as.integer(max_iter), tol = as.numeric(tol),
                  normalize = normalize, inner_max = as.integer(inner_max),
                  inner_tol = as.numeric(inner_tol),
-                 trace_every = as.integer(trace_every)),
+                 trace_every = as.integer(trace_every), extrapolate = extrapolate),
             class = "nmf_control")
 }
 

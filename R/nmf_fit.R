@@ -151,8 +151,14 @@
 #'   * `restarts`: one row per restart (`restart`, `seed`, `init`, `loss`,
 #'     `iterations`, `converged`);
 #'   * `penalty` (the L1 and L2 penalties), `data` (the dimensions, number of
-#'     non-zeros and sum of squares of `x`), `control`.
+#'     non-zeros and sum of squares of `x`), `control`;
+#'   * `order` and `solver_state`: the solver's order of the components and,
+#'     for the extrapolated BCD solver, what it carries from one iteration to
+#'     the next, so that `init = fit` continues the fit as one longer fit.
 #' @references
+#' Ang MS, Gillis N (2019). Accelerating nonnegative matrix factorization
+#' algorithms using extrapolation. *Neural Computation* 31:417-439.
+#'
 #' Boutsidis C, Gallopoulos E (2008). SVD based initialization: a head start
 #' for nonnegative matrix factorization. *Pattern Recognition* 41:1350-1362.
 #'
@@ -298,7 +304,8 @@ fit_restarts <- function(setup, restarts, seed, threads, verbose, call, progress
   new_nmf_fit(
     W = W, H = H, beta = setup$model$beta, rank = setup$rank, loss = best$loss,
     divergence = best$divergence, history = best$history, iterations = best$iterations,
-    order = best$order, converged = best$converged, solver = setup$model$solver,
+    order = best$order, solver_state = best$state, converged = best$converged,
+    solver = setup$model$solver,
     seed = best$seed, call = call, restarts = restarts_df,
     penalty = list(l1 = setup$model$l1, l2 = setup$model$l2),
     data = setup$data$summary, control = control

@@ -16,7 +16,8 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
        prior_shape = as.numeric(model$prior$shape), prior_rate = as.numeric(model$prior$rate),
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
-       normalize = ctl$normalize, trace_every = ctl$trace_every, seed = seed,
+       normalize = ctl$normalize, trace_every = ctl$trace_every,
+       extrapolate = ctl$extrapolate %||% TRUE, seed = seed,
        threads = threads, verbose = verbose, progress = progress)
 }
 
@@ -35,11 +36,12 @@ start_factors <- function(x, rank, solver, init, seed, threads) {
 # the callback of a progress bar (progress_fit_callback()).
 run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FALSE,
                     progress = NULL) {
-  W0 <- H0 <- NULL
+  W0 <- H0 <- state <- NULL
   how <- start
   if (is.list(start)) {
     W0 <- start$W
     H0 <- start$H
+    state <- start$state
     how <- "given"
   }
   if (how != "given" && ((fixed$k_W == rank && fixed$k_H == 0L) ||
@@ -65,6 +67,7 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
       ratio[!is.finite(ratio) | ratio <= 0] <- 1
       W0[, k] <- fixed$W
       H0[k, ] <- H0[k, , drop = FALSE] * ratio
+      if (!is.null(state)) state$h_from[k, ] <- state$h_from[k, , drop = FALSE] * ratio
     }
     if (fixed$k_H > 0L) {
       k <- seq_len(fixed$k_H)
@@ -72,12 +75,13 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
       ratio[!is.finite(ratio) | ratio <= 0] <- 1
       H0[k, ] <- fixed$H
       W0[, k] <- sweep(W0[, k, drop = FALSE], 2L, ratio, `*`)
+      if (!is.null(state)) state$w_prev[k, ] <- state$w_prev[k, , drop = FALSE] * ratio
     }
   }
+  settings <- core_settings(rank, model, how, fixed, seed, threads, verbose, progress)
+  settings$state <- state
   res <- tryCatch(
-    cpp_nmf_fit(data$x, W0, H0, data$spec,
-                core_settings(rank, model, how, fixed, seed, threads, verbose,
-                              progress)),
+    cpp_nmf_fit(data$x, W0, H0, data$spec, settings),
     error = function(e) stop_internal(conditionMessage(e), data, rank, model, how))
   if (isTRUE(res$interrupted)) signal_interrupt()
   if (!finite_nonnegative(res$W) || !finite_nonnegative(res$H) || is.nan(res$loss)) {

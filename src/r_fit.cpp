@@ -38,8 +38,8 @@ betanmf::Init parse_init(const std::string &s) {
 }
 
 // The core's configuration from the settings list: rank, beta, solver, l1
-// and l2 (pairs for W and H), prior_shape and prior_rate (H), fixed_w, fixed_h, max_iter, tol, inner_max,
-// inner_tol, normalize, seed, threads.
+// and l2 (pairs for W and H), prior_shape and prior_rate (H), fixed_w, fixed_h,
+// max_iter, tol, inner_max, inner_tol, extrapolate, normalize, seed, threads.
 betanmf::Config to_config(const Rcpp::List &s) {
   betanmf::Config cfg;
   cfg.rank = Rcpp::as<int>(setting(s, "rank"));
@@ -60,6 +60,7 @@ betanmf::Config to_config(const Rcpp::List &s) {
   cfg.tol = Rcpp::as<double>(setting(s, "tol"));
   cfg.max_inner = Rcpp::as<int>(setting(s, "inner_max"));
   cfg.inner_tol = Rcpp::as<double>(setting(s, "inner_tol"));
+  cfg.extrapolate = Rcpp::as<bool>(setting(s, "extrapolate"));
   cfg.normalize = parse_normalize(Rcpp::as<std::string>(setting(s, "normalize")));
   cfg.threads = Rcpp::as<int>(setting(s, "threads"));
   cfg.seed = static_cast<std::uint64_t>(Rcpp::as<double>(setting(s, "seed")));
@@ -72,6 +73,29 @@ Rcpp::IntegerVector order_1based(const std::vector<arma::uword> &order) {
   return out;
 }
 
+// The BCD state of a result, or NULL when it has none.
+SEXP state_to_list(const betanmf::BcdState &st) {
+  if (st.empty()) return R_NilValue;
+  return Rcpp::List::create(Rcpp::Named("w_prev") = st.w_prev, Rcpp::Named("h_from") = st.h_from,
+                            Rcpp::Named("beta") = st.beta, Rcpp::Named("beta_max") = st.beta_max,
+                            Rcpp::Named("beta_before") = st.beta_before,
+                            Rcpp::Named("plain") = st.plain);
+}
+
+// The BCD state from settings$state (NULL or absent: none).
+betanmf::BcdState state_from(const Rcpp::List &settings) {
+  betanmf::BcdState st;
+  if (!settings.containsElementNamed("state") || Rf_isNull(settings["state"])) return st;
+  const Rcpp::List l = settings["state"];
+  st.w_prev = Rcpp::as<arma::mat>(l["w_prev"]);
+  st.h_from = Rcpp::as<arma::mat>(l["h_from"]);
+  st.beta = Rcpp::as<double>(l["beta"]);
+  st.beta_max = Rcpp::as<double>(l["beta_max"]);
+  st.beta_before = Rcpp::as<double>(l["beta_before"]);
+  st.plain = Rcpp::as<bool>(l["plain"]);
+  return st;
+}
+
 Rcpp::List to_list(const betanmf::Result &res) {
   return Rcpp::List::create(
       Rcpp::Named("W") = res.W, Rcpp::Named("H") = res.H,
@@ -82,7 +106,8 @@ Rcpp::List to_list(const betanmf::Result &res) {
       Rcpp::Named("order") = order_1based(res.order),
       Rcpp::Named("iterations") = res.iterations,
       Rcpp::Named("converged") = res.converged,
-      Rcpp::Named("interrupted") = res.interrupted);
+      Rcpp::Named("interrupted") = res.interrupted,
+      Rcpp::Named("state") = state_to_list(res.bcd_state));
 }
 
 }  // namespace
@@ -91,7 +116,8 @@ Rcpp::List to_list(const betanmf::Result &res) {
 // weight specification `weights` (NULL or the list of R/prepare.R).
 // settings$init is "nndsvd", "random" or "given"; for "given", W0 and H0 are
 // the starting factors, one of which may be NULL: it then starts flat at the
-// level of the data (a projection).
+// level of the data (a projection). settings$state (optional) is the `state`
+// of an earlier result whose factors W0, H0 are, to continue that fit.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settings) {
   const betanmf::Config cfg = to_config(settings);
@@ -107,7 +133,9 @@ Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settin
       if (!Rf_isNull(H0)) H = Rcpp::as<arma::mat>(H0);
     }
     const betanmf::Weights wts = to_weights(weights, X.m, X.n);
-    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts, how));
+    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts, how,
+                                how == betanmf::Init::given ? state_from(settings)
+                                                            : betanmf::BcdState()));
   });
 }
 

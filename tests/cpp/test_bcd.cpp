@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 using betanmf::Config;
@@ -371,4 +372,44 @@ TEST_CASE("invalid configurations are rejected", "[bcd]") {
   cfg = base_config();
   cfg.beta = 1.0;
   CHECK_THROWS_AS(betanmf::fit(DenseMatrix(X), W, H, cfg, mon), std::invalid_argument);
+}
+
+TEST_CASE("extrapolated BCD stays monotone and needs fewer iterations", "[bcd][extrapolate]") {
+  const arma::mat X = testing::planted(60, 50, 4, 0.05, 0.3, 43);
+  const Csc csc(X);
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    for (bool penalized : {false, true}) {
+      Config plain = base_config(200);
+      plain.seed = seed;
+      plain.extrapolate = false;
+      if (penalized) {
+        plain.pen_w.l1 = 0.1;
+        plain.pen_w.l2 = 0.5;
+        plain.pen_h.l1 = 0.2;
+        plain.fixed_w = 1;
+      }
+      Config fast = plain;
+      fast.extrapolate = true;
+      CAPTURE(seed, penalized);
+      const Result a = run(DenseMatrix(X), plain, Init::nndsvd);
+      const Result b = run(DenseMatrix(X), fast, Init::nndsvd);
+      CHECK(worst_increase(a.hist_loss) <= 1e-12);
+      CHECK(worst_increase(b.hist_loss) <= 1e-12);
+      // the history reports the objective of the returned factors
+      CHECK(std::abs(b.hist_loss.back() - b.loss) <= 1e-9 * b.loss);
+      // the extrapolated fit reaches the plain fit's final objective sooner
+      std::size_t hit = 0;
+      while (hit < b.hist_loss.size() && b.hist_loss[hit] > a.hist_loss.back() * (1 + 1e-9))
+        ++hit;
+      CHECK(hit < b.hist_loss.size() / 2);
+      // sparse input gives the same bits, and so do two threads
+      const Result s = run(csc.view(), fast, Init::nndsvd);
+      CHECK(identical(s.W, b.W));
+      CHECK(identical(s.H, b.H));
+      fast.threads = 2;
+      const Result t = run(DenseMatrix(X), fast, Init::nndsvd);
+      CHECK(identical(t.W, b.W));
+      CHECK(t.hist_loss == b.hist_loss);
+    }
+  }
 }

@@ -74,6 +74,9 @@ TEST_CASE("cross_w and cross_h match Armadillo for dense and sparse X", "[produc
         CHECK(arma::accu(arma::abs(dw1) + arma::abs(sw1)) == 0.0);
         CHECK(arma::accu(arma::abs(dh1) + arma::abs(sh1)) == 0.0);
       }
+      // sparse and dense data give the same bits (same order of the sums)
+      CHECK(identical(sw1, dw1));
+      CHECK(identical(sh1, dh1));
       // bit-identical across thread counts
       CHECK(identical(dw1, dw2));
       CHECK(identical(sw1, sw2));
@@ -129,4 +132,21 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
   std::vector<double> x = {1.0};
   CHECK_THROWS_AS(betanmf::SparseMatrix(3, 1, p.data(), i.data(), x.data()),
                   std::invalid_argument);
+}
+
+TEST_CASE("the copies of the dense kernel with fused multiply-adds agree bit for bit",
+          "[products]") {
+  if (!betanmf::has_avx512()) return;  // nothing to compare on this processor
+  arma::arma_rng::set_seed(23);
+  for (int r : {1, 3, 8, 9, 17, 20, 24, 25}) {
+    CAPTURE(r);
+    const arma::mat V = arma::randu<arma::mat>(r, 37), X = arma::randu<arma::mat>(4, 37);
+    arma::mat a(r, 4), b(r, 4);
+    betanmf::panel::Args args{V.memptr(), r, X.memptr(), 1, 4, 37,
+                              {a.colptr(0), a.colptr(1), a.colptr(2), a.colptr(3)}};
+    betanmf::panel::run_avx2(args);
+    for (int q = 0; q < 4; ++q) args.o[q] = b.colptr(q);
+    betanmf::panel::run_avx512(args);
+    CHECK(identical(a, b));
+  }
 }

@@ -5,7 +5,9 @@ test_that("nmf_control() has documented defaults", {
   expect_identical(ctl$tol, 1e-5)
   expect_identical(ctl$normalize, "l1")
   expect_identical(names(ctl),
-                   c("max_iter", "tol", "normalize", "inner_max", "inner_tol", "trace_every"))
+                   c("max_iter", "tol", "normalize", "inner_max", "inner_tol", "trace_every",
+                     "extrapolate"))
+  expect_identical(ctl$extrapolate, TRUE)
 })
 
 test_that("settings are stored with their types", {
@@ -54,6 +56,12 @@ test_that("normalize 'foo' is an error naming normalize", {
 test_that("the normalize error names the argument for any bad string", {
   expect_error(nmf_control(normalize = "foo"), "normalize")
   expect_error(nmf_control(normalize = c("l1", "l2")), "normalize")
+})
+
+test_that("extrapolate must be TRUE or FALSE and be named", {
+  expect_identical(nmf_control(extrapolate = FALSE)$extrapolate, FALSE)
+  expect_error(nmf_control(extrapolate = NA), "`extrapolate`")
+  expect_error(nmf_control(extrapolate = "yes"), "`extrapolate`")
 })
 
 test_that("bad inner settings are errors naming them", {

@@ -40,6 +40,7 @@ struct Config {
   int max_inner = 10;         // inner coordinate sweeps per factor update
   double inner_tol = 0.01;    // stop inner sweeps when a sweep moves less than
                               // inner_tol times the first sweep (Gillis & Glineur 2012)
+  bool extrapolate = true;    // BCD: extrapolate between iterations (Ang & Gillis 2019)
   int fixed_w = 0;            // the first fixed_w columns of W are held fixed
   int fixed_h = 0;            // the first fixed_h rows of H are held fixed
                               // (fixed_w = rank: W is known, a projection)
@@ -54,6 +55,18 @@ struct Config {
   [[nodiscard]] bool has_fixed() const { return fixed_w > 0 || fixed_h > 0; }
 };
 
+// What extrapolated BCD carries from one iteration to the next
+// (solvers/bcd.hpp), kept in the result so that a fit continued from it
+// follows the path of one longer fit. In the solver's order of the
+// components, scaled like the returned factors.
+struct BcdState {
+  arma::mat w_prev;  // r x m: the plain W update of the last iteration, as W^T
+  arma::mat h_from;  // r x n: the extrapolated H the next iteration starts from
+  double beta = 0.0, beta_max = 0.0, beta_before = 0.0;
+  bool plain = true;  // the next iteration is a plain step
+  [[nodiscard]] bool empty() const { return w_prev.is_empty(); }
+};
+
 // Result of one fit. W is m x r, H is r x n.
 struct Result {
   arma::mat W, H;
@@ -65,6 +78,7 @@ struct Result {
   int iterations = 0;
   bool converged = false;
   bool interrupted = false;
+  BcdState bcd_state;  // extrapolated BCD only, else empty
 };
 
 }  // namespace betanmf

@@ -20,8 +20,12 @@
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(BETANMF_NO_DISPATCH)
 #define BETANMF_DISPATCH_AVX2 1
 #define BETANMF_TARGET_AVX2 __attribute__((target("avx2,fma")))
+// A few kernels whose sums run in the same order in every copy (so that the
+// copies give the same bits) also have an AVX-512 copy (avx512_choice()).
+#define BETANMF_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #else
 #define BETANMF_TARGET_AVX2
+#define BETANMF_TARGET_AVX512
 #endif
 
 #if defined(__GNUC__)
@@ -42,10 +46,25 @@ inline bool has_avx2() {
 #endif
 }
 
+// Whether the AVX-512 (foundation) copies may run on this processor.
+inline bool has_avx512() {
+#ifdef BETANMF_DISPATCH_AVX2
+  static const bool yes = has_avx2() && __builtin_cpu_supports("avx512f");
+  return yes;
+#else
+  return false;
+#endif
+}
+
 // The AVX2 copy of a function (or function pointer, or member function
 // pointer) where the processor has AVX2 + FMA, else the plain copy.
 template <class F> [[nodiscard]] F isa_choice(F base, F avx2) {
   return has_avx2() ? avx2 : base;
+}
+
+// The same with an AVX-512 copy, for kernels whose copies give the same bits.
+template <class F> [[nodiscard]] F isa_choice(F base, F avx2, F avx512) {
+  return has_avx512() ? avx512 : isa_choice(base, avx2);
 }
 
 }  // namespace betanmf

@@ -134,17 +134,39 @@ inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
     if (wts.col_weight[j] <= 0.0) H.col(j).zeros();
 }
 
+// Scales the BCD state as finalize_components() will scale the factors
+// (W (m x r) before it): component k of w_prev by 1 / s_k, of h_from by s_k.
+inline void scale_like_normalized(const arma::mat &W, Normalize normalize, BcdState &state) {
+  if (state.empty() || normalize == Normalize::none) return;
+  for (arma::uword k = 0; k < W.n_cols; ++k) {
+    const double s = normalize == Normalize::l1 ? arma::accu(W.col(k)) : arma::norm(W.col(k), 2);
+    if (s > 0.0) {
+      state.w_prev.row(k) /= s;
+      state.h_from.row(k) *= s;
+    }
+  }
+}
+
+// Scales the BCD state by 2^k, as scale_by_power_of_two() the factors.
+inline void scale_state_by_power_of_two(BcdState &state, int k) {
+  if (state.empty() || k == 0) return;
+  scale_by_power_of_two(state.w_prev, k);
+  scale_by_power_of_two(state.h_from, k);
+}
+
 // The fit of X (already at a moderate scale, scale.hpp) from W (m x r) and
 // H (r x n): the solver, the unobserved lines set to zero and the exact
 // divergence. The history, the scaling and the order come later (fit()).
+// `resume`: the BCD state a fit of the same data ended with, at this scale.
 template <class Mat>
 [[nodiscard]] Result solve_at_scale(const Mat &X, const arma::mat &W, arma::mat H,
-                                    const Config &cfg, Monitor &mon, const Weights &wts) {
+                                    const Config &cfg, Monitor &mon, const Weights &wts,
+                                    const BcdState &resume) {
   Result res;
   arma::mat Wt = W.t();
   if (cfg.updates_w() || cfg.updates_h()) {
     switch (cfg.solver) {
-    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts, resume); break;
     case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
     case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res, wts); break;
     }
@@ -174,11 +196,13 @@ void start_factors(const Mat &X, const Config &cfg, Init init, arma::mat &W, arm
 // One NMF fit of X: from the given W (m x r) and H (r x n) when init is
 // Init::given (one of them may be empty: it then starts flat), else from
 // the start `init` makes. Data of extreme magnitude are fitted at a power of
-// four of their scale and scaled back exactly (scale.hpp).
+// four of their scale and scaled back exactly (scale.hpp). `resume`: the
+// BCD state a fit of the same data ended with (Result::bcd_state), to
+// continue from W and H as that fit would have (extrapolated BCD only).
 template <class Mat>
 [[nodiscard]] Result fit(const Mat &X, arma::mat W, arma::mat H, const Config &cfg,
                          Monitor &mon, const Weights &wts = Weights(),
-                         Init init = Init::given) {
+                         Init init = Init::given, const BcdState &resume = BcdState()) {
   // The R entry points validate every argument before calling the core;
   // these checks protect C++ callers from reading out of bounds or running a
   // solver outside the beta it is written for.
@@ -207,7 +231,10 @@ template <class Mat>
     initialize(Xs, scaled, init, W, H);
     if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
       throw std::invalid_argument("W and H must be m x rank and rank x n");
-    Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts);
+    BcdState state = resume;
+    scale_state_by_power_of_two(state, -k);
+    Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts, state);
+    scale_state_by_power_of_two(res.bcd_state, k);
     if (k != 0) {
       const double c = divergence_scale(k, cfg.beta);
       scale_by_power_of_two(res.W, k);
@@ -232,6 +259,7 @@ template <class Mat>
       res.hist_seconds.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
+    scale_like_normalized(res.W, cfg.normalize, res.bcd_state);
     // Known components stay first, in the order given.
     res.order = finalize_components(res.W, res.H, cfg.normalize,
                                     cfg.sort_components && !cfg.has_fixed());

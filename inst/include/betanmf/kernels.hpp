@@ -7,6 +7,7 @@
 
 #include "dispatch.hpp"
 
+#include <algorithm>
 #include <armadillo>
 #include <cstddef>
 
@@ -43,15 +44,51 @@ BETANMF_ALWAYS_INLINE void axpy_sum4(int r, double a0, const double *__restrict 
   return s;
 }
 
-// G (r x r) = A A^T for A (r x N) stored column-major: sum over columns of the
-// outer product a a^T. O(N r^2), sequential, so the sum order is fixed.
-inline void gram(const arma::mat &A, arma::mat &G) {
+namespace detail {
+// G (r x r) += sum over columns c in [c0, c1) of A's outer products a a^T.
+BETANMF_ALWAYS_INLINE void gram_part_body(const arma::mat &A, arma::uword c0, arma::uword c1,
+                                          double *G) {
   const int r = static_cast<int>(A.n_rows);
-  G.zeros(r, r);
-  for (arma::uword c = 0; c < A.n_cols; ++c) {
+  for (arma::uword c = c0; c < c1; ++c) {
     const double *a = A.colptr(c);
     for (int l = 0; l < r; ++l)
-      if (a[l] != 0.0) axpy(r, a[l], a, G.colptr(l));
+      if (a[l] != 0.0) axpy(r, a[l], a, G + l * r);
+  }
+}
+inline void gram_part_base(const arma::mat &A, arma::uword c0, arma::uword c1, double *G) {
+  gram_part_body(A, c0, c1, G);
+}
+BETANMF_TARGET_AVX2 inline void gram_part_avx2(const arma::mat &A, arma::uword c0,
+                                               arma::uword c1, double *G) {
+  gram_part_body(A, c0, c1, G);
+}
+}  // namespace detail
+
+// Columns per partial sum of gram(): fixed, so the order of the sums does
+// not depend on the thread count.
+constexpr arma::uword gram_block = 2048;
+
+// G (r x r) = A A^T for A (r x N) stored column-major: sum over columns of the
+// outer product a a^T, O(N r^2). Each block of gram_block columns is summed
+// in order, in parallel over the blocks, and the blocks' sums are added in
+// order, so the result is the same for any thread count.
+inline void gram(const arma::mat &A, arma::mat &G, int threads = 1) {
+  const int r = static_cast<int>(A.n_rows);
+  const arma::uword N = A.n_cols, blocks = (N + gram_block - 1) / gram_block;
+  const auto part = isa_choice(&detail::gram_part_base, &detail::gram_part_avx2);
+  G.zeros(r, r);
+  if (blocks <= 1) {
+    part(A, 0, N, G.memptr());
+    return;
+  }
+  arma::mat parts(static_cast<arma::uword>(r) * r, blocks, arma::fill::zeros);
+#pragma omp parallel for schedule(static) num_threads(team(threads, double(N) * r * r))
+  for (arma::uword b = 0; b < blocks; ++b)
+    part(A, b * gram_block, std::min(N, (b + 1) * gram_block), parts.colptr(b));
+  for (arma::uword b = 0; b < blocks; ++b) {
+    const double *p = parts.colptr(b);
+    double *g = G.memptr();
+    for (int t = 0; t < r * r; ++t) g[t] += p[t];
   }
 }
 

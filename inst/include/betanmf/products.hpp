@@ -11,6 +11,7 @@
 #include "kernels.hpp"
 #include "matrix.hpp"
 #include "panel.hpp"
+#include "sparse_panel.hpp"
 
 #include <algorithm>
 #include <armadillo>
@@ -31,12 +32,8 @@ inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
     panel::run({wt, r, X.col(j), m, 1, m,
                 {out.colptr(j), out.colptr(j + 1), out.colptr(j + 2), out.colptr(j + 3)}});
   }
-  for (std::ptrdiff_t j = 4 * groups; j < n; ++j) {  // the last n % 4 columns
-    double *o = out.colptr(j);
-    std::fill_n(o, r, 0.0);
-    const double *x = X.col(j);
-    for (std::ptrdiff_t i = 0; i < m; ++i) axpy(r, x[i], wt + i * r, o);
-  }
+  for (std::ptrdiff_t j = 4 * groups; j < n; ++j)  // the last n % 4 columns
+    panel::one(wt, r, X.col(j), 1, m, out.colptr(j));
 }
 
 // Dense H X^T: four rows of X at a time share each loaded column of H.
@@ -49,46 +46,55 @@ inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
 #pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
     const std::ptrdiff_t i = 4 * g;
+    // successive steps are columns of X, m apart: fetched ahead
     panel::run({h, r, X.data + i, 1, m, n,
-                {out.colptr(i), out.colptr(i + 1), out.colptr(i + 2), out.colptr(i + 3)}});
+                {out.colptr(i), out.colptr(i + 1), out.colptr(i + 2), out.colptr(i + 3)},
+                32});
   }
-  for (std::ptrdiff_t i = 4 * groups; i < m; ++i) {  // the last m % 4 rows
-    double *o = out.colptr(i);
-    std::fill_n(o, r, 0.0);
-    for (std::ptrdiff_t j = 0; j < n; ++j) axpy(r, X.col(j)[i], h + j * r, o);
-  }
+  for (std::ptrdiff_t i = 4 * groups; i < m; ++i)  // the last m % 4 rows
+    panel::one(h, r, X.data + i, m, n, out.colptr(i));
 }
 
 // Sparse W^T X: column j of the output gathers the rows of Wt at the
-// non-zeros of column j of X.
+// non-zeros of column j of X, two columns at a time (sparse_panel.hpp).
 inline void cross_w(const SparseMatrix &X, const arma::mat &Wt, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(Wt.n_rows);
-  const std::ptrdiff_t n = X.n;
-  out.zeros(r, n);
+  const std::ptrdiff_t n = X.n, pairs = (n + 1) / 2;
+  out.set_size(r, n);
   const double *wt = Wt.memptr();
-#pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
-  for (std::ptrdiff_t j = 0; j < n; ++j) {
-    double *o = out.colptr(j);
-    for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
-      axpy(r, X.values[t], wt + static_cast<std::ptrdiff_t>(X.row_idx[t]) * r, o);
+  auto line = [&](std::ptrdiff_t j) {
+    const int t0 = X.col_ptr[j];
+    return sparse_panel::Line{X.row_idx + t0, X.values + t0,
+                              static_cast<std::size_t>(X.col_ptr[j + 1] - t0), out.colptr(j)};
+  };
+#pragma omp parallel for schedule(dynamic, 32) num_threads(team(threads, entries(X) * r))
+  for (std::ptrdiff_t p = 0; p < pairs; ++p) {
+    const std::ptrdiff_t j = 2 * p;
+    if (j + 1 < n) sparse_panel::pair(wt, r, line(j), line(j + 1));
+    else sparse_panel::pair(wt, r, line(j), sparse_panel::Line{nullptr, nullptr, 0, nullptr});
   }
 }
 
 // Sparse H X^T: column i of the output gathers the columns of H at the
-// non-zeros of row i of X (through the row-major index).
+// non-zeros of row i of X (through the row-major index), two rows at a time.
 inline void cross_h(const SparseMatrix &X, const arma::mat &H, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(H.n_rows);
-  const std::ptrdiff_t m = X.m;
-  out.zeros(r, m);
+  const std::ptrdiff_t m = X.m, pairs = (m + 1) / 2;
+  out.set_size(r, m);
   const double *h = H.memptr();
   const RowIndex &R = X.rows();
-#pragma omp parallel for schedule(dynamic, 64) num_threads(team(threads, entries(X) * r))
-  for (std::ptrdiff_t i = 0; i < m; ++i) {
-    double *o = out.colptr(i);
-    for (std::size_t t = R.ptr[i]; t < R.ptr[i + 1]; ++t)
-      axpy(r, R.val[t], h + static_cast<std::ptrdiff_t>(R.col[t]) * r, o);
+  auto line = [&](std::ptrdiff_t i) {
+    const std::size_t t0 = R.ptr[i];
+    return sparse_panel::Line{R.col.data() + t0, R.val.data() + t0, R.ptr[i + 1] - t0,
+                              out.colptr(i)};
+  };
+#pragma omp parallel for schedule(dynamic, 32) num_threads(team(threads, entries(X) * r))
+  for (std::ptrdiff_t p = 0; p < pairs; ++p) {
+    const std::ptrdiff_t i = 2 * p;
+    if (i + 1 < m) sparse_panel::pair(h, r, line(i), line(i + 1));
+    else sparse_panel::pair(h, r, line(i), sparse_panel::Line{nullptr, nullptr, 0, nullptr});
   }
 }
 

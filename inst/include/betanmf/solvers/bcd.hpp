@@ -15,6 +15,11 @@
 // (products.hpp), so a sparse X costs O(nnz r) per iteration.
 // The objective is evaluated from the same products and Gram matrices:
 //   ||X - WH||^2 = ||X||^2 - 2 <W^T X, H> + <W^T W, H H^T>.
+// Unless masks take the majorization step (bcd_em.hpp), successive
+// iterations are extrapolated (Ang & Gillis 2019, Neural Comput 31:417):
+// each factor step starts from, and its partner is, the last update moved
+// further along its direction, with a restart rule that keeps the objective
+// monotone (solve_bcd_extrapolated).
 #pragma once
 
 #include "../config.hpp"
@@ -39,9 +44,10 @@ namespace betanmf {
 namespace detail {
 
 // One factor step: each column f of F (r x N) solves the quadratic program
-// above with Gram matrix G (r x r) and linear term C.col(j) (r x N). The
-// first `fixed` coordinates of every column are known components: they enter
-// G f but are never changed.
+// above with Gram matrix G (r x r) and linear term C.col(j) (r x N), in
+// batches of lines that share G (quadratic.hpp). The first `fixed`
+// coordinates of every column are known components: they enter G f but are
+// never changed.
 inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
                        const Penalty &pen, int fixed, int max_inner, double inner_tol,
                        int threads) {
@@ -49,13 +55,32 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
   const std::ptrdiff_t N = F.n_cols;
   std::vector<double> inv(r);
   inverse_diagonal(r, G.memptr(), pen.l2, inv.data());
+  constexpr int L = batch_lanes;  // lines per batch (quadratic.hpp)
+  const std::ptrdiff_t batches = (N + L - 1) / L;
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
   {
-    std::vector<double> g(r);
+    std::vector<double> f(std::size_t(r) * L), c(std::size_t(r) * L, 0.0),
+        g(std::size_t(r) * L);
 #pragma omp for schedule(static)
-    for (std::ptrdiff_t j = 0; j < N; ++j)
-      quadratic_sweeps(r, F.colptr(j), G.memptr(), inv.data(), C.colptr(j), g.data(), pen,
-                       fixed, max_inner, inner_tol);
+    for (std::ptrdiff_t b = 0; b < batches; ++b) {
+      const std::ptrdiff_t j0 = b * L;
+      const int lanes = static_cast<int>(std::min<std::ptrdiff_t>(L, N - j0));
+      for (int t = 0; t < lanes; ++t) {
+        const double *fj = F.colptr(j0 + t), *cj = C.colptr(j0 + t);
+        for (int k = 0; k < r; ++k) {
+          f[k * L + t] = fj[k];
+          c[k * L + t] = cj[k];
+        }
+      }
+      for (int t = lanes; t < L; ++t)
+        for (int k = 0; k < r; ++k) f[k * L + t] = 0.0;
+      batch_sweeps(r, lanes, f.data(), G.memptr(), inv.data(), c.data(), g.data(), pen, fixed,
+                   max_inner, inner_tol);
+      for (int t = 0; t < lanes; ++t) {
+        double *fj = F.colptr(j0 + t);
+        for (int k = 0; k < r; ++k) fj[k] = f[k * L + t];
+      }
+    }
   }
 }
 
@@ -92,13 +117,151 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
   return std::max(0.0, detail::ordered_sum(per_line));
 }
 
+// out = max(0, now + beta (now - before)), element-wise on F (r x N): `now`
+// moved on along its last step. `out` may be `before`. The first `fixed`
+// coordinates of each column (known components) are copied from `now`.
+inline void extrapolate(const arma::mat &now, const arma::mat &before, double beta, int fixed,
+                        arma::mat &out, int threads) {
+  out.set_size(now.n_rows, now.n_cols);
+  const std::ptrdiff_t r = now.n_rows, N = now.n_cols;
+#pragma omp parallel for schedule(static) num_threads(team(threads, double(N) * r * 8))
+  for (std::ptrdiff_t j = 0; j < N; ++j) {
+    const double *a = now.colptr(j), *b = before.colptr(j);
+    double *o = out.colptr(j);
+    for (std::ptrdiff_t k = 0; k < fixed; ++k) o[k] = a[k];
+#pragma omp simd
+    for (std::ptrdiff_t k = fixed; k < r; ++k) o[k] = std::max(0.0, a[k] + beta * (a[k] - b[k]));
+  }
+}
+
 }  // namespace detail
 
+// BCD with extrapolation between iterations, for both factors learned
+// without the majorization step of masks (Ang & Gillis 2019, Neural Comput
+// 31:417, algorithm 2, with their parameters for HALS). Wt, H hold the
+// current iterate, whose objective the history reports. An iteration updates
+// W from the current W against H_y, then H from H_y against W_y, where
+//   W_y = max(0, W_new + b (W_new - W_prev)),   H_y = max(0, H_new + b (H_new - H))
+// move the plain updates on along their last step (W_prev: the plain W
+// update of the iteration before). The pair (W_y, H_new) is feasible and its
+// objective comes with the H step (from its products, or from the weighted
+// line systems); it becomes the current iterate if it is no worse. Otherwise
+// the step is rejected: the iterate stays, b shrinks by eta, its ceiling
+// drops to the b before, and the next iteration is a plain BCD step from the
+// iterate, which never increases the objective. Accepted steps grow b by
+// gamma up to the ceiling, which grows by gamma_bar up to 1. So the reported
+// objective never increases, and the stop rule only looks at accepted steps.
+// `resume` (possibly empty) is the state a fit ended with, to go on from
+// Wt, H as that fit would have; its end state goes to res.bcd_state.
+template <class Mat>
+void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
+                            IterationLog &log, Result &res, const Weights &wts, double xx,
+                            const BcdState &resume) {
+  constexpr double beta0 = 0.5, eta = 1.5, gamma = 1.01, gamma_bar = 1.005;
+  const bool weighted = !wts.trivial();
+  const bool need_products = !weighted || wts.base != 0.0;
+  std::vector<double> xx_col, xx_row;
+  if (weighted) line_sums_of_squares(X, xx_col, xx_row);
+  arma::mat cross_x_h, cross_x_w, gw, gh;
+  // W (r x m) from its start against the partner P (r x n), in place.
+  auto step_w = [&](arma::mat &F, const arma::mat &P) {
+    gram(P, gh, cfg.threads);
+    if (need_products) cross_h(X, P, cross_x_h, cfg.threads);
+    if (weighted)
+      detail::bcd_update_weighted(X, wts, false, F, cross_x_h, gh, P, xx_row, cfg.pen_w,
+                                  cfg.fixed_w, cfg.max_inner, cfg.inner_tol, cfg.threads);
+    else
+      detail::bcd_update(F, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+                         cfg.inner_tol, cfg.threads);
+  };
+  // H (r x n) against P = W^T; returns the divergence at (P, F) after it.
+  auto step_h = [&](arma::mat &F, const arma::mat &P) {
+    gram(P, gw, cfg.threads);
+    if (need_products) cross_w(X, P, cross_x_w, cfg.threads);
+    if (weighted)
+      return detail::bcd_update_weighted(X, wts, true, F, cross_x_w, gw, P, xx_col,
+                                         cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+                                         cfg.inner_tol, cfg.threads);
+    detail::bcd_update(F, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner, cfg.inner_tol,
+                       cfg.threads);
+    gram(F, gh, cfg.threads);
+    return std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(cross_x_w, F) + frob_dot(gw, gh)));
+  };
+  arma::mat w_next, w_prev = Wt;  // the plain W update; the one before it (or W_y)
+  arma::mat h_from = H, h_next;   // H_y, start and partner of the next steps; the H update
+  double beta = beta0, beta_max = 1.0, beta_before = beta0;  // b_n, its ceiling, b_(n-1)
+  double loss = arma::datum::inf;
+  bool plain = true;  // no direction to extrapolate along
+  if (!resume.empty() && arma::size(resume.w_prev) == arma::size(Wt) &&
+      arma::size(resume.h_from) == arma::size(H)) {
+    w_prev = resume.w_prev;
+    h_from = resume.h_from;
+    // known components as given now
+    if (cfg.fixed_w > 0) w_prev.rows(0, cfg.fixed_w - 1) = Wt.rows(0, cfg.fixed_w - 1);
+    if (cfg.fixed_h > 0) h_from.rows(0, cfg.fixed_h - 1) = H.rows(0, cfg.fixed_h - 1);
+    beta = resume.beta;
+    beta_max = resume.beta_max;
+    beta_before = resume.beta_before;
+    plain = resume.plain;
+    // the objective of the current iterate, as the iteration that made it
+    // computed it (an accepted step is judged against it)
+    if (weighted) {
+      loss = divergence(X, Wt, H, 2.0, cfg.threads, wts);
+    } else {
+      cross_w(X, Wt, cross_x_w, cfg.threads);
+      gram(Wt, gw, cfg.threads);
+      gram(H, gh, cfg.threads);
+      loss = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(cross_x_w, H) + frob_dot(gw, gh)));
+    }
+    loss += penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
+  }
+  for (int it = 1; it <= cfg.max_iter; ++it) {
+    const double b = beta;
+    w_next = Wt;
+    step_w(w_next, h_from);
+    if (!plain) detail::extrapolate(w_next, w_prev, b, cfg.fixed_w, w_prev, cfg.threads);
+    const arma::mat &w_try = plain ? w_next : w_prev;
+    h_next = h_from;
+    const double f = step_h(h_next, w_try) + penalty_value(w_try, cfg.pen_w) +
+                     penalty_value(h_next, cfg.pen_h);
+    res.iterations = it;
+    bool stop;
+    if (plain || f <= loss) {
+      if (plain) {
+        w_prev = w_next;
+        std::swap(Wt, w_next);
+      } else {
+        std::swap(Wt, w_prev);  // Wt = W_y
+        std::swap(w_prev, w_next);
+        beta = std::min(beta_max, gamma * b);
+        beta_max = std::min(1.0, gamma_bar * beta_max);
+      }
+      detail::extrapolate(h_next, H, b, cfg.fixed_h, h_from, cfg.threads);
+      std::swap(H, h_next);
+      loss = f;
+      plain = false;
+      stop = log.record(it, loss);
+    } else {
+      h_from = H;
+      w_prev = Wt;
+      beta_max = beta_before;
+      beta = b / eta;
+      plain = true;
+      stop = log.record(it, loss, false);
+    }
+    beta_before = b;
+    if (stop || log.interrupted()) break;
+  }
+  res.bcd_state = {std::move(w_prev), std::move(h_from), beta, beta_max, beta_before, plain};
+}
+
 // Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
-// Fills the history, iteration count and convergence flags of `res`.
+// Fills the history, iteration count and convergence flags of `res`;
+// `resume` as for solve_bcd_extrapolated.
 template <class Mat>
 void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
-               Monitor &mon, Result &res, const Weights &wts) {
+               Monitor &mon, Result &res, const Weights &wts,
+               const BcdState &resume = BcdState()) {
   IterationLog log(cfg, mon, res);
   // exact per-line Gram matrices for general weights; masks and weights in
   // [0, 1] take the majorization step with the plain Gram matrix
@@ -115,14 +278,18 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
     return divergence_streamed(X, Wt, H, 2.0, cfg.threads, wts) +
            penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
   });
+  if (cfg.extrapolate && !em && cfg.updates_w() && cfg.updates_h()) {
+    solve_bcd_extrapolated(X, Wt, H, cfg, log, res, wts, xx, resume);
+    return;
+  }
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
   // Per-line sums of squares for the weighted objective.
   std::vector<double> xx_col, xx_row;
   if (weighted) line_sums_of_squares(X, xx_col, xx_row);
   const bool need_products = !weighted || wts.base != 0.0;
-  gram(H, gh);
-  gram(Wt, gw);
+  gram(H, gh, cfg.threads);
+  gram(Wt, gw, cfg.threads);
   if (!cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
   if (!cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
   for (int it = 1; it <= cfg.max_iter; ++it) {
@@ -143,7 +310,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                            cfg.inner_tol, cfg.threads);
         inner = frob_dot(cross_x_h, Wt);
       }
-      gram(Wt, gw);
+      gram(Wt, gw, cfg.threads);
     }
     if (cfg.updates_h()) {
       if (cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
@@ -160,7 +327,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                            cfg.inner_tol, cfg.threads);
         inner = frob_dot(cross_x_w, H);
       }
-      gram(H, gh);
+      gram(H, gh, cfg.threads);
     }
     if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)) + corr);
     res.iterations = it;

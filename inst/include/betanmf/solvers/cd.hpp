@@ -24,6 +24,7 @@
 #include "../kernels.hpp"
 #include "../stats.hpp"
 #include "../weights.hpp"
+#include "cd_partner.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
@@ -102,9 +103,10 @@ inline double cd_upward_step(double f0, double newton, double lin, double l2,
 // The divergence is the exact terms at the non-zeros plus the model's mass
 // at the zeros (kl_line_divergence, divergence.hpp), which (wts, by_col, l)
 // let it sum term by term where the difference form cancels.
-inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffers &b,
-                         const Penalty &pen, int fixed, double y_floor, bool want_loss,
-                         const Weights &wts, bool by_col, std::size_t l) {
+BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, const double *s,
+                                             CdBuffers &b, const Penalty &pen, int fixed,
+                                             double y_floor, bool want_loss,
+                                             const Weights &wts, bool by_col, std::size_t l) {
   const int r = static_cast<int>(G.n_rows);
   const std::size_t nnz = b.e.size();
   // Under weights the Newton terms see w x (a weight scales x log y) while
@@ -120,12 +122,7 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   b.iy.resize(nnz);
   b.y_new.resize(nnz);
   b.iy_new.resize(nnz);
-  for (std::size_t t = 0; t < nnz; ++t) {
-    const double *g = G.colptr(b.e.idx[t]);
-    for (int k = 0; k < r; ++k) b.gt[k * nnz + t] = g[k];
-    b.y[t] = dot(r, g, f);  // the exact model; the floor only guards 1 / y
-    b.iy[t] = 1.0 / std::max(b.y[t], y_floor);
-  }
+  gather_partner({&G, b.e.idx.data(), nnz, f, y_floor, b.gt.data(), b.y.data(), b.iy.data()});
   double *y = b.y.data(), *iy = b.iy.data(), *yn = b.y_new.data(), *iyn = b.iy_new.data();
   for (int k = fixed; k < r; ++k) {
     const double *gk = b.gt.data() + k * nnz;
@@ -188,6 +185,27 @@ inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffe
   }
   return kl_line_divergence(nz, dot(r, s, f), ysum, nnz < G.n_cols,
                             [&] { return mass_outside(G, f, b.e.idx, wts, by_col, l); });
+}
+
+// The line update in a plain and an AVX2 copy (dispatch.hpp).
+inline double cd_kl_line_base(double *f, const arma::mat &G, const double *s, CdBuffers &b,
+                              const Penalty &pen, int fixed, double y_floor, bool want_loss,
+                              const Weights &wts, bool by_col, std::size_t l) {
+  return cd_kl_line_body(f, G, s, b, pen, fixed, y_floor, want_loss, wts, by_col, l);
+}
+BETANMF_TARGET_AVX2 inline double cd_kl_line_avx2(double *f, const arma::mat &G,
+                                                  const double *s, CdBuffers &b,
+                                                  const Penalty &pen, int fixed,
+                                                  double y_floor, bool want_loss,
+                                                  const Weights &wts, bool by_col,
+                                                  std::size_t l) {
+  return cd_kl_line_body(f, G, s, b, pen, fixed, y_floor, want_loss, wts, by_col, l);
+}
+inline double cd_kl_line(double *f, const arma::mat &G, const double *s, CdBuffers &b,
+                         const Penalty &pen, int fixed, double y_floor, bool want_loss,
+                         const Weights &wts, bool by_col, std::size_t l) {
+  return isa_choice(&cd_kl_line_base, &cd_kl_line_avx2)(f, G, s, b, pen, fixed, y_floor,
+                                                        want_loss, wts, by_col, l);
 }
 
 }  // namespace detail

@@ -52,8 +52,10 @@ public:
   // Records the objective reached after iteration `it`. Returns true when
   // its relative change, |f_prev - f| / |f_prev|, is at most tol (tol > 0)
   // and both values are finite: an infinite objective has not converged,
-  // whatever its "change".
-  [[nodiscard]] bool record(int it, double loss) {
+  // whatever its "change". An iteration whose step was rejected (`may_stop`
+  // false) leaves the objective as it was: it is recorded, but is no sign of
+  // convergence.
+  [[nodiscard]] bool record(int it, double loss, bool may_stop = true) {
     bool floor_applies = true;
     if (exact_ && !(loss >= detail::untrusted * parts_)) {
       loss = exact_();
@@ -65,7 +67,7 @@ public:
     res_.hist_seconds.push_back(secs);
     mon_.iteration(it, loss, secs);
     const double change = std::abs(prev_ - loss);
-    const bool done = cfg_.tol > 0.0 && std::isfinite(prev_) && std::isfinite(loss) &&
+    const bool done = may_stop && cfg_.tol > 0.0 && std::isfinite(prev_) && std::isfinite(loss) &&
                       (change <= cfg_.tol * std::abs(prev_) ||
                        (floor_applies && change <= floor_));
     prev_ = loss;

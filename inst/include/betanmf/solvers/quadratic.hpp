@@ -63,6 +63,98 @@ inline void quadratic_sweeps(int r, double *f, const double *G, const double *in
                                          inner_tol);
 }
 
+// The same sweeps for L lines that share G, one line per lane: f, c and g
+// hold coordinate k of lane t at [k * L + t] (r x L, lane-major), `lanes`
+// of the L lanes are in use. Every lane does exactly the arithmetic of
+// sweeps_body() on its own line (a step that does not move leaves f and g
+// as they are, and a lane whose sweeps have stopped by the inner rule takes
+// no further steps), so a line's result does not depend on which lines
+// share its batch; but the L lines advance together, so one step costs r
+// vector operations instead of r scalar chains, each waiting on the one
+// before.
+template <int L>
+BETANMF_ALWAYS_INLINE void batch_body(int r, int lanes, double *f, const double *G,
+                                      const double *inv, const double *c, double *g,
+                                      const Penalty &pen, int fixed, int max_inner,
+                                      double inner_tol) {
+  for (int t = 0; t < r * L; ++t) g[t] = 0.0;
+  for (int l = 0; l < r; ++l) {
+    const double *fl = f + l * L;
+    for (int q = 0; q < r; ++q) {
+      const double glq = G[l * r + q];
+      double *gq = g + q * L;
+#pragma omp simd
+      for (int t = 0; t < L; ++t) gq[t] += fl[t] * glq;
+    }
+  }
+  double first[L], move[L], active[L];
+  for (int t = 0; t < L; ++t) {
+    first[t] = 0.0;
+    active[t] = t < lanes ? 1.0 : 0.0;
+  }
+  const double tol2 = inner_tol * inner_tol;
+  for (int sweep = 0; sweep < max_inner; ++sweep) {
+    for (int t = 0; t < L; ++t) move[t] = 0.0;
+    for (int k = fixed; k < r; ++k) {
+      double d[L];
+      double *fk = f + k * L;
+      const double *gk = g + k * L, *ck = c + k * L;
+      const double ik = inv[k];
+#pragma omp simd
+      for (int t = 0; t < L; ++t) {
+        const double grad = gk[t] - ck[t] + pen.l1 + pen.l2 * fk[t];
+        const double next = ik > 0.0 ? std::max(0.0, fk[t] - grad * ik) : 0.0;
+        const double dt = active[t] != 0.0 ? next - fk[t] : 0.0;
+        fk[t] = dt != 0.0 ? next : fk[t];
+        move[t] += dt * dt;
+        d[t] = dt;
+      }
+      for (int q = 0; q < r; ++q) {
+        const double gkq = G[k * r + q];
+        double *gq = g + q * L;
+#pragma omp simd
+        for (int t = 0; t < L; ++t) gq[t] += d[t] * gkq;
+      }
+    }
+    bool any = false;
+    for (int t = 0; t < L; ++t) {
+      if (sweep == 0) first[t] = move[t];
+      if (active[t] != 0.0 && move[t] <= tol2 * first[t]) active[t] = 0.0;
+      any = any || active[t] != 0.0;
+    }
+    if (!any) break;
+  }
+}
+
+// Lanes of a batch per instruction set: the vector width in doubles.
+constexpr int batch_lanes = 8;
+
+inline void batch_base(int r, int lanes, double *f, const double *G, const double *inv,
+                       const double *c, double *g, const Penalty &pen, int fixed,
+                       int max_inner, double inner_tol) {
+  batch_body<batch_lanes>(r, lanes, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+}
+BETANMF_TARGET_AVX2 inline void batch_avx2(int r, int lanes, double *f, const double *G,
+                                           const double *inv, const double *c, double *g,
+                                           const Penalty &pen, int fixed, int max_inner,
+                                           double inner_tol) {
+  batch_body<batch_lanes>(r, lanes, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+}
+BETANMF_TARGET_AVX512 inline void batch_avx512(int r, int lanes, double *f, const double *G,
+                                               const double *inv, const double *c, double *g,
+                                               const Penalty &pen, int fixed, int max_inner,
+                                               double inner_tol) {
+  batch_body<batch_lanes>(r, lanes, f, G, inv, c, g, pen, fixed, max_inner, inner_tol);
+}
+
+// Sweeps on up to batch_lanes lines at once (layout as batch_body()).
+inline void batch_sweeps(int r, int lanes, double *f, const double *G, const double *inv,
+                         const double *c, double *g, const Penalty &pen, int fixed,
+                         int max_inner, double inner_tol) {
+  isa_choice(&batch_base, &batch_avx2, &batch_avx512)(r, lanes, f, G, inv, c, g, pen, fixed,
+                                                      max_inner, inner_tol);
+}
+
 // inv[k] = 1 / (G_kk + l2) where positive, else 0.
 inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
   for (int k = 0; k < r; ++k) {
