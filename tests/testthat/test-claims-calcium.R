@@ -15,7 +15,7 @@ test_that("the simulated movie has overlapping footprints and Poisson photon cou
   expect_equal(mean(movie$Y), mean(movie$lambda), tolerance = 0.01)
 })
 
-test_that("squared error on the raw counts recovers the footprints best, on every movie", {
+test_that("KL and squared error on the raw counts tie on the footprints; the square roots trail", {
   skip_on_cran()
   withr::local_options(betanmf.threads = 1)
   movies <- lapply(1:3, function(s) {
@@ -28,8 +28,11 @@ test_that("squared error on the raw counts recovers the footprints best, on ever
     if (i == 1) fits_1 <<- f
     sapply(f, function(x) mean(nmf_align(x, movies[[i]]$W)$similarity[1:K]))
   })
-  expect_identical(names(which.max(rowMeans(per_movie))), "ls")
-  expect_true(all(apply(per_movie, 2, which.max) == 2L))
+  means <- rowMeans(per_movie)
+  expect_lt(abs(means[["kl"]] - means[["ls"]]), 0.01)
+  # each of the two is ahead on some movie
+  expect_setequal(unique(apply(per_movie[c("kl", "ls"), ], 2, which.max)), 1:2)
+  expect_gt(min(means[["kl"]], means[["ls"]]), means[["sqrt"]] + 0.05)
   # the fits explain the first movie better than its true factors do
   movie <- movies[[1]]
   expect_lt(fits_1$kl$divergence, beta_divergence(movie$Y, movie$lambda, beta = 1))

@@ -5,7 +5,9 @@ spikes_rec <- function() {
   list(spikes = s, n = max(s$neuron))
 }
 
-# The analysis of the vignette, computed once for the tests of this file.
+# The analysis of the vignette, computed once for the tests of this file:
+# cross-validation, the consensus at its rank, and one assembly fewer while
+# a component of the consensus does not come back (mean cosine below 0.9).
 spikes_analysis <- local({
   cache <- NULL
   function() {
@@ -14,8 +16,14 @@ spikes_analysis <- local({
     r <- spikes_rec()
     X <- bin_spikes(r$spikes$neuron, r$spikes$time_s, width = 0.2, neurons = 1:r$n)
     cv <- nmf_cv(X, ranks = 1:10, beta = "kl", holdout = "blocks", replicates = 5, seed = 1)
-    cons <- nmf_consensus(X, rank = cv$rank, beta = "kl", restarts = 20, seed = 1)
-    cache <<- list(X = X, cv = cv, cons = cons, rank = cv$rank)
+    cons_cv <- nmf_consensus(X, rank = cv$rank, beta = "kl", restarts = 20, seed = 1)
+    rank <- cv$rank
+    cons <- cons_cv
+    while (min(cons$stability$mean) < 0.9 && rank > 1) {
+      rank <- rank - 1
+      cons <- nmf_consensus(X, rank = rank, beta = "kl", restarts = 20, seed = 1)
+    }
+    cache <<- list(X = X, cv = cv, cons_cv = cons_cv, cons = cons, rank = rank)
     cache
   }
 })
@@ -49,8 +57,6 @@ test_that("wider bins have fewer zeros and let cross-validation see more compone
   expect_true(all(diff(res[, "zeros"]) < 0))
   expect_true(all(diff(res[, "rank"]) >= 0))
   expect_lt(res[1, "rank"], res[4, "rank"])
-  # the vignette continues at 0.2 s, where the rank equals the one of its main analysis
-  expect_identical(as.integer(res[2, "rank"]), spikes_analysis()$rank)
 })
 
 test_that("held out, the KL fit predicts better in squared error and misses more non-zero counts", {
@@ -90,16 +96,31 @@ test_that("on planted assemblies KL recovers every component at least as well as
   expect_true(all(recovered[1:4, 1] > 0.99))
 })
 
-test_that("cross-validation picks a rank whose components replicate, and consensus confirms it", {
+test_that("cross-validation recommends a rank whose components replicate; beyond it they do not", {
   skip_on_cran()
   a <- spikes_analysis()
   s <- a$cv$summary
-  expect_identical(a$rank, a$cv$rank)
-  expect_true(all(s$stability[s$rank <= a$rank] > 0.99))
-  expect_lt(min(s$stability), min(s$stability[s$rank <= a$rank]))
-  expect_gt(s$test_mean[s$rank == a$rank + 1], s$test_mean[s$rank == a$rank])
+  r <- a$cv$rank
+  expect_lt(r, a$cv$rank_min)
+  expect_gte(s$stability_min[s$rank == r], 0.7)
+  expect_true(all(s$stability[s$rank <= r] > 0.9))
+  beyond <- s[s$rank > r, ]
+  # the held-out error still falls beyond the rank, by a few percent ...
+  expect_true(all(diff(s$test_mean[s$rank >= r]) < 0))
+  expect_lt((s$test_mean[s$rank == r] - min(beyond$test_mean)) / s$test_mean[s$rank == r], 0.05)
+  # ... while some component of the replicates no longer matches
+  expect_lt(min(beyond$stability_min), 0.5)
+})
+
+test_that("the consensus at that rank has a component that does not come back; one fewer is stable", {
+  skip_on_cran()
+  a <- spikes_analysis()
+  expect_equal(a$rank, a$cv$rank - 1)
+  expect_lt(min(a$cons_cv$stability$mean), 0.9)
   expect_gt(min(a$cons$stability$min), 0.99)
-  expect_lt((max(a$cons$losses) - min(a$cons$losses)) / min(a$cons$losses), 0.01)
+  kept <- a$cons$losses[a$cons$kept]
+  expect_gte(length(kept), 15)
+  expect_lt((max(kept) - min(kept)) / min(kept), 1e-3)
 })
 
 test_that("the assemblies split into ones the programme recruits and one it quiets", {
@@ -111,12 +132,12 @@ test_that("the assemblies split into ones the programme recruits and one it quie
   start <- attr(a$X, "bin_start")
   before <- start < o$onset
   ratio <- rowMeans(H[, !before]) / rowMeans(H[, before])
-  expect_gte(sum(ratio > 1), 1)
-  expect_gte(sum(ratio <= 1), 1)
-  # the most recruited assembly peaks within a few seconds of the onset
-  peak <- start[which.max(H[which.max(ratio), ])]
-  expect_gt(peak, o$onset - 1)
-  expect_lt(peak, o$onset + 5)
+  expect_gte(sum(ratio > 1.1), 1)
+  expect_gte(sum(ratio < 1 / 1.1), 1)
+  # several assemblies peak at the onset; the most recruited one peaks later
+  peak <- start[apply(H, 1, which.max)]
+  expect_gte(sum(abs(peak - o$onset) <= 2), 2)
+  expect_gt(peak[which.max(ratio)], o$onset + 10)
   # after the onset the least alike pair of assemblies is anticorrelated
   smooth <- function(h) stats::filter(h, rep(1 / 5, 5), sides = 2)
   after_cor <- cor(apply(H[, !before], 1, smooth), use = "complete.obs")

@@ -153,8 +153,13 @@ inline void extrapolate(const arma::mat &now, const arma::mat &before, double be
 // objective never increases, and the stop rule only looks at accepted steps.
 // `resume` (possibly empty) is the state a fit ended with, to go on from
 // Wt, H as that fit would have; its end state goes to res.bcd_state.
+// Returns -1 when done; else the iterations completed when the objective of
+// a candidate became mostly rounding error (IterationLog::trusted(): an
+// outlier dominates ||X||^2), since a step cannot be judged then: Wt, H are
+// the last accepted iterate and plain BCD, which never needs to compare,
+// goes on from there (solve_bcd()).
 template <class Mat>
-void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
+int solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
                             IterationLog &log, Result &res, const Weights &wts, double xx,
                             const BcdState &resume) {
   constexpr double beta0 = 0.5, eta = 1.5, gamma = 1.01, gamma_bar = 1.005;
@@ -224,6 +229,7 @@ void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Con
     h_next = h_from;
     const double f = step_h(h_next, w_try) + penalty_value(w_try, cfg.pen_w) +
                      penalty_value(h_next, cfg.pen_h);
+    if (!log.trusted(f)) return it - 1;
     res.iterations = it;
     bool stop;
     if (plain || f <= loss) {
@@ -253,6 +259,7 @@ void solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Con
     if (stop || log.interrupted()) break;
   }
   res.bcd_state = {std::move(w_prev), std::move(h_from), beta, beta_max, beta_before, plain};
+  return -1;
 }
 
 // Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
@@ -278,9 +285,11 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
     return divergence_streamed(X, Wt, H, 2.0, cfg.threads, wts) +
            penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
   });
+  int first = 1;
   if (cfg.extrapolate && !em && cfg.updates_w() && cfg.updates_h()) {
-    solve_bcd_extrapolated(X, Wt, H, cfg, log, res, wts, xx, resume);
-    return;
+    const int done = solve_bcd_extrapolated(X, Wt, H, cfg, log, res, wts, xx, resume);
+    if (done < 0) return;
+    first = done + 1;  // plain steps from the last accepted iterate
   }
   arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
   arma::mat gw, gh;                // W^T W and H H^T (r x r)
@@ -292,7 +301,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   gram(Wt, gw, cfg.threads);
   if (!cfg.updates_w() && need_products) cross_w(X, Wt, cross_x_w, cfg.threads);
   if (!cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
-  for (int it = 1; it <= cfg.max_iter; ++it) {
+  for (int it = first; it <= cfg.max_iter; ++it) {
     double inner = 0.0, div = 0.0;  // inner = <W^T X, H> at the current W and H
     double corr = 0.0;              // weighted minus plain objective (em)
     if (cfg.updates_w()) {

@@ -49,6 +49,12 @@ public:
     exact_ = std::move(exact);
   }
 
+  // Whether `loss`, from the formula of set_exact(), is more than rounding
+  // error (always, without set_exact()).
+  [[nodiscard]] bool trusted(double loss) const {
+    return !exact_ || loss >= detail::untrusted * parts_;
+  }
+
   // Records the objective reached after iteration `it`. Returns true when
   // its relative change, |f_prev - f| / |f_prev|, is at most tol (tol > 0)
   // and both values are finite: an infinite objective has not converged,
@@ -57,7 +63,7 @@ public:
   // convergence.
   [[nodiscard]] bool record(int it, double loss, bool may_stop = true) {
     bool floor_applies = true;
-    if (exact_ && !(loss >= detail::untrusted * parts_)) {
+    if (!trusted(loss)) {
       loss = exact_();
       floor_applies = false;
     }
