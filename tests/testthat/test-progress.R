@@ -83,22 +83,25 @@ test_that("a CV replicate ticks once per rank, a consensus restart once", {
   expect_null(betanmf:::progress_ticker(FALSE, 2L, "test", "threads")("x"))
 })
 
+# The number of progressr updates signalled while `expr` runs.
+count_updates <- function(expr) {
+  steps <- 0L
+  withCallingHandlers(expr, progression = function(p) {
+    if (identical(p$type, "update")) steps <<- steps + 1L
+  })
+  steps
+}
+
 test_that("under parallel = \"future\" progress reaches the session through progressr", {
   skip_if_not_installed("progressr")
   skip_if_not_installed("future.apply")
   x <- small_matrix(40, 30)
   future::plan(future::sequential)
   withr::local_options(progressr.enable = TRUE)
-  steps <- 0L
-  withCallingHandlers(
-    cv <- nmf_cv(x, 1:3, replicates = 2, seed = 1, threads = 1, parallel = "future"),
-    progression = function(p) if (identical(p$type, "update")) steps <<- steps + 1L)
-  expect_identical(steps, 6L)
-  steps <- 0L
-  withCallingHandlers(
-    cons <- nmf_consensus(x, 2, restarts = 3, seed = 1, threads = 1, parallel = "future"),
-    progression = function(p) if (identical(p$type, "update")) steps <<- steps + 1L)
-  expect_identical(steps, 3L)
+  expect_identical(count_updates(
+    nmf_cv(x, 1:3, replicates = 2, seed = 1, threads = 1, parallel = "future")), 6L)
+  expect_identical(count_updates(
+    nmf_consensus(x, 2, restarts = 3, seed = 1, threads = 1, parallel = "future")), 3L)
 })
 
 test_that("progress reaches the session from multisession workers", {
@@ -109,10 +112,8 @@ test_that("progress reaches the session from multisession workers", {
   old <- future::plan(future::multisession, workers = 2)
   withr::defer(future::plan(old))
   withr::local_options(progressr.enable = TRUE)
-  steps <- 0L
-  withCallingHandlers(
-    cv <- nmf_cv(x, 1:2, replicates = 2, seed = 1, threads = 1, parallel = "future"),
-    progression = function(p) if (identical(p$type, "update")) steps <<- steps + 1L)
-  expect_identical(steps, 4L)
+  cv <- NULL
+  expect_identical(count_updates(
+    cv <- nmf_cv(x, 1:2, replicates = 2, seed = 1, threads = 1, parallel = "future")), 4L)
   expect_equal(cv$summary, nmf_cv(x, 1:2, replicates = 2, seed = 1, threads = 1)$summary)
 })
