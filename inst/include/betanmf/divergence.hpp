@@ -106,15 +106,6 @@ inline void beta_div_each(const double *x, const double *y, std::size_t size, do
   for (std::size_t t = 0; t < size; ++t) out[t] = beta_div(x[t], y[t], beta);
 }
 
-namespace detail {
-// A sum formed from larger parts of opposite sign (a closed form such as
-// ||X||^2 - 2 <X, WH> + ||WH||^2, or a weighted sum written as a plain sum
-// minus the left-out terms) carries a rounding error of a few eps times
-// the parts: a result below untrusted times the parts is mostly that error,
-// and the sum is taken again term by term.
-constexpr double untrusted = 0x1.0p20 * std::numeric_limits<double>::epsilon();
-}  // namespace detail
-
 // sum_ij w_ij d_beta(X_ij | (W H)_ij) term by term over all m x n entries
 // (the zeros of a sparse X included, weights from `wts`): O(m n r) time and
 // O(m) memory per thread, no cancellation. The fallback of the closed forms

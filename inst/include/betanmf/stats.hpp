@@ -16,6 +16,13 @@ namespace betanmf {
 
 namespace detail {
 
+// A sum formed from larger parts of opposite sign (a closed form such as
+// ||X||^2 - 2 <X, WH> + ||WH||^2, or a weighted sum written as a plain sum
+// minus the left-out terms) carries a rounding error of a few eps times
+// the parts: a result below untrusted times the parts is mostly that error,
+// and the sum is taken again term by term.
+constexpr double untrusted = 0x1.0p20 * std::numeric_limits<double>::epsilon();
+
 // Sum of per-line values in a fixed order, so that a parallel pass that
 // writes one value per line gives the same total for any thread count.
 [[nodiscard]] inline double ordered_sum(const std::vector<double> &v) {
