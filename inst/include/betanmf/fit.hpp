@@ -34,8 +34,12 @@ void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
   const bool fill_h = H.is_empty();
   const arma::mat &given = fill_h ? W : H;
   const double lines = static_cast<double>(std::max<arma::uword>(fill_h ? W.n_rows : H.n_cols, 1));
+  // A given factor of zeros (a fit whose every component the penalties
+  // emptied) leaves the model zero whatever the level: then the level is
+  // the smallest start below, not the mean over a zero, which overflows;
+  // over a subnormal factor it stops at 2^900, whose products stay finite.
   const double scale = arma::accu(given) / lines;
-  const double level = mean_value(X) / std::max(scale, std::numeric_limits<double>::min());
+  const double level = scale > 0.0 ? std::min(mean_value(X) / scale, 0x1.0p900) : 0.0;
   arma::mat &empty = fill_h ? H : W;
   empty.set_size(fill_h ? r : X.m, fill_h ? X.n : r);
   empty.fill(std::max(level, std::numeric_limits<double>::epsilon()));
@@ -237,6 +241,17 @@ template <class Mat>
     scale_state_by_power_of_two(res.bcd_state, k);
     if (k != 0) {
       const double c = divergence_scale(k, cfg.beta);
+      // a component split far from evenly at scale would over- or
+      // underflow on the way back (scale.hpp); the fixed components of W
+      // and H come first and keep their scale
+      const std::vector<int> e =
+          balance_exponents(res.W, res.H, k, std::max(cfg.fixed_w, cfg.fixed_h));
+      apply_balance(e, res.W, res.H);
+      if (!res.bcd_state.empty()) {
+        arma::mat wt = res.bcd_state.w_prev.t();
+        apply_balance(e, wt, res.bcd_state.h_from);
+        res.bcd_state.w_prev = wt.t();
+      }
       scale_by_power_of_two(res.W, k);
       scale_by_power_of_two(res.H, k);
       res.divergence *= c;

@@ -44,6 +44,40 @@ inline void scale_by_power_of_two(arma::mat &F, int e) {
   F.transform([e](double v) { return std::ldexp(v, e); });
 }
 
+// Exponents e_c that keep component c of a fit at scale (W' m x r, H'
+// r x n) within the double range once both factors are multiplied by 2^k:
+// W' H' fixes only the products W'_ic H'_cj, and a fit may leave W'_c at
+// 1e-170 and H'_c at 1e170 (nothing in the divergence bounds the split), so
+// that H' 2^k overflows for data near 1e290 although the model W H is
+// finite. Moving 2^e_c from H'_c to W'_c leaves W' H' as it is (exactly,
+// but for entries pushed into the subnormal range) and balances the largest
+// entries of the two. Only components whose scaled-back largest entry
+// leaves 2^-1000 .. 2^1000 move, and none of the first `fixed` (known
+// columns of W or rows of H, returned as given); the others are 0.
+[[nodiscard]] inline std::vector<int> balance_exponents(const arma::mat &W, const arma::mat &H,
+                                                        int k, int fixed) {
+  std::vector<int> e(W.n_cols, 0);
+  if (k == 0) return e;
+  for (arma::uword c = static_cast<arma::uword>(std::max(fixed, 0)); c < W.n_cols; ++c) {
+    const double a = W.col(c).max(), b = H.row(c).max();
+    if (!(a > 0.0) || !(b > 0.0)) continue;
+    const int la = std::ilogb(a), lb = std::ilogb(b);
+    if (std::max(la, lb) + k <= 1000 && std::min(la, lb) + k >= -1000) continue;
+    e[c] = (lb - la) / 2;
+  }
+  return e;
+}
+
+// Column c of W (m x r) times 2^e_c and row c of H (r x n) times 2^-e_c.
+inline void apply_balance(const std::vector<int> &e, arma::mat &W, arma::mat &H) {
+  for (arma::uword c = 0; c < e.size(); ++c) {
+    if (e[c] == 0) continue;
+    const int ec = e[c];
+    W.col(c).transform([ec](double v) { return std::ldexp(v, ec); });
+    H.row(c).transform([ec](double v) { return std::ldexp(v, -ec); });
+  }
+}
+
 // The configuration of the fit of X / 4^k: the penalties as in the header.
 // Their factors are kept within 2^-900 .. 2^900: beyond, the penalty
 // outweighs the divergence (or the reverse) by more than double precision
