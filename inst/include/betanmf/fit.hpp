@@ -239,6 +239,18 @@ template <class Mat>
     scale_state_by_power_of_two(state, -k);
     Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts, state);
     scale_state_by_power_of_two(res.bcd_state, k);
+    // The history holds the objective the solver minimized, 4^(k beta)
+    // times the objective at scale; so does the value added below for the
+    // returned factors. Where the penalty factors of scaled_config() are
+    // held at 2^+-900 (beta = 3 on data at 1e-298, whose divergence is
+    // 1e-894) that objective is not the one at the original scale, which
+    // `loss` reports, and a history ending in `loss` would rise from the
+    // underflowed zeros before it.
+    double last = 0.0;
+    if (k != 0)
+      last = divergence_scale(k, cfg.beta) *
+             (res.divergence + penalty_value(res.W.t(), scaled.pen_w) +
+              penalty_value(res.H, scaled.pen_h));
     if (k != 0) {
       const double c = divergence_scale(k, cfg.beta);
       // a component split far from evenly at scale would over- or
@@ -270,7 +282,7 @@ template <class Mat>
     if (res.iterations > 0 &&
         (res.hist_iter.empty() || res.hist_iter.back() < res.iterations)) {
       res.hist_iter.push_back(res.iterations);
-      res.hist_loss.push_back(res.loss);
+      res.hist_loss.push_back(k == 0 || !std::isfinite(last) ? res.loss : last);
       res.hist_seconds.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
