@@ -151,11 +151,32 @@ inline void scale_like_normalized(const arma::mat &W, Normalize normalize, BcdSt
   }
 }
 
-// Scales the BCD state by 2^k, as scale_by_power_of_two() the factors.
-inline void scale_state_by_power_of_two(BcdState &state, int k) {
-  if (state.empty() || k == 0) return;
-  scale_by_power_of_two(state.w_prev, k);
-  scale_by_power_of_two(state.h_from, k);
+// Scales the BCD state as scale_by_power_of_two() the factors: its W part
+// by 2^kw, its H part by 2^kh.
+inline void scale_state_by_power_of_two(BcdState &state, int kw, int kh) {
+  if (state.empty() || (kw == 0 && kh == 0)) return;
+  scale_by_power_of_two(state.w_prev, kw);
+  scale_by_power_of_two(state.h_from, kh);
+}
+
+// A given start (W' m x r, H' r x n, at the scale of the fit) whose mean
+// model lies more than 2^100 from the mean of the data X' is moved to it
+// by one power of two on both factors: a start drawn near 1 for data at
+// 1e-300 is 2^1000 at scale, where the terms of the divergence overflow and
+// the first steps are NaN. Only for data fitted at a scale (k != 0), without
+// known components; any positive multiple of a start is a start.
+template <class Mat>
+void rescale_far_start(const Mat &Xs, arma::mat &W, arma::mat &H) {
+  if (W.is_empty() || H.is_empty()) return;
+  const double mean_x = mean_value(Xs);
+  const double mean_y = arma::dot(arma::sum(W, 0), arma::sum(H, 1).t()) /
+                        (static_cast<double>(W.n_rows) * static_cast<double>(H.n_cols));
+  if (!(mean_x > 0.0) || !(mean_y > 0.0) || !std::isfinite(mean_y)) return;
+  const double gap = std::log2(mean_x) - std::log2(mean_y);
+  if (std::abs(gap) <= 100.0) return;
+  const int e = static_cast<int>(std::lround(gap / 2.0));
+  scale_by_power_of_two(W, e);
+  scale_by_power_of_two(H, e);
 }
 
 // The fit of X (already at a moderate scale, scale.hpp) from W (m x r) and
@@ -229,16 +250,19 @@ template <class Mat>
     throw std::invalid_argument("a given start needs W or H");
   const auto start = std::chrono::steady_clock::now();
   return with_scaled(X, [&](const auto &Xs, int k) {
-    const Config scaled = scaled_config(cfg, k);
-    scale_by_power_of_two(W, -k);
-    scale_by_power_of_two(H, -k);
+    const ScaleSplit sp = scale_split(k, cfg);
+    const Config scaled = scaled_config(cfg, sp);
+    scale_by_power_of_two(W, -sp.kw);
+    scale_by_power_of_two(H, -sp.kh);
+    if (k != 0 && init == Init::given && !cfg.has_fixed() && resume.empty())
+      rescale_far_start(Xs, W, H);
     initialize(Xs, scaled, init, W, H);
     if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
       throw std::invalid_argument("W and H must be m x rank and rank x n");
     BcdState state = resume;
-    scale_state_by_power_of_two(state, -k);
+    scale_state_by_power_of_two(state, -sp.kw, -sp.kh);
     Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts, state);
-    scale_state_by_power_of_two(res.bcd_state, k);
+    scale_state_by_power_of_two(res.bcd_state, sp.kw, sp.kh);
     // The history holds the objective the solver minimized, 4^(k beta)
     // times the objective at scale; so does the value added below for the
     // returned factors. Where the penalty factors of scaled_config() are
@@ -257,15 +281,15 @@ template <class Mat>
       // underflow on the way back (scale.hpp); the fixed components of W
       // and H come first and keep their scale
       const std::vector<int> e =
-          balance_exponents(res.W, res.H, k, std::max(cfg.fixed_w, cfg.fixed_h));
+          balance_exponents(res.W, res.H, sp.kw, sp.kh, std::max(cfg.fixed_w, cfg.fixed_h));
       apply_balance(e, res.W, res.H);
       if (!res.bcd_state.empty()) {
         arma::mat wt = res.bcd_state.w_prev.t();
         apply_balance(e, wt, res.bcd_state.h_from);
         res.bcd_state.w_prev = wt.t();
       }
-      scale_by_power_of_two(res.W, k);
-      scale_by_power_of_two(res.H, k);
+      scale_by_power_of_two(res.W, sp.kw);
+      scale_by_power_of_two(res.H, sp.kh);
       res.divergence *= c;
       for (double &l : res.hist_loss) l *= c;
     }
