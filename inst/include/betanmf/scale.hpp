@@ -106,6 +106,7 @@ struct ScaleSplit {
   Config out = cfg;
   if (sp.k == 0) return out;
   const double kd = static_cast<double>(sp.k);
+  if (sp.k > 0) out.model_limit = std::ldexp(cfg.model_limit, -2 * sp.k);
   auto factor = [](double e) { return std::exp2(std::min(900.0, std::max(-900.0, e))); };
   for (Penalty *p : {&out.pen_w, &out.pen_h}) {
     const double kf = static_cast<double>(p == &out.pen_w ? sp.kw : sp.kh);

@@ -101,8 +101,15 @@ template <class Mat> [[nodiscard]] double max_value(const Mat &X) {
 // (a floor relative to the mean, as before, did: with one outlier among
 // counts it sat above most of the model, and the updates stopped being
 // descent steps).
+// ceiling:  the multiplicative updates keep the model below it (solvers/mu.hpp),
+//           Config::model_limit / (8 (m + n) r): the data bound the model
+//           only where they weigh something, and a fit with weights of
+//           1e-300 or masked entries on data near 1e290 grew it past the
+//           largest double there, so that W H, or H once W is normalized,
+//           overflowed.
 struct SolverFloors {
   double model = std::numeric_limits<double>::min();
+  double ceiling = std::numeric_limits<double>::max();
 };
 
 [[nodiscard]] inline SolverFloors solver_floors(double max_x, double beta) {

@@ -58,6 +58,10 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   const std::ptrdiff_t N = F.n_cols;
   const bool weighted = !wts.trivial();
   std::vector<double> per_line(N, 0.0);
+  // the largest entry of each partner component: sum_k gmax_k f_k bounds
+  // the model of a line, for the ceiling of its step (stats.hpp)
+  const arma::vec gmax = G.n_cols > 0 ? arma::vec(arma::max(G, 1)) : arma::vec(r, arma::fill::zeros);
+  auto most = [&](const double *f) { return dot(r, gmax.memptr(), f); };
   if (beta == 2.0) {
     arma::mat C, gg;  // C = G X_l for every line (r x N), gg = G G^T
     if (!weighted || wts.base != 0.0) {
@@ -101,7 +105,8 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
           if (want_loss && !(per_line[l] >= detail::untrusted * 0.5 * (wxx + dot(r, den.data(), f))))
             per_line[l] = line_divergence(X, by_col, l, G, f, 2.0, wts, line, wline);
         }
-        detail::mu_apply(r, fixed, f, num, den.data(), pen, beta);
+        detail::mu_apply(r, fixed, f, num, den.data(), pen, beta, 0.0, 0.0,
+                         detail::ratios_of(arma::datum::inf, most(f), floors).highest);
       }
     }
     return weighted ? std::max(0.0, detail::ordered_sum(per_line)) : before;
@@ -141,8 +146,9 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       per_line[l] = loss;
       // no step takes the model at a positive datum below the floor
       // (least_ratio, mu_blocked.hpp)
-      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, beta, f_floor,
-                       std::isfinite(least) ? y_floor / least : 0.0);
+      const detail::LineRatios q = detail::ratios_of(least, most(f), floors);
+      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, beta, f_floor, q.lowest,
+                       q.highest);
     }
   }
   return detail::ordered_sum(per_line);
@@ -160,7 +166,9 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
   const double max_x = max_value(X);
-  const SolverFloors floors = solver_floors(max_x, cfg.beta);
+  SolverFloors floors = solver_floors(max_x, cfg.beta);
+  floors.ceiling = cfg.model_limit / (8.0 * (static_cast<double>(X.m) + static_cast<double>(X.n)) *
+                                      static_cast<double>(cfg.rank));
   // the factor floor of stats.hpp, for beta <= 1 only (a zero model is
   // finite otherwise)
   auto floor_of = [&](const arma::mat &F) {

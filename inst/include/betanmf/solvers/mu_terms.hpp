@@ -5,8 +5,10 @@
 #pragma once
 
 #include "../config.hpp"
+#include "../stats.hpp"
 
 #include <algorithm>
+#include <armadillo>
 #include <cmath>
 #include <limits>
 
@@ -73,6 +75,24 @@ namespace detail {
   return std::exp(t0 < 1.0 ? hi : lo);
 }
 
+// The bounds on the ratio f_new / f of a line's step (mu_apply) from the
+// least model value above the floor at a positive datum of the line
+// (`least`, +Inf when none) and its largest model value, or a bound on it
+// (`most`): lowest = floor / least keeps the first above the model floor,
+// highest = ceiling / most (at least 1) the second below the ceiling
+// (stats.hpp, SolverFloors).
+struct LineRatios {
+  double lowest = 0.0, highest = arma::datum::inf;
+};
+
+[[nodiscard]] inline LineRatios ratios_of(double least, double most, const SolverFloors &fl) {
+  LineRatios q;
+  if (least < arma::datum::inf) q.lowest = fl.model / least;
+  if (most > 0.0 && fl.ceiling < std::numeric_limits<double>::max())
+    q.highest = std::max(1.0, fl.ceiling / most);
+  return q;
+}
+
 // f_k <- max(floor, lowest f_k, f_k (num_k / (den_k + l1 + l2 f_k))^gamma)
 // for k >= fixed, with gamma = mu_gamma(beta); for beta < 2 with l2 > 0
 // the ratio is the exact minimizer of l2_ratio() instead.
@@ -84,12 +104,13 @@ namespace detail {
 // with its minimum at the multiplicative update, so raising an update to
 // `floor` (from a value that was at least `floor`) or to `lowest` times
 // its value (lowest <= 1: a step that may not cut the model by more than
-// that, solvers/mu.hpp) still decreases it, and so does leaving a
+// that, solvers/mu.hpp), or capping a rise at `highest` times its value
+// (highest >= 1: the model ceiling of stats.hpp), still decreases it, and so does leaving a
 // coordinate where it is: a step whose value is not finite (an overflow of
 // num_k) leaves f_k unchanged.
 inline void mu_apply(int r, int fixed, double *f, const double *num, const double *den,
                      const Penalty &pen, double beta, double floor = 0.0,
-                     double lowest = 0.0) {
+                     double lowest = 0.0, double highest = arma::datum::inf) {
   const double gamma = mu_gamma(beta);
   const bool prior = !pen.shape.empty();
   const bool exact_l2 = pen.l2 != 0.0 && beta < 2.0;
@@ -109,7 +130,8 @@ inline void mu_apply(int r, int fixed, double *f, const double *num, const doubl
       const double ratio = top / d;
       t = gamma == 1.0 ? ratio : (gamma == 0.5 ? std::sqrt(ratio) : std::pow(ratio, gamma));
     }
-    const double next = f[k] * t;
+    double next = f[k] * t;
+    if (next > f[k] && highest < arma::datum::inf) next = std::min(next, highest * f[k]);
     if (next <= std::numeric_limits<double>::max())
       f[k] = std::max({next, floor, lowest * f[k]});
   }
