@@ -256,6 +256,9 @@ template <class Mat>
     scale_by_power_of_two(H, -sp.kh);
     if (k != 0 && init == Init::given && !cfg.has_fixed() && resume.empty())
       rescale_far_start(Xs, W, H);
+    if (k != 0 && init == Init::given && cfg.has_fixed() && resume.empty() &&
+        W.n_cols == H.n_rows)
+      apply_balance(even_exponents(W, H, std::max(cfg.fixed_w, cfg.fixed_h)), W, H);
     initialize(Xs, scaled, init, W, H);
     if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
       throw std::invalid_argument("W and H must be m x rank and rank x n");

@@ -69,6 +69,24 @@ inline void scale_by_power_of_two(arma::mat &F, int e) {
   return e;
 }
 
+// Exponents that balance the largest entries of W'_c and H'_c for every
+// component c >= fixed: the learned components of a start beside known
+// ones, at scale. With the split of scale_split() a known W keeps the
+// caller's scale while the start of the learned components was made at
+// 2^k on each side (an NNDSVD of the data with the known parts put in):
+// those components then meet W' of 2^k against H' of 2^-k, and the
+// factor floor of stats.hpp (relative to the largest entry of a factor)
+// cuts the smaller side.
+[[nodiscard]] inline std::vector<int> even_exponents(const arma::mat &W, const arma::mat &H,
+                                                     int fixed) {
+  std::vector<int> e(W.n_cols, 0);
+  for (arma::uword c = static_cast<arma::uword>(std::max(fixed, 0)); c < W.n_cols; ++c) {
+    const double a = W.col(c).max(), b = H.row(c).max();
+    if (a > 0.0 && b > 0.0) e[c] = (std::ilogb(b) - std::ilogb(a)) / 2;
+  }
+  return e;
+}
+
 // Column c of W (m x r) times 2^e_c and row c of H (r x n) times 2^-e_c.
 inline void apply_balance(const std::vector<int> &e, arma::mat &W, arma::mat &H) {
   for (arma::uword c = 0; c < e.size(); ++c) {
