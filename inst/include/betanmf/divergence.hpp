@@ -65,10 +65,15 @@ namespace detail {
 // d_beta(x | y) for one pair; x >= 0, y >= 0.
 [[nodiscard]] inline double beta_div(double x, double y, double beta) {
   const double inf = std::numeric_limits<double>::infinity();
-  // For beta > 0 a subnormal datum counts as the zero it approaches: its own
-  // terms (x log(x / y) - x for KL) are below 1e-305, and a model that
-  // reaches an exact zero there (the optimum for such a datum) stays finite.
-  if (beta > 0.0 && x < std::numeric_limits<double>::min()) x = 0.0;
+  // For beta > 0 a subnormal datum counts as the zero it approaches where
+  // the model is subnormal too: a model that reaches an exact zero there
+  // (the optimum for such a datum) stays finite. Against a normal model it
+  // keeps its value: for beta near 0, y^beta / beta (the term of a zero) is
+  // not small (1e-300^0.01 / 0.01 = 0.1), and data at 1e-19 fitted at a
+  // scale of 4^-488 (scale.hpp) are subnormal there.
+  if (beta > 0.0 && x < std::numeric_limits<double>::min() &&
+      !(y >= std::numeric_limits<double>::min()))
+    x = 0.0;
   if (x == y) return 0.0;  // exact, where the formulas below round to +-1e-16
   if (beta == 2.0) return 0.5 * (x - y) * (x - y);
   if (y > 0.0 && std::abs(x - y) < 0x1.0p-5 * y) return std::max(0.0, detail::beta_div_near(x, y, beta));
