@@ -41,40 +41,88 @@
 # Posterior modes of H and then W for a masked fit. `train` is the prepared
 # training data (prepare_checked(): x with zeros at the held-out entries,
 # the weights, the margins), `fit` the core's fit on it. Returns list(W, H,
-# phi).
+# phi). Data of extreme magnitude (1e-300, 1e290) are scored at a power of
+# two of their scale, c: Pearson's statistic of x / c is c^-beta times that
+# of x, and phi is kept as its logarithm until it meets the prior, whose
+# shape and rate may be representable where phi and the moments are not.
 cv_posterior <- function(train, fit, beta, threads, max_iter = 5L, tol = 1e-6) {
   W <- unname(fit$W)
   H <- unname(fit$H)
   r <- ncol(W)
   n_obs <- sum(train$margins$rows)
   dof <- max(n_obs - (nrow(train$x) + ncol(train$x)) * r, n_obs / 2)
-  phi <- line_pearson(train$x, train$spec, W, H, beta, fit$divergence) / dof
-  if (!is.finite(phi) || phi <= 0) phi <- 1
-  H <- line_posterior(train, W, H, beta, phi, max_iter, tol, threads)
-  Wt <- line_posterior(transpose_data(train), t(H), t(W), beta, phi, max_iter, tol, threads)
+  c <- pow2_scale(max_entry(train$x))
+  if (c == 1) {
+    phi <- line_pearson(train$x, train$spec, W, H, beta, fit$divergence) / dof
+    if (!is.finite(phi) || phi <= 0) phi <- 1
+    log_phi <- log(phi)
+  } else {
+    # (the divergence enters for beta = 2 only, as c^-2 times it)
+    stat <- line_pearson(train$x / c, train$spec, W, H / c, beta, fit$divergence / c / c)
+    log_phi <- beta * log(c) + log(stat / dof)
+    if (!is.finite(log_phi)) log_phi <- 0
+    phi <- exp(log_phi)
+  }
+  H <- line_posterior(train, W, H, beta, phi, max_iter, tol, threads, log_phi)
+  Wt <- line_posterior(transpose_data(train), t(H), t(W), beta, phi, max_iter, tol, threads,
+                       log_phi)
   list(W = t(Wt), H = H, phi = phi)
+}
+
+# The largest stored entry of a dense or sparse matrix (0 when none).
+max_entry <- function(x) {
+  v <- if (methods::is(x, "sparseMatrix")) x@x else x
+  if (length(v)) max(0, v, na.rm = TRUE) else 0
+}
+
+# 1 for data whose largest entry `top` lies within 2^-100 .. 2^100, else
+# the power of two nearest it (a division by it is exact).
+pow2_scale <- function(top) {
+  if (!is.finite(top) || top <= 0 || abs(log2(top)) <= 100) return(1)
+  2^round(log2(top))
 }
 
 # Gamma prior of each row of F (r x N) matching its mean and variance:
 # shape mu^2 / v, rate mu / v. A zero row gets shape and rate 0 (it stays
-# zero); a constant row a variance of (1e-3 mu)^2.
+# zero); a constant row a variance of (1e-3 mu)^2. The moments are taken of
+# the row divided by a power of two near its largest entry, which leaves
+# shape and rate as they are (exactly) and keeps mu^2 and v finite for
+# rows near 1e200; log_rate is log(rate) also where rate over- or
+# underflows.
 gamma_moments <- function(F) {
-  mu <- rowMeans(F)
-  v <- pmax(apply(F, 1L, stats::var), (1e-3 * mu)^2)
+  top <- apply(F, 1L, max)
+  s <- ifelse(top > 0, 2^floor(log2(pmax(top, .Machine$double.xmin))), 1)
+  Fs <- F / s
+  mu <- rowMeans(Fs)
+  v <- pmax(apply(Fs, 1L, stats::var), (1e-3 * mu)^2)
   a <- ifelse(mu > 0, mu^2 / v, 0)
-  b <- ifelse(mu > 0, mu / v, 0)
-  list(shape = a, rate = b)
+  log_rate <- ifelse(mu > 0, log(mu / v) - log(s), -Inf)
+  b <- ifelse(mu > 0, mu / v / s, 0)
+  list(shape = a, rate = b, log_rate = log_rate)
+}
+
+# phi times v (log_v, log_phi: their logarithms): the plain product where
+# it is finite and positive, else from the logarithms, kept within the
+# positive doubles.
+scale_prior <- function(v, log_v, phi, log_phi) {
+  out <- phi * v
+  bad <- v > 0 & (!is.finite(out) | out == 0)
+  out[bad] <- pmin(pmax(exp(log_phi + log_v[bad]), .Machine$double.xmin),
+                   .Machine$double.xmax)
+  out
 }
 
 # Columns of H (r x n) at their posterior mode for the prepared data (m x n)
 # with W (m x r) fixed; the prior of row k is gamma_moments(H) at the start,
-# scaled by the dispersion. The multiplicative updates with the prior run in
-# the core, through the projection path of every fit (run_fit()).
-line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads) {
+# scaled by the dispersion phi (log_phi: its logarithm, which may lie
+# outside the double range). The multiplicative updates with the prior run
+# in the core, through the projection path of every fit (run_fit()).
+line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads, log_phi = log(phi)) {
   prior <- gamma_moments(H)
   model <- list(beta = beta, solver = "mu", l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0),
                 control = nmf_control(max_iter = max_iter, tol = tol, normalize = "none"),
-                prior = list(shape = phi * prior$shape, rate = phi * prior$rate))
+                prior = list(shape = scale_prior(prior$shape, log(prior$shape), phi, log_phi),
+                             rate = scale_prior(prior$rate, prior$log_rate, phi, log_phi)))
   fixed <- list(W = W, H = NULL, k_W = ncol(W), k_H = 0L)
   run_fit(data, ncol(W), model, list(W = W, H = H), fixed, seed = 1L, threads = threads)$H
 }

@@ -194,3 +194,16 @@ TEST_CASE("divergence of a sparse X equals the dense one", "[divergence][sparse]
     CHECK(std::abs(sparse - dense) <= 1e-10 * dense);
   }
 }
+
+TEST_CASE("a subnormal datum keeps its value against a normal model", "[divergence]") {
+  // data at 1e-19 fitted at a scale of 4^-488 are subnormal there; for beta
+  // near 0 the term of a zero, y^beta / beta, is far from the exact one
+  const double x = 8e-313, y = 1e-300, beta = 0.0084;
+  const double exact = (std::pow(x, beta) + (beta - 1.0) * std::pow(y, beta) -
+                        beta * x * std::pow(y, beta - 1.0)) / (beta * (beta - 1.0));
+  CHECK(betanmf::beta_div(x, y, beta) == Approx(exact).epsilon(1e-10));
+  CHECK(betanmf::beta_div(x, y, beta) < 0.5 * std::pow(y, beta) / beta);
+  // against a model that is subnormal or zero too, it is the zero it approaches
+  CHECK(betanmf::beta_div(x, 0.0, 1.0) == 0.0);
+  CHECK(std::isfinite(betanmf::beta_div(x, 1e-320, 0.5)));
+}

@@ -100,3 +100,18 @@ test_that("dense and sparse data, one and two threads give the same predictions"
     expect_true(all(is.finite(a$W)) && all(a$W %*% a$H > 0))
   }
 })
+
+test_that("the Gamma moments and the posterior of data near 1e231 are finite", {
+  # rows of 1e231 squared to Inf and gave a NaN shape (fuzz seeds 1490, 5249)
+  H <- rbind(c(1, 2, 3, 4), c(0, 0, 0, 0), c(5, 5, 5, 5))
+  small <- betanmf:::gamma_moments(H)
+  large <- betanmf:::gamma_moments(H * 2^768)
+  expect_identical(large$shape, small$shape)
+  expect_identical(large$rate * 2^768, small$rate)
+  expect_true(all(is.finite(large$shape)) && all(is.finite(large$rate)))
+  withr::local_seed(3)
+  x <- matrix(stats::rpois(16 * 10, 4) + 1, 16)
+  cv <- suppressWarnings(nmf_cv(x * 1e230, 1:2, beta = 1, replicates = 1, seed = 1,
+                                threads = 1, control = nmf_control(max_iter = 20)))
+  expect_true(all(is.finite(cv$results$train_error)) && all(is.finite(cv$results$test_error)))
+})

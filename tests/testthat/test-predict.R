@@ -176,3 +176,12 @@ test_that("a mask or weights not shaped like newdata are errors naming them", {
   bad[1, 1] <- NA
   expect_error(predict(fit, x, mask = bad), "`mask`")
 })
+
+test_that("a fit whose penalties emptied every component predicts a finite H", {
+  # the flat start divided the mean by a zero W (fuzz seed 2579)
+  x <- matrix(c(8, 6, 3, 3, 6, 9, 4, 2, 7, 7, 10, 7), 4)
+  fit <- suppressWarnings(nmf_fit(x, 2, l1 = 1e6, solver = "mu", seed = 1, threads = 1))
+  expect_true(all(fit$W == 0) || all(is.finite(fit$W)))
+  H <- predict(fit, x, threads = 1)
+  expect_true(all(is.finite(H)))
+})

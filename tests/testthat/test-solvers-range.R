@@ -222,3 +222,95 @@ test_that("subnormal entries among counts and subnormal newdata give finite fits
   expect_true(all(is.finite(H_sub)) && all(H_sub > 0))
   expect_equal(H_sub * 2^531 * 2^531, H, tolerance = 1e-2)
 })
+
+# ---- the randomized harness's cases (tools/fuzz.R) ------------------------------
+
+test_that("the multiplicative updates with an L2 penalty at beta < 2 are monotone", {
+  # the step with l2 f in the denominator passes the minimum of its
+  # auxiliary function (fuzz seeds 905, 1152, 3654)
+  withr::local_seed(5)
+  x <- matrix(stats::rpois(14 * 13, 2) * (stats::runif(14 * 13) < 0.4), 14) + 0
+  x[3, 4] <- 131961
+  for (beta in c(-0.5, 0.5, 0.9, 1, 1.5)) {
+    xb <- if (beta <= 0) x + 1 else x
+    fit <- suppressWarnings(nmf_fit(xb, 2, beta = beta, solver = "mu", l2 = c(W = 0.3, H = 1.3),
+                                    control = nmf_control(max_iter = 60, tol = 0),
+                                    seed = 1, threads = 1))
+    expect_sound_fit(fit, xb, sprintf("beta = %g, l2", beta), slack = 1e-10)
+  }
+})
+
+test_that("KL coordinate descent keeps the model positive after a dominant component leaves", {
+  # NNDSVD fills zeros with the mean; with an outlier of 1e8 the first
+  # steps remove components 1e10 times the rest (fuzz seeds 637, 9348)
+  withr::local_seed(9348)
+  x <- matrix(stats::rpois(17 * 19, 2) * (stats::runif(17 * 19) < 0.15), 17) + 0
+  x[x == 0 & stats::runif(length(x)) < 0.05] <- 1
+  x[5, 6] <- 8.2e7
+  fit <- suppressWarnings(nmf_fit(methods::as(x, "CsparseMatrix"), 2, beta = 1, solver = "cd",
+                                  seed = 1, threads = 1))
+  expect_sound_fit(fit, x, "cd, outlier 8e7", slack = 1e-10)
+})
+
+test_that("masked KL coordinate descent that fits the data exactly stays bounded", {
+  # the partners at masked entries grew without bound and base s - masked
+  # cancelled (fuzz seed 802)
+  withr::local_seed(802)
+  W <- matrix(stats::rexp(29 * 5), 29)
+  H <- matrix(stats::rexp(5 * 18), 5)
+  x <- W %*% H
+  mask <- matrix(stats::runif(length(x)) < 0.2, 29)
+  start <- list(W = W * (stats::runif(length(W)) > 0.3) + 0, H = H * 1.5)
+  fit <- suppressWarnings(nmf_fit(x, 5, beta = 1, solver = "cd", mask = mask, init = start,
+                                  control = nmf_control(max_iter = 200, tol = 1e-8),
+                                  seed = 1, threads = 1))
+  expect_true(all(is.finite(fit$W)) && all(is.finite(fit$H)) && is.finite(fit$loss))
+  expect_lte(largest_rise(fit), 1e-8)
+  expect_lt(max(fitted(fit)), 1e3 * max(x))
+})
+
+test_that("extreme data with weights, masks, known components and far starts give finite fits", {
+  withr::local_seed(12)
+  base <- matrix(stats::rpois(26 * 10, 3) + 0, 26)
+  # weights down to 1e-300 on data at 1e290: the model at those entries is
+  # bound by nothing (fuzz seeds 1507, 6432)
+  w <- matrix(10^stats::runif(length(base), -300, 2), 26)
+  fit <- suppressWarnings(nmf_fit(base * 1e290, 3, beta = 0.5, weights = w, seed = 1,
+                                  threads = 1))
+  expect_true(all(is.finite(fit$W)) && all(is.finite(fit$H)) && is.finite(fit$loss))
+  # a known W on data at 1e257 and at 1 (fuzz seeds 4094, 7416, 8901):
+  # a projection gives the same H up to the scale, and a fit with a
+  # learned component beside the known one stays finite and monotone
+  x <- base + 1
+  known <- matrix(stats::rexp(26), 26) + 0.01
+  ctl <- nmf_control(max_iter = 200, tol = 1e-12)
+  small <- suppressWarnings(nmf_fit(x, 1, beta = 1, fixed_W = known, seed = 1, threads = 1,
+                                    control = ctl))
+  large <- suppressWarnings(nmf_fit(x * 2^850, 1, beta = 1, fixed_W = known, seed = 1,
+                                    threads = 1, control = ctl))
+  expect_equal(large$H / 2^850, small$H, tolerance = 1e-6)
+  two <- suppressWarnings(nmf_fit(x * 2^850, 2, beta = 0, fixed_W = known, seed = 1,
+                                  threads = 1, control = nmf_control(max_iter = 50, tol = 0)))
+  expect_true(all(is.finite(two$H)) && all(is.finite(two$history$loss)))
+  expect_lte(largest_rise(two), 1e-8)
+  # a start drawn near 1 for data at 1e-300 (fuzz seeds 3804, 4040, 7604)
+  start <- list(W = matrix(stats::rexp(26 * 2), 26), H = matrix(stats::rexp(2 * 10), 2))
+  for (beta in c(2, 3.5)) {
+    f <- suppressWarnings(nmf_fit(x * 1e-300, 2, beta = beta, init = start, seed = 1,
+                                  threads = 1, l2 = if (beta > 2) 1 else 0))
+    l <- f$history$loss
+    expect_true(all(is.finite(l)), label = sprintf("beta = %g", beta))
+    expect_true(all(diff(l) <= 1e-8 * abs(l[-length(l)])), label = sprintf("beta = %g", beta))
+  }
+})
+
+test_that("the history of a fit with a penalty at beta = 3 on data at 1e-298 does not rise", {
+  # the scaled objective underflows to 0; the loss at the original scale is
+  # the penalty of 1e-251 (fuzz seeds 1131, 2326)
+  withr::local_seed(13)
+  x <- matrix(stats::rexp(26 * 27), 26) * 1e-297
+  fit <- suppressWarnings(nmf_fit(x, 3, beta = 3, l1 = 2.5, seed = 1, threads = 1))
+  l <- fit$history$loss
+  expect_true(is.finite(fit$loss) && all(is.finite(l)))
+  expect_true(all(diff(l) <= 0))
+})

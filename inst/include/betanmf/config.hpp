@@ -3,6 +3,7 @@
 
 #include <armadillo>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,11 @@ struct Config {
   bool sort_components = true;  // order by decreasing total contribution
   int threads = 1;
   std::uint64_t seed = 1;
+  // The largest model value the caller's scale can hold, in the units the
+  // solver sees: the largest double, divided by 4^k for data fitted at
+  // 4^-k their scale (scale.hpp). The multiplicative updates keep every
+  // model value some (m + n) r times below it.
+  double model_limit = std::numeric_limits<double>::max();
 
   // Whether a factor has anything left to learn.
   [[nodiscard]] bool updates_w() const { return fixed_w < rank; }

@@ -34,8 +34,12 @@ void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
   const bool fill_h = H.is_empty();
   const arma::mat &given = fill_h ? W : H;
   const double lines = static_cast<double>(std::max<arma::uword>(fill_h ? W.n_rows : H.n_cols, 1));
+  // A given factor of zeros (a fit whose every component the penalties
+  // emptied) leaves the model zero whatever the level: then the level is
+  // the smallest start below, not the mean over a zero, which overflows;
+  // over a subnormal factor it stops at 2^900, whose products stay finite.
   const double scale = arma::accu(given) / lines;
-  const double level = mean_value(X) / std::max(scale, std::numeric_limits<double>::min());
+  const double level = scale > 0.0 ? std::min(mean_value(X) / scale, 0x1.0p900) : 0.0;
   arma::mat &empty = fill_h ? H : W;
   empty.set_size(fill_h ? r : X.m, fill_h ? X.n : r);
   empty.fill(std::max(level, std::numeric_limits<double>::epsilon()));
@@ -147,11 +151,32 @@ inline void scale_like_normalized(const arma::mat &W, Normalize normalize, BcdSt
   }
 }
 
-// Scales the BCD state by 2^k, as scale_by_power_of_two() the factors.
-inline void scale_state_by_power_of_two(BcdState &state, int k) {
-  if (state.empty() || k == 0) return;
-  scale_by_power_of_two(state.w_prev, k);
-  scale_by_power_of_two(state.h_from, k);
+// Scales the BCD state as scale_by_power_of_two() the factors: its W part
+// by 2^kw, its H part by 2^kh.
+inline void scale_state_by_power_of_two(BcdState &state, int kw, int kh) {
+  if (state.empty() || (kw == 0 && kh == 0)) return;
+  scale_by_power_of_two(state.w_prev, kw);
+  scale_by_power_of_two(state.h_from, kh);
+}
+
+// A given start (W' m x r, H' r x n, at the scale of the fit) whose mean
+// model lies more than 2^100 from the mean of the data X' is moved to it
+// by one power of two on both factors: a start drawn near 1 for data at
+// 1e-300 is 2^1000 at scale, where the terms of the divergence overflow and
+// the first steps are NaN. Only for data fitted at a scale (k != 0), without
+// known components; any positive multiple of a start is a start.
+template <class Mat>
+void rescale_far_start(const Mat &Xs, arma::mat &W, arma::mat &H) {
+  if (W.is_empty() || H.is_empty()) return;
+  const double mean_x = mean_value(Xs);
+  const double mean_y = arma::dot(arma::sum(W, 0), arma::sum(H, 1).t()) /
+                        (static_cast<double>(W.n_rows) * static_cast<double>(H.n_cols));
+  if (!(mean_x > 0.0) || !(mean_y > 0.0) || !std::isfinite(mean_y)) return;
+  const double gap = std::log2(mean_x) - std::log2(mean_y);
+  if (std::abs(gap) <= 100.0) return;
+  const int e = static_cast<int>(std::lround(gap / 2.0));
+  scale_by_power_of_two(W, e);
+  scale_by_power_of_two(H, e);
 }
 
 // The fit of X (already at a moderate scale, scale.hpp) from W (m x r) and
@@ -225,20 +250,49 @@ template <class Mat>
     throw std::invalid_argument("a given start needs W or H");
   const auto start = std::chrono::steady_clock::now();
   return with_scaled(X, [&](const auto &Xs, int k) {
-    const Config scaled = scaled_config(cfg, k);
-    scale_by_power_of_two(W, -k);
-    scale_by_power_of_two(H, -k);
+    const ScaleSplit sp = scale_split(k, cfg);
+    const Config scaled = scaled_config(cfg, sp);
+    scale_by_power_of_two(W, -sp.kw);
+    scale_by_power_of_two(H, -sp.kh);
+    if (k != 0 && init == Init::given && !cfg.has_fixed() && resume.empty())
+      rescale_far_start(Xs, W, H);
+    if (k != 0 && init == Init::given && cfg.has_fixed() && resume.empty() &&
+        W.n_cols == H.n_rows)
+      apply_balance(even_exponents(W, H, std::max(cfg.fixed_w, cfg.fixed_h)), W, H);
     initialize(Xs, scaled, init, W, H);
     if (W.n_rows != X.m || W.n_cols != r || H.n_rows != r || H.n_cols != X.n)
       throw std::invalid_argument("W and H must be m x rank and rank x n");
     BcdState state = resume;
-    scale_state_by_power_of_two(state, -k);
+    scale_state_by_power_of_two(state, -sp.kw, -sp.kh);
     Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts, state);
-    scale_state_by_power_of_two(res.bcd_state, k);
+    scale_state_by_power_of_two(res.bcd_state, sp.kw, sp.kh);
+    // The history holds the objective the solver minimized, 4^(k beta)
+    // times the objective at scale; so does the value added below for the
+    // returned factors. Where the penalty factors of scaled_config() are
+    // held at 2^+-900 (beta = 3 on data at 1e-298, whose divergence is
+    // 1e-894) that objective is not the one at the original scale, which
+    // `loss` reports, and a history ending in `loss` would rise from the
+    // underflowed zeros before it.
+    double last = 0.0;
+    if (k != 0)
+      last = divergence_scale(k, cfg.beta) *
+             (res.divergence + penalty_value(res.W.t(), scaled.pen_w) +
+              penalty_value(res.H, scaled.pen_h));
     if (k != 0) {
       const double c = divergence_scale(k, cfg.beta);
-      scale_by_power_of_two(res.W, k);
-      scale_by_power_of_two(res.H, k);
+      // a component split far from evenly at scale would over- or
+      // underflow on the way back (scale.hpp); the fixed components of W
+      // and H come first and keep their scale
+      const std::vector<int> e =
+          balance_exponents(res.W, res.H, sp.kw, sp.kh, std::max(cfg.fixed_w, cfg.fixed_h));
+      apply_balance(e, res.W, res.H);
+      if (!res.bcd_state.empty()) {
+        arma::mat wt = res.bcd_state.w_prev.t();
+        apply_balance(e, wt, res.bcd_state.h_from);
+        res.bcd_state.w_prev = wt.t();
+      }
+      scale_by_power_of_two(res.W, sp.kw);
+      scale_by_power_of_two(res.H, sp.kh);
       res.divergence *= c;
       for (double &l : res.hist_loss) l *= c;
     }
@@ -255,7 +309,7 @@ template <class Mat>
     if (res.iterations > 0 &&
         (res.hist_iter.empty() || res.hist_iter.back() < res.iterations)) {
       res.hist_iter.push_back(res.iterations);
-      res.hist_loss.push_back(res.loss);
+      res.hist_loss.push_back(k == 0 || !std::isfinite(last) ? res.loss : last);
       res.hist_seconds.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }

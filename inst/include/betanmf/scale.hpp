@@ -44,25 +44,103 @@ inline void scale_by_power_of_two(arma::mat &F, int e) {
   F.transform([e](double v) { return std::ldexp(v, e); });
 }
 
-// The configuration of the fit of X / 4^k: the penalties as in the header.
+// Exponents e_c that keep component c of a fit at scale (W' m x r, H'
+// r x n) within the double range once W' is multiplied by 2^kw and H' by
+// 2^kh (scale_split() below; 2^k each but for known components):
+// W' H' fixes only the products W'_ic H'_cj, and a fit may leave W'_c at
+// 1e-170 and H'_c at 1e170 (nothing in the divergence bounds the split), so
+// that H' 2^k overflows for data near 1e290 although the model W H is
+// finite. Moving 2^e_c from H'_c to W'_c leaves W' H' as it is (exactly,
+// but for entries pushed into the subnormal range) and balances the largest
+// entries of the two. Only components whose scaled-back largest entry
+// leaves 2^-1000 .. 2^1000 move, and none of the first `fixed` (known
+// columns of W or rows of H, returned as given); the others are 0.
+[[nodiscard]] inline std::vector<int> balance_exponents(const arma::mat &W, const arma::mat &H,
+                                                        int kw, int kh, int fixed) {
+  std::vector<int> e(W.n_cols, 0);
+  if (kw == 0 && kh == 0) return e;
+  for (arma::uword c = static_cast<arma::uword>(std::max(fixed, 0)); c < W.n_cols; ++c) {
+    const double a = W.col(c).max(), b = H.row(c).max();
+    if (!(a > 0.0) || !(b > 0.0)) continue;
+    const int la = std::ilogb(a) + kw, lb = std::ilogb(b) + kh;
+    if (std::max(la, lb) <= 1000 && std::min(la, lb) >= -1000) continue;
+    e[c] = (lb - la) / 2;
+  }
+  return e;
+}
+
+// Exponents that balance the largest entries of W'_c and H'_c for every
+// component c >= fixed: the learned components of a start beside known
+// ones, at scale. With the split of scale_split() a known W keeps the
+// caller's scale while the start of the learned components was made at
+// 2^k on each side (an NNDSVD of the data with the known parts put in):
+// those components then meet W' of 2^k against H' of 2^-k, and the
+// factor floor of stats.hpp (relative to the largest entry of a factor)
+// cuts the smaller side.
+[[nodiscard]] inline std::vector<int> even_exponents(const arma::mat &W, const arma::mat &H,
+                                                     int fixed) {
+  std::vector<int> e(W.n_cols, 0);
+  for (arma::uword c = static_cast<arma::uword>(std::max(fixed, 0)); c < W.n_cols; ++c) {
+    const double a = W.col(c).max(), b = H.row(c).max();
+    if (a > 0.0 && b > 0.0) e[c] = (std::ilogb(b) - std::ilogb(a)) / 2;
+  }
+  return e;
+}
+
+// Column c of W (m x r) times 2^e_c and row c of H (r x n) times 2^-e_c.
+inline void apply_balance(const std::vector<int> &e, arma::mat &W, arma::mat &H) {
+  for (arma::uword c = 0; c < e.size(); ++c) {
+    if (e[c] == 0) continue;
+    const int ec = e[c];
+    W.col(c).transform([ec](double v) { return std::ldexp(v, ec); });
+    H.row(c).transform([ec](double v) { return std::ldexp(v, -ec); });
+  }
+}
+
+// How the scale 4^k of the data is split between the factors: W = 2^kw W',
+// H = 2^kh H', kw + kh = 2k. Evenly (k, k) unless components are known:
+// a known W (or H) is given at the scale of the caller and stays there
+// (kw = 0, or kh = 0), so that a catalog summing to one does not become
+// 1e-146 at scale against an H' of 1e146 (the floors of stats.hpp are
+// relative to the data, and such a split meets them).
+struct ScaleSplit {
+  int k = 0, kw = 0, kh = 0;
+};
+
+[[nodiscard]] inline ScaleSplit scale_split(int k, const Config &cfg) {
+  if (cfg.fixed_w > 0 && cfg.fixed_h == 0) return {k, 0, 2 * k};
+  if (cfg.fixed_h > 0 && cfg.fixed_w == 0) return {k, 2 * k, 0};
+  return {k, k, k};
+}
+
+// The configuration of the fit of X / 4^k with W = 2^kw W', H = 2^kh H':
+// the penalties as in the header, with 2^(kw - 2 k beta) for l1 on W and
+// 2^(2 kw - 2 k beta) for l2 (kh for H; kw = kh = k gives the factors of
+// the header).
 // Their factors are kept within 2^-900 .. 2^900: beyond, the penalty
 // outweighs the divergence (or the reverse) by more than double precision
 // can tell, and the scaled objective must stay finite.
-[[nodiscard]] inline Config scaled_config(const Config &cfg, int k) {
+[[nodiscard]] inline Config scaled_config(const Config &cfg, const ScaleSplit &sp) {
   Config out = cfg;
-  if (k == 0) return out;
-  const double kd = static_cast<double>(k);
+  if (sp.k == 0) return out;
+  const double kd = static_cast<double>(sp.k);
+  if (sp.k > 0) out.model_limit = std::ldexp(cfg.model_limit, -2 * sp.k);
   auto factor = [](double e) { return std::exp2(std::min(900.0, std::max(-900.0, e))); };
   for (Penalty *p : {&out.pen_w, &out.pen_h}) {
-    if (p->l1 != 0.0) p->l1 *= factor(kd * (1.0 - 2.0 * cfg.beta));
-    if (p->l2 != 0.0) p->l2 *= factor(kd * (2.0 - 2.0 * cfg.beta));
+    const double kf = static_cast<double>(p == &out.pen_w ? sp.kw : sp.kh);
+    if (p->l1 != 0.0) p->l1 *= factor(kf - 2.0 * kd * cfg.beta);
+    if (p->l2 != 0.0) p->l2 *= factor(2.0 * kf - 2.0 * kd * cfg.beta);
     // a Gamma prior, rate F - shape log F: the rate as l1, the shape over
     // 4^(k beta) (its log term moves by a constant, which the history of a
     // scaled fit leaves out; the final loss has it)
-    for (double &v : p->rate) v *= factor(kd * (1.0 - 2.0 * cfg.beta));
+    for (double &v : p->rate) v *= factor(kf - 2.0 * kd * cfg.beta);
     for (double &v : p->shape) v *= factor(-2.0 * kd * cfg.beta);
   }
   return out;
+}
+
+[[nodiscard]] inline Config scaled_config(const Config &cfg, int k) {
+  return scaled_config(cfg, ScaleSplit{k, k, k});
 }
 
 // 4^(k beta): the divergence of X from that of X / 4^k.

@@ -16,6 +16,13 @@ namespace betanmf {
 
 namespace detail {
 
+// A sum formed from larger parts of opposite sign (a closed form such as
+// ||X||^2 - 2 <X, WH> + ||WH||^2, or a weighted sum written as a plain sum
+// minus the left-out terms) carries a rounding error of a few eps times
+// the parts: a result below untrusted times the parts is mostly that error,
+// and the sum is taken again term by term.
+constexpr double untrusted = 0x1.0p20 * std::numeric_limits<double>::epsilon();
+
 // Sum of per-line values in a fixed order, so that a parallel pass that
 // writes one value per line gives the same total for any thread count.
 [[nodiscard]] inline double ordered_sum(const std::vector<double> &v) {
@@ -94,8 +101,15 @@ template <class Mat> [[nodiscard]] double max_value(const Mat &X) {
 // (a floor relative to the mean, as before, did: with one outlier among
 // counts it sat above most of the model, and the updates stopped being
 // descent steps).
+// ceiling:  the multiplicative updates keep the model below it (solvers/mu.hpp),
+//           Config::model_limit / (8 (m + n) r): the data bound the model
+//           only where they weigh something, and a fit with weights of
+//           1e-300 or masked entries on data near 1e290 grew it past the
+//           largest double there, so that W H, or H once W is normalized,
+//           overflowed.
 struct SolverFloors {
   double model = std::numeric_limits<double>::min();
+  double ceiling = std::numeric_limits<double>::max();
 };
 
 [[nodiscard]] inline SolverFloors solver_floors(double max_x, double beta) {

@@ -13,9 +13,11 @@
 
 #include "gather.hpp"
 #include "matrix.hpp"
+#include "stats.hpp"
 
 #include <armadillo>
 
+#include <cmath>
 #include <cstddef>
 #include <stdexcept>
 #include <vector>
@@ -181,15 +183,36 @@ inline void dense_weights(const Weights &wts, bool by_col, std::size_t l, std::s
 }
 
 // sum_p w_p g_p over the whole line: base * s + sum_listed delta g_p, where
-// s (r) is the unweighted sum of the partner columns g_p = P.col(p).
+// s (r) is the unweighted sum of the partner columns g_p = P.col(p). The
+// difference cancels when the left-out partners carry most of the sum (a
+// masked entry whose model the data no longer bound grows without limit):
+// a component whose result is below detail::untrusted times the magnitudes
+// summed, base s_k + sum |delta| g_pk, is summed again term by term over
+// the entries of positive weight, in O(P).
 inline void weighted_partner_sum(const Weights &wts, bool by_col, std::size_t l,
                                  const arma::vec &s, const arma::mat &P, double *out) {
   const int r = static_cast<int>(P.n_rows);
   const auto [ptr, idx, del] = wts.lines(by_col);
-  for (int k = 0; k < r; ++k) out[k] = wts.base * s[k];
+  std::vector<double> parts(r);
+  for (int k = 0; k < r; ++k) out[k] = parts[k] = wts.base * s[k];
   for (std::size_t t = ptr[l]; t < ptr[l + 1]; ++t) {
     const double *g = P.colptr(idx[t]);
-    for (int k = 0; k < r; ++k) out[k] += del[t] * g[k];
+    for (int k = 0; k < r; ++k) {
+      out[k] += del[t] * g[k];
+      parts[k] += std::abs(del[t]) * g[k];
+    }
+  }
+  bool exact = true;
+  for (int k = 0; k < r; ++k) exact = exact && out[k] >= detail::untrusted * parts[k];
+  if (exact) return;
+  std::vector<double> w;
+  dense_weights(wts, by_col, l, P.n_cols, w);
+  for (int k = 0; k < r; ++k) {
+    if (out[k] >= detail::untrusted * parts[k]) continue;
+    double v = 0.0;
+    for (std::size_t p = 0; p < P.n_cols; ++p)
+      if (w[p] != 0.0) v += w[p] * P(k, p);
+    out[k] = v;
   }
 }
 

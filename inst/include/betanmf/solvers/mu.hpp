@@ -3,7 +3,10 @@
 //   H <- H o [ (W^T ((WH)^(beta-2) o X)) / (W^T (WH)^(beta-1) + l1 + l2 H) ]^gamma
 //   gamma = 1 / (2 - beta) for beta < 1,  1 for 1 <= beta <= 2,
 //           1 / (beta - 1) for beta > 2,
-// which makes every update a guaranteed decrease of the objective; W is
+// which makes every update a guaranteed decrease of the objective (with an
+// L2 penalty at beta < 2 the ratio is the exact minimizer of the auxiliary
+// function instead, mu_terms.hpp, and no step takes the model at a positive
+// datum below the model floor, where the update stops seeing it); W is
 // updated the same way on X^T. One function serves both sides: it updates
 // the lines (columns) of F (r x N) given the partner factor G (r x P), where a
 // line of F meets line l of X (a column of X for H, a row for W).
@@ -53,9 +56,12 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   const double y_floor = floors.model;
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
-  const double gamma = mu_gamma(beta);
   const bool weighted = !wts.trivial();
   std::vector<double> per_line(N, 0.0);
+  // the largest entry of each partner component: sum_k gmax_k f_k bounds
+  // the model of a line, for the ceiling of its step (stats.hpp)
+  const arma::vec gmax = G.n_cols > 0 ? arma::vec(arma::max(G, 1)) : arma::vec(r, arma::fill::zeros);
+  auto most = [&](const double *f) { return dot(r, gmax.memptr(), f); };
   if (beta == 2.0) {
     arma::mat C, gg;  // C = G X_l for every line (r x N), gg = G G^T
     if (!weighted || wts.base != 0.0) {
@@ -99,7 +105,8 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
           if (want_loss && !(per_line[l] >= detail::untrusted * 0.5 * (wxx + dot(r, den.data(), f))))
             per_line[l] = line_divergence(X, by_col, l, G, f, 2.0, wts, line, wline);
         }
-        detail::mu_apply(r, fixed, f, num, den.data(), pen, gamma);
+        detail::mu_apply(r, fixed, f, num, den.data(), pen, beta, 0.0, 0.0,
+                         detail::ratios_of(arma::datum::inf, most(f), floors).highest);
       }
     }
     return weighted ? std::max(0.0, detail::ordered_sum(per_line)) : before;
@@ -118,11 +125,12 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       if (by_col) gather_col(X, l, e);
       else gather_row(X, l, e);
       if (weighted) weigh_entries(e, wts, by_col, l);
-      double ysum = 0.0;
+      double ysum = 0.0, least = arma::datum::inf;
       for (std::size_t t = 0; t < e.size(); ++t) {
         const double *g = G.colptr(e.idx[t]);
         // the objective at the exact model; the update with the floored one
         const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
+        if (y_exact >= y_floor && x > 0.0) least = std::min(least, y_exact);
         const double w = weighted ? e.w[t] : 1.0;
         if (want_loss) {
           loss += w * beta_div(x, y_exact, 1.0);
@@ -136,7 +144,11 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         loss = kl_line_divergence(loss, dot(r, f, den.data()), ysum, e.size() < G.n_cols,
                                   [&] { return mass_outside(G, f, e.idx, wts, by_col, l); });
       per_line[l] = loss;
-      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, gamma, f_floor);
+      // no step takes the model at a positive datum below the floor
+      // (least_ratio, mu_blocked.hpp)
+      const detail::LineRatios q = detail::ratios_of(least, most(f), floors);
+      detail::mu_apply(r, fixed, f, num.data(), den.data(), pen, beta, f_floor, q.lowest,
+                       q.highest);
     }
   }
   return detail::ordered_sum(per_line);
@@ -154,7 +166,9 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
   const double max_x = max_value(X);
-  const SolverFloors floors = solver_floors(max_x, cfg.beta);
+  SolverFloors floors = solver_floors(max_x, cfg.beta);
+  floors.ceiling = cfg.model_limit / (8.0 * (static_cast<double>(X.m) + static_cast<double>(X.n)) *
+                                      static_cast<double>(cfg.rank));
   // the factor floor of stats.hpp, for beta <= 1 only (a zero model is
   // finite otherwise)
   auto floor_of = [&](const arma::mat &F) {

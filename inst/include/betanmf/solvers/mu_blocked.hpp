@@ -112,6 +112,35 @@ inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
     column(W.memptr(), m, r, H.colptr(j0 + c), Y.colptr(c));
 }
 
+// The least and the largest ratio by which a step may scale the lines that
+// meet column c of the block (H: its column; W: every row, through
+// `least` and `most`, m each):
+//   lowest  = y_floor / the smallest model value Y_ic >= y_floor at a
+//             positive datum of positive weight (x, w: m x nb, w nullptr for
+//             none). A step whose factor shrinks by no more than that keeps
+//             such a model above the floor, where the auxiliary function of
+//             the next step is the exact one (mu_terms.hpp); below the floor
+//             the update sees y_floor instead of the model, and the step
+//             from there is no longer a guaranteed decrease;
+//   highest = the model ceiling (stats.hpp) / the largest Y_ic, at least 1.
+inline LineRatios line_ratios(const double *x, const double *w, const arma::mat &Y,
+                              std::size_t c, const SolverFloors &floors,
+                              std::vector<double> *least, std::vector<double> *most) {
+  const std::size_t m = Y.n_rows;
+  const double *y = Y.colptr(c);
+  double lo = arma::datum::inf, hi = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    hi = std::max(hi, y[i]);
+    if (most != nullptr) (*most)[i] = std::max((*most)[i], y[i]);
+    if (!(x[c * m + i] > 0.0) || (w != nullptr && !(w[c * m + i] > 0.0)) ||
+        y[i] < floors.model)
+      continue;
+    lo = std::min(lo, y[i]);
+    if (least != nullptr) (*least)[i] = std::min((*least)[i], y[i]);
+  }
+  return ratios_of(lo, hi, floors);
+}
+
 }  // namespace detail
 
 // The buffers of mu_blocked_update, kept from one step to the next: fresh
@@ -132,7 +161,6 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
   const double y_floor = floors.model;
   const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
   const int r = static_cast<int>(Wt.n_rows);
-  const double gamma = mu_gamma(beta);
   const bool weighted = !wts.trivial();
   arma::mat &W = work.W, &Y = work.Y, &A = work.A, &B = work.B, &num = work.num,
             &den = work.den, &num_w = work.num_w, &den_w = work.den_w;
@@ -141,9 +169,13 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
   Y.set_size(m, bw);  // the last block uses its first columns
   A.set_size(m, bw);
   B.set_size(m, bw);
+  // the W step: the least and the largest model of each row (line_ratios)
+  std::vector<double> row_least, row_most;
   if (!by_col) {
     num_w.zeros(r, m);
     den_w.zeros(r, m);
+    row_least.assign(m, arma::datum::inf);
+    row_most.assign(m, 0.0);
   }
   double loss = 0.0;
   for (std::size_t j0 = 0; j0 < n; j0 += bw) {
@@ -164,10 +196,14 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
     if (by_col) {
       cross_w(a, Wt, num, threads);  // W^T A, r x B
       cross_w(b, Wt, den, threads);
-      for (std::size_t c = 0; c < nb; ++c)
-        detail::mu_apply(r, fixed, H.colptr(j0 + c), num.colptr(c), den.colptr(c), pen,
-                         gamma, f_floor);
+      for (std::size_t c = 0; c < nb; ++c) {
+        const detail::LineRatios q = detail::line_ratios(x, wl, Y, c, floors, nullptr, nullptr);
+        detail::mu_apply(r, fixed, H.colptr(j0 + c), num.colptr(c), den.colptr(c), pen, beta,
+                         f_floor, q.lowest, q.highest);
+      }
     } else {
+      for (std::size_t c = 0; c < nb; ++c)
+        (void)detail::line_ratios(x, wl, Y, c, floors, &row_least, &row_most);
       const arma::mat Hj = H.cols(j0, j1 - 1);
       cross_h(a, Hj, num, threads);  // H_J A^T, r x m
       cross_h(b, Hj, den, threads);
@@ -176,9 +212,11 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
     }
   }
   if (!by_col)
-    for (std::size_t i = 0; i < m; ++i)
-      detail::mu_apply(r, fixed, Wt.colptr(i), num_w.colptr(i), den_w.colptr(i), pen, gamma,
-                       f_floor);
+    for (std::size_t i = 0; i < m; ++i) {
+      const detail::LineRatios q = detail::ratios_of(row_least[i], row_most[i], floors);
+      detail::mu_apply(r, fixed, Wt.colptr(i), num_w.colptr(i), den_w.colptr(i), pen, beta,
+                       f_floor, q.lowest, q.highest);
+    }
   return loss;
 }
 
