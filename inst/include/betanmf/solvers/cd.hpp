@@ -143,31 +143,38 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
       d = cd_upward_step(f[k], d, lin, pen.l2, x, gk, y, nnz, y_floor);
     if (d == 0.0) continue;
     for (int halvings = 0;; ++halvings) {
-#pragma omp simd
+      // what remains of y after this coordinate leaves may still be
+      // rounding of a model that is really zero: `lowest` must stay > 0
+      double lowest = arma::datum::inf;
+      int cut = 0;
+#pragma omp simd reduction(min : lowest) reduction(| : cut)
       for (std::size_t t = 0; t < nnz; ++t) {
         yn[t] = y[t] + d * gk[t];
         iyn[t] = 1.0 / std::max(yn[t], y_floor);
+        cut |= static_cast<int>(yn[t] < 0x1.0p-26 * y[t]);
+        lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
       }
       // y is updated step by step: where a step removes all but 2^-26 of
       // it, what remains carries the rounding of the larger value (a
       // component 1e5 times the rest leaves 1e-6 of noise on a model of 1,
       // and the next step could then empty a model it only appears to
       // leave positive). There the model is summed again from the
-      // coordinates, so that the test below sees it as it is.
-      for (std::size_t t = 0; t < nnz; ++t) {
-        if (!(yn[t] < 0x1.0p-26 * y[t])) continue;
-        double v = 0.0;
-        for (int q = 0; q < r; ++q)
-          v += b.gt[static_cast<std::size_t>(q) * nnz + t] * (q == k ? std::max(0.0, f[k] + d) : f[q]);
-        yn[t] = v;
-        iyn[t] = 1.0 / std::max(v, y_floor);
+      // coordinates, so that the test below sees it as it is (rare: only
+      // downward steps that nearly empty the model get here).
+      if (cut) {
+        lowest = arma::datum::inf;
+        for (std::size_t t = 0; t < nnz; ++t) {
+          if (yn[t] < 0x1.0p-26 * y[t]) {
+            double v = 0.0;
+            for (int q = 0; q < r; ++q)
+              v += b.gt[static_cast<std::size_t>(q) * nnz + t] *
+                   (q == k ? std::max(0.0, f[k] + d) : f[q]);
+            yn[t] = v;
+            iyn[t] = 1.0 / std::max(v, y_floor);
+          }
+          lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
+        }
       }
-      double lowest = arma::datum::inf;
-#pragma omp simd reduction(min : lowest)
-      for (std::size_t t = 0; t < nnz; ++t)
-        // what remains of y after this coordinate leaves may still be
-        // rounding of a model that is really zero
-        lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
       if (d > 0.0) break;  // upward steps never pass the minimum
       // a step that empties the model at a positive datum (or cuts it by
       // more than 2^40 at once) is an infinite divergence, whatever the
