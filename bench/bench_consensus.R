@@ -8,9 +8,7 @@ source(file.path(if (file.exists("bench/common.R")) "bench" else ".", "common.R"
 args <- commandArgs(trailingOnly = TRUE)
 threads <- if (length(args) >= 1) as.integer(args[1]) else 1L
 max_iter <- if (length(args) >= 2) as.integer(args[2]) else 50L
-set.seed(20261129)
-Xa <- matrix(runif(3000 * 20), 3000) %*% matrix(runif(20 * 2000), 20) +
-  matrix(runif(3000 * 2000, 0, 1), 3000)
+Xa <- bench_data_a()
 ctl <- nmf_control(max_iter = max_iter, tol = 0)
 seeds <- c(1L, vapply(2:20, function(k) betanmf:::restart_seed(1L, k), integer(1)))
 plain <- time_it(for (s in seeds) {

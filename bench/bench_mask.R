@@ -26,9 +26,7 @@ mask_case <- function(name, X, r, beta) {
              ratio = masked$seconds / plain$seconds)
 }
 
-set.seed(20261129)
-Xa <- matrix(runif(3000 * 20), 3000) %*% matrix(runif(20 * 2000), 20) +
-  matrix(runif(3000 * 2000, 0, 1), 3000)
+Xa <- bench_data_a()
 res_a <- mask_case("a", Xa, 20L, 2)
 rm(Xa)
 Xc <- rsparsematrix(20000, 5000, density = 0.05, rand.x = function(n) rpois(n, 3) + 1)

@@ -148,10 +148,8 @@ bench_case <- function(name, X, r, beta) {
   invisible(rows)
 }
 
-set.seed(20261129)
 r <- 20L
-Xa <- matrix(runif(3000 * r), 3000) %*% matrix(runif(r * 2000), r) +
-  matrix(runif(3000 * 2000, 0, 1), 3000)
+Xa <- bench_data_a()
 Xb <- rsparsematrix(20000, 5000, density = 0.05, rand.x = function(n) rpois(n, 3) + 1)
 set.seed(20261130)
 Xd <- matrix(rpois(3000 * 2000, matrix(runif(3000 * r), 3000) %*% matrix(runif(r * 2000), r) / 4),

@@ -15,9 +15,7 @@ per_iter <- function(X, beta, threads) {
   stats::median(secs) / iters
 }
 
-set.seed(20261129)
-Xa <- matrix(runif(3000 * 20), 3000) %*% matrix(runif(20 * 2000), 20) +
-  matrix(runif(3000 * 2000, 0, 1), 3000)
+Xa <- bench_data_a()
 Xb <- rsparsematrix(20000, 5000, density = 0.05, rand.x = function(n) rpois(n, 3) + 1)
 data <- list(a = list(Xa, 2), b = list(Xb, 2), c = list(Xb, 1))
 rows <- lapply(cases, function(cs) {

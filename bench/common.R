@@ -18,6 +18,15 @@ load_bench_cpp <- function() {
   Rcpp::sourceCpp(file.path(bench_dir, "product_seconds.cpp"), env = globalenv())
 }
 
+# The data of benchmark (a): a dense 3000 x 2000 matrix of rank 20 plus
+# uniform noise, drawn after set.seed(20261129); the random stream goes on
+# from there, so data drawn next (case (b)) are those of every script.
+bench_data_a <- function() {
+  set.seed(20261129)
+  matrix(runif(3000 * 20), 3000) %*% matrix(runif(20 * 2000), 20) +
+    matrix(runif(3000 * 2000, 0, 1), 3000)
+}
+
 time_it <- function(expr) {
   gc(FALSE)
   t0 <- proc.time()[["elapsed"]]

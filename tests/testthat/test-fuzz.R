@@ -1,13 +1,20 @@
 # A short run of the randomized harness (tools/fuzz.R, make fuzz): a few
 # hundred calls in this process, each judged as the harness judges it.
 
-test_that("a few hundred randomized calls give no hang, unnamed error or non-finite result", {
-  skip_on_cran()
+# The functions of tools/fuzz.R (all but its driver) in an environment of
+# their own; skips where the tree has no tools/ (an installed package).
+fuzz_harness <- function() {
   path <- file.path("..", "..", "tools", "fuzz.R")
   skip_if_not(file.exists(path), "tools/fuzz.R is not in this tree")
   src <- readLines(path)
   env <- new.env()
   eval(parse(text = src[seq_len(grep("^# ---- driver", src) - 1L)]), envir = env)
+  env
+}
+
+test_that("a few hundred randomized calls give no hang, unnamed error or non-finite result", {
+  skip_on_cran()
+  env <- fuzz_harness()
   progress <- tempfile()
   res <- env$fuzz_chunk(90001:90300, progress)
   expect_identical(nrow(res), 300L)
@@ -25,11 +32,7 @@ test_that("a few hundred randomized calls give no hang, unnamed error or non-fin
 
 test_that("the calls of make fuzz that once failed are sound", {
   skip_on_cran()
-  path <- file.path("..", "..", "tools", "fuzz.R")
-  skip_if_not(file.exists(path), "tools/fuzz.R is not in this tree")
-  src <- readLines(path)
-  env <- new.env()
-  eval(parse(text = src[seq_len(grep("^# ---- driver", src) - 1L)]), envir = env)
+  env <- fuzz_harness()
   # seeds of `make fuzz` (seed 1): internal errors of CD from a given start
   # (802), of the multiplicative updates on data at 1e230 to 1e290 (1490,
   # 1507, 2110, 4713, 6432) and in the CV posterior (4661, 5249, 7625), of
