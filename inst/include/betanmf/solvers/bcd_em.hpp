@@ -10,12 +10,15 @@
 //   c~_l = C_l + sum_{t in line l} coef_t g_t,   coef_t = -delta_t (y_t - x_t),
 // with g_t the partner factor's vector of the entry's other index.
 //
-// The coefficients need the model value y_t at the current factors: one dot
-// product per entry. The pass that computes the objective after an H step
-// evaluates the same model values the next W step needs, so they are kept
-// (coef, in the column and the row order of the weights) and reused by the
-// next step: per iteration, two dot products and two rank-r updates per
-// listed entry, and no gathering of entries.
+// The coefficients need the model value y_t at the factors the step starts
+// from: one dot product per entry, computed by each step in its own order
+// of the entries (by columns for H, by rows for W), where it reads the data
+// sequentially; keeping them from the step before would save a dot product
+// but costs a scattered store per entry, which is slower. With the
+// objective after the H step: per iteration, three dot products and two
+// rank-r updates per listed entry. Every line shares the plain Gram matrix,
+// so lines are solved in batches, as in the plain step (batch_sweeps,
+// quadratic.hpp).
 #pragma once
 
 #include "../config.hpp"
@@ -26,6 +29,7 @@
 #include "quadratic.hpp"
 
 #include <armadillo>
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -43,15 +47,11 @@ inline bool em_weights(const Weights &wts) {
 class MaskedEm {
 public:
   // X (m x n) is the data; wts lists k entries. O(k) memory: the data at
-  // the listed entries, their coefficients and positions, in both orders.
+  // the listed entries, in both orders.
   template <class Mat>
   MaskedEm(const Mat &X, const Weights &wts)
       : wts_(wts), x_{std::vector<double>(wts.col_delta.size()),
-                      std::vector<double>(wts.col_delta.size())},
-        coef_{std::vector<double>(wts.col_delta.size()),
-              std::vector<double>(wts.col_delta.size())},
-        other_{std::vector<std::size_t>(wts.col_delta.size()),
-               std::vector<std::size_t>(wts.col_delta.size())} {
+                      std::vector<double>(wts.col_delta.size())} {
     std::vector<WeightedEntry> list;
     for (std::size_t j = 0; j < wts.n; ++j) {
       gather_weights(X, wts, true, j, list);
@@ -60,18 +60,13 @@ public:
     }
     std::vector<std::size_t> next(wts.row_ptr.begin(), wts.row_ptr.end() - 1);
     for (std::size_t j = 0; j < wts.n; ++j)
-      for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t) {
-        const std::size_t u = next[wts.row_idx[t]]++;
-        other_[kCol][t] = u;  // column order -> row order
-        other_[kRow][u] = t;  // row order -> column order
-        x_[kRow][u] = x_[kCol][t];
-      }
+      for (std::size_t t = wts.col_ptr[j]; t < wts.col_ptr[j + 1]; ++t)
+        x_[kRow][next[wts.row_idx[t]]++] = x_[kCol][t];
   }
 
   // Step for the columns of H (r x n), partner Wt = W^T (r x m), C = W^T X,
   // GG = W^T W. When want_loss, returns sum_t delta_t (x_t - y_t)^2 / 2 at
-  // the updated H (the weighted objective minus the plain one) and keeps
-  // the coefficients of the updated factors.
+  // the updated H (the weighted objective minus the plain one).
   double update_h(arma::mat &H, const arma::mat &C, const arma::mat &GG,
                   const arma::mat &Wt, const Penalty &pen, int fixed, int max_inner,
                   double inner_tol, bool want_loss, int threads) {
@@ -88,18 +83,14 @@ public:
 
 private:
   const Weights &wts_;
-  // Per listed entry, in the column order [kCol] and the row order [kRow] of
-  // the weights: the datum, the coefficient, and the entry's position in the
-  // other order. Each step reads its own order sequentially and scatters
-  // only the stores of the coefficients into the other.
+  // The datum of each listed entry, in the column order [kCol] and the row
+  // order [kRow] of the weights.
   static constexpr int kCol = 0, kRow = 1;
-  std::vector<double> x_[2], coef_[2];
-  std::vector<std::size_t> other_[2];
-  bool valid_ = false;
+  std::vector<double> x_[2];
 
   // What one step shares between its lines.
   struct Pass {
-    bool by_col, reuse, want_loss;
+    bool by_col, want_loss;
     int r;
     const std::size_t *ptr;
     const int *idx;
@@ -111,74 +102,103 @@ private:
     double inner_tol;
   };
 
-  // Line l of F (f, length r): correct its linear term (into c), solve its
-  // quadratic program, and when want_loss return its share of the weighted
-  // objective and keep its coefficients at the updated factors. Entry t of
-  // the line has the other index idx[t].
+  // Line l at its factor f: Loss false, the coefficients of its entries
+  // into coef (entry t of the line, with the other index idx[t], at
+  // coef[t - ptr[l]]); true, only its share of the weighted objective,
+  // returned.
   // RC > 0: the rank as a compile-time constant (small ranks, where the
   // loops over the rank are too short to pay for their set-up); 0: s.r.
-  template <int RC>
-  BETANMF_ALWAYS_INLINE double line_body(const Pass &s, std::ptrdiff_t l, double *f,
-                                         double *c, double *g) {
+  template <int RC, bool Loss>
+  BETANMF_ALWAYS_INLINE double line_coefs(const Pass &s, std::ptrdiff_t l, const double *f,
+                                          double *coef) {
     const int r = RC > 0 ? RC : s.r;
-    const int own = s.by_col ? kCol : kRow;
-    const double *x = x_[own].data();
-    double *coef = coef_[own].data(), *coef_other = coef_[1 - own].data();
-    const std::size_t *other = other_[own].data();
+    const double *x = x_[s.by_col ? kCol : kRow].data();
     const std::size_t begin = s.ptr[l], end = s.ptr[l + 1];
     double corr = 0.0;
-    // Phase 0 computes the coefficients when they are not known, phase 1
-    // solves, phase 2 computes them at the updated factors with the
-    // objective. Phases 0 and 2 run the same code, so that coefficients
-    // computed afresh (as after a warm start) equal kept ones to the bit.
-    for (int phase = 0; phase < 3; ++phase) {
-      if (phase == 1) {
-        std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
-        std::size_t t = begin;
-        for (; t + 4 <= end; t += 4) {  // four entries per update of c
-          axpy_sum4(r, coef[t], s.P->colptr(s.idx[t]), coef[t + 1],
-                    s.P->colptr(s.idx[t + 1]), coef[t + 2], s.P->colptr(s.idx[t + 2]),
-                    coef[t + 3], s.P->colptr(s.idx[t + 3]), c);
-        }
-        for (; t < end; ++t) axpy(r, coef[t], s.P->colptr(s.idx[t]), c);
-        quadratic_sweeps(r, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
-                         s.inner_tol);
-        continue;
-      }
-      if ((phase == 0 && s.reuse) || (phase == 2 && !s.want_loss)) continue;
-      corr = 0.0;
-      for (std::size_t t = begin; t < end; ++t) {
-        const double d = x[t] - dot(r, s.P->colptr(s.idx[t]), f);
+    for (std::size_t t = begin; t < end; ++t) {
+      const double d = x[t] - dot(r, s.P->colptr(s.idx[t]), f);
+      if constexpr (Loss)
         corr += s.del[t] * 0.5 * d * d;
-        coef[t] = coef_other[other[t]] = s.del[t] * d;  // -delta (y - x)
+      else
+        coef[t - begin] = s.del[t] * d;  // -delta (y - x)
+    }
+    return corr;
+  }
+
+  // The corrected linear term of line l into c: C_l + sum_t coef_t g_t.
+  template <int RC>
+  BETANMF_ALWAYS_INLINE void line_term(const Pass &s, std::ptrdiff_t l, const double *coef,
+                                       double *c) {
+    const int r = RC > 0 ? RC : s.r;
+    const std::size_t begin = s.ptr[l], n_t = s.ptr[l + 1] - begin;
+    const int *idx = s.idx + begin;
+    std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
+    std::size_t t = 0;
+    for (; t + 4 <= n_t; t += 4) {  // four entries per update of c
+      axpy_sum4(r, coef[t], s.P->colptr(idx[t]), coef[t + 1], s.P->colptr(idx[t + 1]),
+                coef[t + 2], s.P->colptr(idx[t + 2]), coef[t + 3], s.P->colptr(idx[t + 3]),
+                c);
+    }
+    for (; t < n_t; ++t) axpy(r, coef[t], s.P->colptr(idx[t]), c);
+  }
+
+  // Lines l0 .. l0 + lanes - 1 of F: their coefficients and corrected
+  // linear terms, one batch of sweeps for all of them (they share the plain
+  // Gram matrix; quadratic.hpp), and when want_loss their shares of the
+  // weighted objective at the updated factors into corr[]. Buffers f, c, g:
+  // r x L, lane-major; coef: as long as the longest line's list.
+  template <int RC>
+  BETANMF_ALWAYS_INLINE void batch_body_em(const Pass &s, arma::mat &F, std::ptrdiff_t l0,
+                                           int lanes, double *f, double *c, double *g,
+                                           double *line_c, double *coef, double *corr) {
+    constexpr int L = batch_lanes;
+    const int r = RC > 0 ? RC : s.r;
+    for (int t = 0; t < lanes; ++t) {
+      const std::ptrdiff_t l = l0 + t;
+      const double *fl = F.colptr(l);
+      line_coefs<RC, false>(s, l, fl, coef);
+      line_term<RC>(s, l, coef, line_c);
+      for (int k = 0; k < r; ++k) {
+        f[k * L + t] = fl[k];
+        c[k * L + t] = line_c[k];
       }
     }
-    return s.want_loss ? corr : 0.0;
+    for (int t = lanes; t < L; ++t)
+      for (int k = 0; k < r; ++k) f[k * L + t] = c[k * L + t] = 0.0;
+    batch_sweeps(r, lanes, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
+                 s.inner_tol);
+    for (int t = 0; t < lanes; ++t) {
+      double *fl = F.colptr(l0 + t);
+      for (int k = 0; k < r; ++k) fl[k] = f[k * L + t];
+      if (s.want_loss) corr[t] = line_coefs<RC, true>(s, l0 + t, fl, nullptr);
+    }
   }
 
   template <int RC>
-  double line_base(const Pass &s, std::ptrdiff_t l, double *f, double *c, double *g) {
-    return line_body<RC>(s, l, f, c, g);
+  void batch_base(const Pass &s, arma::mat &F, std::ptrdiff_t l0, int lanes, double *f,
+                  double *c, double *g, double *line_c, double *coef, double *corr) {
+    batch_body_em<RC>(s, F, l0, lanes, f, c, g, line_c, coef, corr);
   }
   template <int RC>
-  BETANMF_TARGET_AVX2 double line_avx2(const Pass &s, std::ptrdiff_t l, double *f, double *c,
-                                       double *g) {
-    return line_body<RC>(s, l, f, c, g);
+  BETANMF_TARGET_AVX2 void batch_avx2(const Pass &s, arma::mat &F, std::ptrdiff_t l0,
+                                      int lanes, double *f, double *c, double *g,
+                                      double *line_c, double *coef, double *corr) {
+    batch_body_em<RC>(s, F, l0, lanes, f, c, g, line_c, coef, corr);
   }
 
-  // The copy of the line update for this rank and processor.
-  using LineFn = double (MaskedEm::*)(const Pass &, std::ptrdiff_t, double *, double *,
-                                      double *);
-  template <int RC> static LineFn line_for() {
-    return isa_choice<LineFn>(&MaskedEm::line_base<RC>, &MaskedEm::line_avx2<RC>);
+  // The copy of the batch update for this rank and processor.
+  using BatchFn = void (MaskedEm::*)(const Pass &, arma::mat &, std::ptrdiff_t, int, double *,
+                                     double *, double *, double *, double *, double *);
+  template <int RC> static BatchFn batch_for() {
+    return isa_choice<BatchFn>(&MaskedEm::batch_base<RC>, &MaskedEm::batch_avx2<RC>);
   }
-  static LineFn line_fn(int r) {
+  static BatchFn batch_fn(int r) {
     switch (r) {
-    case 1: return line_for<1>();
-    case 2: return line_for<2>();
-    case 3: return line_for<3>();
-    case 4: return line_for<4>();
-    default: return line_for<0>();
+    case 1: return batch_for<1>();
+    case 2: return batch_for<2>();
+    case 3: return batch_for<3>();
+    case 4: return batch_for<4>();
+    default: return batch_for<0>();
     }
   }
 
@@ -191,21 +211,27 @@ private:
     const auto [ptr, idx, del] = wts_.lines(by_col);
     std::vector<double> per_line(want_loss ? N : 0, 0.0), inv(r);
     inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
-    const Pass s{by_col,     valid_,     want_loss, r,   ptr.data(), idx.data(),
-                 del.data(), &C,         &GG,       &P,  inv.data(), &pen,
-                 fixed,      max_inner,  inner_tol};
-    const LineFn line = line_fn(r);
+    const Pass s{by_col, want_loss, r,           ptr.data(), idx.data(), del.data(), &C,
+                 &GG,    &P,        inv.data(), &pen,       fixed,      max_inner,  inner_tol};
+    std::size_t longest = 0;  // the longest list of a line
+    for (std::ptrdiff_t l = 0; l < N; ++l) longest = std::max(longest, ptr[l + 1] - ptr[l]);
+    const BatchFn batch = batch_fn(r);
+    constexpr int L = batch_lanes;
+    const std::ptrdiff_t batches = (N + L - 1) / L;
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
     {
-      std::vector<double> g(r), c(r);
-#pragma omp for schedule(dynamic, 16)
-      for (std::ptrdiff_t l = 0; l < N; ++l) {
-        double *f = F.colptr(l);
-        const double corr = (this->*line)(s, l, f, c.data(), g.data());
-        if (want_loss) per_line[l] = corr;
+      const std::size_t rl = static_cast<std::size_t>(r) * L;
+      std::vector<double> f(rl), c(rl), g(rl), line_c(r), coef(longest), corr(L, 0.0);
+#pragma omp for schedule(dynamic, 2)
+      for (std::ptrdiff_t b = 0; b < batches; ++b) {
+        const std::ptrdiff_t l0 = b * L;
+        const int lanes = static_cast<int>(std::min<std::ptrdiff_t>(L, N - l0));
+        (this->*batch)(s, F, l0, lanes, f.data(), c.data(), g.data(), line_c.data(),
+                       coef.data(), corr.data());
+        if (want_loss)
+          for (int t = 0; t < lanes; ++t) per_line[l0 + t] = corr[t];
       }
     }
-    valid_ = want_loss;
     return want_loss ? ordered_sum(per_line) : 0.0;
   }
 };

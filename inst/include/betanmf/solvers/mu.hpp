@@ -47,12 +47,15 @@ namespace betanmf {
 // the factors before the step (for beta = 2 from the Gram-matrix form, with
 // xx_line the per-line sums of squares of X and xx their total). Without
 // want_loss the KL value is skipped (a logarithm per non-zero) and the
-// result is meaningless.
+// result is meaningless. kept (beta = 2): where not null, the product of
+// G with X, computed into it when empty and reused when not, for a partner
+// that does not change between steps (a known W or H).
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, const SolverFloors &floors,
                  double f_floor, const Weights &wts, double xx,
-                 const std::vector<double> &xx_line, int threads, bool want_loss = true) {
+                 const std::vector<double> &xx_line, int threads, bool want_loss = true,
+                 arma::mat *kept = nullptr) {
   const double y_floor = floors.model;
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
@@ -63,8 +66,9 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   const arma::vec gmax = G.n_cols > 0 ? arma::vec(arma::max(G, 1)) : arma::vec(r, arma::fill::zeros);
   auto most = [&](const double *f) { return dot(r, gmax.memptr(), f); };
   if (beta == 2.0) {
-    arma::mat C, gg;  // C = G X_l for every line (r x N), gg = G G^T
-    if (!weighted || wts.base != 0.0) {
+    arma::mat own, gg;  // C = G X_l for every line (r x N), gg = G G^T
+    arma::mat &C = kept != nullptr ? *kept : own;
+    if ((!weighted || wts.base != 0.0) && C.is_empty()) {
       if (by_col) cross_w(X, G, C, threads);
       else cross_h(X, G, C, threads);
     }
@@ -83,21 +87,21 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                       : divergence_streamed(X, F, G, 2.0, threads, wts);
 #pragma omp parallel num_threads(team(threads, double(N) * r * r))
     {
-      std::vector<double> den(r), c(r), Gl(static_cast<std::size_t>(r) * r), line, wline;
+      std::vector<double> den(r), c(r), line, wline;
       std::vector<WeightedEntry> list;
 #pragma omp for schedule(static)
       for (std::ptrdiff_t l = 0; l < N; ++l) {
         double *f = F.colptr(l);
-        const double *gram_l = gg.memptr(), *num = weighted ? c.data() : C.colptr(l);
+        const double *num = weighted ? c.data() : C.colptr(l);
         double wxx = 0.0;
         if (weighted) {
-          wxx = weighted_system(X, wts, by_col, l, gg, C, G, xx_line[l], list, Gl.data(),
-                                c.data());
-          gram_l = Gl.data();
+          wxx = weighted_terms(X, wts, by_col, l, gg, C, G, xx_line[l], f, list, c.data(),
+                               den.data());
+        } else {
+          std::fill(den.begin(), den.end(), 0.0);
+          for (int k = 0; k < r; ++k)
+            if (f[k] != 0.0) axpy(r, f[k], gg.memptr() + k * r, den.data());
         }
-        std::fill(den.begin(), den.end(), 0.0);
-        for (int k = 0; k < r; ++k)
-          if (f[k] != 0.0) axpy(r, f[k], gram_l + k * r, den.data());
         if (weighted) {
           per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
           // the quadratic form cancels at a large dynamic range: then term
@@ -178,6 +182,8 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
   // one multiplicative step of H (by_col) or W; returns the objective before it
   MuBlockWork work;
+  // beta = 2: the product of X with a known partner, computed once
+  arma::mat c_fixed_w, c_fixed_h;
   auto step = [&](bool by_col, bool want_loss) {
     const Penalty &pen = by_col ? cfg.pen_h : cfg.pen_w;
     const int fixed = by_col ? cfg.fixed_h : cfg.fixed_w;
@@ -186,9 +192,11 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
       return mu_blocked_update(X, Wt, H, by_col, cfg.beta, pen, fixed, floors, f_floor, wts,
                                want_loss, cfg.threads, work);
     return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
-                              xx_col, cfg.threads, want_loss)
+                              xx_col, cfg.threads, want_loss,
+                              cfg.updates_w() ? nullptr : &c_fixed_w)
                   : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
-                              xx_row, cfg.threads, want_loss);
+                              xx_row, cfg.threads, want_loss,
+                              cfg.updates_h() ? nullptr : &c_fixed_h);
   };
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
