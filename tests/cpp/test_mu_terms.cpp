@@ -128,3 +128,26 @@ TEST_CASE("components split unevenly at scale are balanced on the way back, know
   const std::vector<int> kept = betanmf::balance_exponents(W, H, 480, 480, 2);
   CHECK(kept[0] == 0);
 }
+
+TEST_CASE("scaling never rounds a positive datum to zero where it can be avoided", "[scale]") {
+  // ordinary data are left as they are; large data are scaled to near 1
+  CHECK(betanmf::scale_exponent(1e10, 1e-3) == 0);
+  CHECK(betanmf::scale_exponent(0x1.0p100, 1.0) == 50);
+  // a subnormal datum beside 2^44: only as far down as brings the largest
+  // entry within range (2^40), not to 2^0, which would round 1e-315 to zero
+  CHECK(betanmf::scale_exponent(0x1.0p44, 1e-315) == 2);
+  // a small normal datum beside 2^100: down only as far as it stays
+  // normal (2^-940 / 4^41 = 2^-1022), but at least to bring 2^100 to 2^40
+  CHECK(betanmf::scale_exponent(0x1.0p100, 0x1.0p-940) == 41);
+  CHECK(betanmf::scale_exponent(0x1.0p100, 0x1.0p-1000) == 30);
+  // data spanning more than the double range: the scaled copy keeps the
+  // datum positive (the smallest double) instead of zero
+  std::vector<double> v = {0x1.0p1000, 0x1.0p-1070, 1.0, 0.0};
+  const betanmf::DenseMatrix Xd(v.data(), 2, 2);
+  betanmf::with_scaled(Xd, [&](const auto &Xs, int k) {
+    CHECK(k > 0);
+    CHECK(Xs.data[1] > 0.0);
+    CHECK(Xs.data[3] == 0.0);
+    return 0;
+  });
+}

@@ -225,6 +225,27 @@ test_that("subnormal entries among counts and subnormal newdata give finite fits
 
 # ---- the randomized harness's cases (tools/fuzz.R) ------------------------------
 
+test_that("a subnormal datum beside a large one keeps the fit's loss finite", {
+  # fitted at scale, 1e-315 beside 2e13 rounded to zero, where the
+  # Itakura-Saito divergence is infinite although the factors' is not
+  # (fuzz seed 4419)
+  withr::local_seed(6)
+  x <- matrix(stats::rexp(16 * 15), 16)
+  x[3, 4] <- 2e13
+  x[5, 6] <- 8e-316
+  for (beta in c(0, 0.5, 1)) {
+    for (sparse in c(FALSE, TRUE)) {
+      xs <- if (sparse) methods::as(x, "CsparseMatrix") else x
+      fit <- suppressWarnings(nmf_fit(xs, 3, beta = beta, solver = "mu", seed = 1, threads = 1,
+                                      control = nmf_control(max_iter = 30, tol = 0)))
+      lab <- sprintf("beta = %g, sparse = %s", beta, sparse)
+      expect_true(is.finite(fit$loss) && all(is.finite(fit$history$loss)), label = lab)
+      expect_equal(fit$loss, beta_divergence(x, fit$W %*% fit$H, beta = beta),
+                   tolerance = 1e-8, label = lab)
+    }
+  }
+})
+
 test_that("the multiplicative updates with an L2 penalty at beta < 2 are monotone", {
   # the step with l2 f in the denominator passes the minimum of its
   # auxiliary function (fuzz seeds 905, 1152, 3654)

@@ -22,6 +22,7 @@
 #include <armadillo>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -29,13 +30,24 @@ namespace betanmf {
 // Largest entries within 2^-scale_range .. 2^(scale_range + 1) are left as they are.
 constexpr int scale_range = 40;
 
-// k of the scale 4^k for data whose largest entry is max_x (0 for ordinary
-// data): X / 4^k has its largest entry in [1/2, 4).
-[[nodiscard]] inline int scale_exponent(double max_x) {
+// k of the scale 4^k for data whose largest entry is max_x and smallest
+// positive entry min_pos (0 for ordinary data): X / 4^k has its largest
+// entry in [1/2, 4), unless scaling down that far would take min_pos below
+// the normal range, where a datum loses bits or vanishes (a datum of 1e-315
+// beside one of 1e13: a zero there makes the divergence at beta <= 0
+// infinite). Then the data are scaled down only as far as min_pos stays
+// normal, or, where that leaves the largest entry above 2^(scale_range + 1),
+// just that far: the data span more than the double range can hold at
+// once, and the smallest entries keep what bits they can (with_scaled()).
+[[nodiscard]] inline int scale_exponent(double max_x, double min_pos = 0.0) {
   if (!(max_x > 0.0) || !std::isfinite(max_x)) return 0;
   const int e = std::ilogb(max_x);
   if (e >= -scale_range && e <= scale_range) return 0;
-  return e / 2;
+  const int k = e / 2;
+  if (k <= 0 || !(min_pos > 0.0)) return k;
+  const int exact = (std::ilogb(min_pos) - std::numeric_limits<double>::min_exponent + 1) / 2;
+  const int needed = (e - scale_range + 1) / 2;
+  return std::min(k, std::max(exact, needed));
 }
 
 // F <- F 2^e, exactly (also into and out of the subnormal range).
@@ -148,14 +160,21 @@ struct ScaleSplit {
   return k == 0 ? 1.0 : std::exp2(2.0 * static_cast<double>(k) * beta);
 }
 
-// Calls f(Xs, k) with Xs = X / 4^k, k = scale_exponent(max X): X itself when
-// k = 0, else a scaled copy of the same kind that lives for the call.
+// Calls f(Xs, k) with Xs = X / 4^k, k = scale_exponent(max X, min positive
+// X): X itself when k = 0, else a scaled copy of the same kind that lives
+// for the call. A positive datum that the scaling would round to zero (data
+// spanning more than the double range) is kept at the smallest positive
+// double instead, so that it stays positive.
 template <class Mat, class F> auto with_scaled(const Mat &X, F &&f) {
-  const int k = scale_exponent(max_value(X));
+  const int k = scale_exponent(max_value(X), min_positive(X));
   if (k == 0) return f(X, 0);
   const StoredValues v = stored_values(X);
   std::vector<double> scaled(v.size);
-  for (std::size_t t = 0; t < v.size; ++t) scaled[t] = std::ldexp(v.data[t], -2 * k);
+  constexpr double least = std::numeric_limits<double>::denorm_min();
+  for (std::size_t t = 0; t < v.size; ++t) {
+    const double s = std::ldexp(v.data[t], -2 * k);
+    scaled[t] = (s == 0.0 && v.data[t] > 0.0) ? least : s;
+  }
   if constexpr (Mat::is_sparse) {
     const SparseMatrix Xs(X.m, X.n, X.col_ptr, X.row_idx, scaled.data());
     return f(Xs, k);

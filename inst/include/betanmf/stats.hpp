@@ -79,6 +79,15 @@ template <class Mat> [[nodiscard]] double max_value(const Mat &X) {
   return top;
 }
 
+// Smallest positive stored value (0 for a matrix without positive entries).
+template <class Mat> [[nodiscard]] double min_positive(const Mat &X) {
+  const StoredValues v = stored_values(X);
+  double low = 0.0;
+  for (std::size_t t = 0; t < v.size; ++t)
+    if (v.data[t] > 0.0 && (low == 0.0 || v.data[t] < low)) low = v.data[t];
+  return low;
+}
+
 // The floors of the multiplicative and coordinate-descent updates, for
 // data whose largest entry is max_x (fit.hpp keeps it between 2^-40 and
 // 2^41 by scaling extreme data):
