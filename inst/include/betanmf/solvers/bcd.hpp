@@ -262,6 +262,56 @@ int solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Conf
   return -1;
 }
 
+// BCD under a mask (weights in [0, 1]) by the majorization step of
+// bcd_em.hpp, from Wt, H in place. The coefficients of an iteration's first
+// step are those of the iterate before it, so the weighted objective of
+// that iterate comes with them: iteration t is recorded at the start of
+// iteration t + 1, before anything moves (the stop rule then leaves the
+// factors it judged), and the last one after a final pass.
+template <class Mat>
+void solve_bcd_em(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
+                  IterationLog &log, Result &res, detail::MaskedEm &em, double xx) {
+  arma::mat cross_x_w, cross_x_h;  // W^T X (r x n) and H X^T (r x m)
+  arma::mat gw, gh;                // W^T W and H H^T (r x r)
+  gram(H, gh, cfg.threads);
+  gram(Wt, gw, cfg.threads);
+  if (!cfg.updates_w()) cross_w(X, Wt, cross_x_w, cfg.threads);
+  if (!cfg.updates_h()) cross_h(X, H, cross_x_h, cfg.threads);
+  const bool first_w = cfg.updates_w();  // the side of an iteration's first step
+  double plain = 0.0;                    // the plain objective part of the last iterate
+  for (int it = 1;; ++it) {
+    const double corr = first_w ? em.prepare(false, Wt, H, cfg.threads)
+                                : em.prepare(true, H, Wt, cfg.threads);
+    if (it > 1) {
+      res.iterations = it - 1;
+      const double div = std::max(0.0, plain + corr);
+      if (log.record(it - 1, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
+        break;
+      if (log.interrupted()) break;
+    }
+    if (it > cfg.max_iter) break;
+    double inner = 0.0;  // <W^T X, H> at the updated W and H
+    if (cfg.updates_w()) {
+      if (cfg.updates_h()) cross_h(X, H, cross_x_h, cfg.threads);
+      em.update(false, Wt, cross_x_h, gh, H, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+                cfg.inner_tol, cfg.threads);
+      inner = frob_dot(cross_x_h, Wt);
+      gram(Wt, gw, cfg.threads);
+    }
+    if (cfg.updates_h()) {
+      if (cfg.updates_w()) {
+        cross_w(X, Wt, cross_x_w, cfg.threads);
+        em.prepare(true, H, Wt, cfg.threads);
+      }
+      em.update(true, H, cross_x_w, gw, Wt, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+                cfg.inner_tol, cfg.threads);
+      inner = frob_dot(cross_x_w, H);
+      gram(H, gh, cfg.threads);
+    }
+    plain = 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh));
+  }
+}
+
 // Runs BCD from Wt = W^T (r x m) and H (r x n), updating both in place.
 // Fills the history, iteration count and convergence flags of `res`;
 // `resume` as for solve_bcd_extrapolated.
@@ -285,8 +335,12 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
     return divergence_streamed(X, Wt, H, 2.0, cfg.threads, wts) +
            penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
   });
+  if (em) {
+    solve_bcd_em(X, Wt, H, cfg, log, res, *em, xx);
+    return;
+  }
   int first = 1;
-  if (cfg.extrapolate && !em && cfg.updates_w() && cfg.updates_h()) {
+  if (cfg.extrapolate && cfg.updates_w() && cfg.updates_h()) {
     const int done = solve_bcd_extrapolated(X, Wt, H, cfg, log, res, wts, xx, resume);
     if (done < 0) return;
     first = done + 1;  // plain steps from the last accepted iterate
@@ -303,17 +357,12 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   if (!cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
   for (int it = first; it <= cfg.max_iter; ++it) {
     double inner = 0.0, div = 0.0;  // inner = <W^T X, H> at the current W and H
-    double corr = 0.0;              // weighted minus plain objective (em)
     if (cfg.updates_w()) {
       if (cfg.updates_h() && need_products) cross_h(X, H, cross_x_h, cfg.threads);
       if (weighted) {
         div = detail::bcd_update_weighted(X, wts, false, Wt, cross_x_h, gh, H, xx_row,
                                           cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
-      } else if (em) {
-        corr = em->update_w(Wt, cross_x_h, gh, H, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
-                            cfg.inner_tol, !cfg.updates_h(), cfg.threads);
-        inner = frob_dot(cross_x_h, Wt);
       } else {
         detail::bcd_update(Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                            cfg.inner_tol, cfg.threads);
@@ -327,10 +376,6 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
         div = detail::bcd_update_weighted(X, wts, true, H, cross_x_w, gw, Wt, xx_col,
                                           cfg.pen_h, cfg.fixed_h, cfg.max_inner,
                                           cfg.inner_tol, cfg.threads);
-      } else if (em) {
-        corr = em->update_h(H, cross_x_w, gw, Wt, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
-                            cfg.inner_tol, true, cfg.threads);
-        inner = frob_dot(cross_x_w, H);
       } else {
         detail::bcd_update(H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
                            cfg.inner_tol, cfg.threads);
@@ -338,7 +383,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
       }
       gram(H, gh, cfg.threads);
     }
-    if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)) + corr);
+    if (!weighted) div = std::max(0.0, 0.5 * (xx - 2.0 * inner + frob_dot(gw, gh)));
     res.iterations = it;
     if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
       break;
