@@ -40,10 +40,13 @@ test_that("the calls of make fuzz that once failed are sound", {
   # the scaling of extreme data (637, 1002, 3804, 4040, 4094, 5328, 8901,
   # 9035, 9348); objective increases with L2 at beta < 1 (905, 1152, 3654)
   # and beside tiny weights (1075), of known components at scale (4331,
-  # 7416) and of the history at beta = 3 on data at 1e-298 (1131, 2326)
+  # 7416) and of the history at beta = 3 on data at 1e-298 (1131, 2326);
+  # an infinite loss of a CV training fit where a subnormal datum beside
+  # 2e13 was scaled to zero (4419); an increase under Itakura-Saito after a
+  # step by the lowest ratio rounded the model just below its floor (8507)
   seeds <- c(637L, 802L, 905L, 1002L, 1075L, 1131L, 1152L, 1490L, 1507L, 2110L, 2326L,
-             2579L, 3654L, 3804L, 4040L, 4094L, 4331L, 4661L, 4713L, 5249L, 5328L, 6432L,
-             7416L, 7625L, 8901L, 9035L, 9348L)
+             2579L, 3654L, 3804L, 4040L, 4094L, 4331L, 4419L, 4661L, 4713L, 5249L, 5328L,
+             6432L, 7416L, 7625L, 8507L, 8901L, 9035L, 9348L)
   res <- env$fuzz_chunk(seeds, tempfile())
   bad <- res[nzchar(res$problem), ]
   expect_true(nrow(bad) == 0L,

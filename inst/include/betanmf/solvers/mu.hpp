@@ -134,7 +134,7 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         const double *g = G.colptr(e.idx[t]);
         // the objective at the exact model; the update with the floored one
         const double y_exact = dot(r, f, g), y = std::max(y_exact, y_floor), x = e.val[t];
-        if (y_exact >= y_floor && x > 0.0) least = std::min(least, y_exact);
+        if (x > 0.0) least = std::min(least, detail::floor_guard(y_exact, y_floor));
         const double w = weighted ? e.w[t] : 1.0;
         if (want_loss) {
           loss += w * beta_div(x, y_exact, 1.0);

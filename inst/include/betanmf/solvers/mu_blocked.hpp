@@ -115,8 +115,8 @@ inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
 // The least and the largest ratio by which a step may scale the lines that
 // meet column c of the block (H: its column; W: every row, through
 // `least` and `most`, m each):
-//   lowest  = y_floor / the smallest model value Y_ic >= y_floor at a
-//             positive datum of positive weight (x, w: m x nb, w nullptr for
+//   lowest  = y_floor / the smallest model value Y_ic >= y_floor (or just
+//             below it, floor_guard()) at a positive datum of positive weight (x, w: m x nb, w nullptr for
 //             none). A step whose factor shrinks by no more than that keeps
 //             such a model above the floor, where the auxiliary function of
 //             the next step is the exact one (mu_terms.hpp); below the floor
@@ -132,11 +132,10 @@ inline LineRatios line_ratios(const double *x, const double *w, const arma::mat 
   for (std::size_t i = 0; i < m; ++i) {
     hi = std::max(hi, y[i]);
     if (most != nullptr) (*most)[i] = std::max((*most)[i], y[i]);
-    if (!(x[c * m + i] > 0.0) || (w != nullptr && !(w[c * m + i] > 0.0)) ||
-        y[i] < floors.model)
-      continue;
-    lo = std::min(lo, y[i]);
-    if (least != nullptr) (*least)[i] = std::min((*least)[i], y[i]);
+    if (!(x[c * m + i] > 0.0) || (w != nullptr && !(w[c * m + i] > 0.0))) continue;
+    const double yi = floor_guard(y[i], floors.model);
+    lo = std::min(lo, yi);
+    if (least != nullptr) (*least)[i] = std::min((*least)[i], yi);
   }
   return ratios_of(lo, hi, floors);
 }

@@ -85,6 +85,16 @@ struct LineRatios {
   double lowest = 0.0, highest = arma::datum::inf;
 };
 
+// The model value a line's `least` counts for y at a positive datum: y
+// itself above the floor; the floor for y just below it (within 2^-40 of
+// it: a step by the lowest ratio lands there by rounding, and a line that
+// then forgot it could take y below the floor); +Inf (not counted) for y
+// further below, which a start may leave there.
+[[nodiscard]] inline double floor_guard(double y, double floor) {
+  if (y >= floor) return y;
+  return y >= floor * (1.0 - 0x1.0p-40) ? floor : arma::datum::inf;
+}
+
 [[nodiscard]] inline LineRatios ratios_of(double least, double most, const SolverFloors &fl) {
   LineRatios q;
   if (least < arma::datum::inf) q.lowest = fl.model / least;
