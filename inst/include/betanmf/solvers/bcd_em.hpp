@@ -80,7 +80,7 @@ public:
     const auto [ptr, idx, del] = wts_.lines(by_col);
     const Lines s{by_col, r, ptr.data(), idx.data(), del.data(), &P};
     std::vector<double> per_line(N, 0.0);
-    const CoefFn coefs = coef_fn(r);
+    const CoefFn coefs = kernels(r).coef;
 #pragma omp parallel for schedule(static) \
     num_threads(team(threads, double(wts_.col_delta.size()) * r))
     for (std::ptrdiff_t l = 0; l < N; ++l) per_line[l] = (this->*coefs)(s, l, F.colptr(l));
@@ -104,7 +104,7 @@ public:
     inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
     const Pass s{{by_col, r, ptr.data(), idx.data(), del.data(), &P}, &C, &GG, inv.data(),
                  &pen, fixed, max_inner, inner_tol};
-    const BatchFn batch = batch_fn(r);
+    const BatchFn batch = kernels(r).batch;
     constexpr int L = batch_lanes;
     const std::ptrdiff_t batches = (N + L - 1) / L;
 #pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
@@ -211,7 +211,7 @@ private:
     }
   }
 
-  // The copies of both for this rank and processor.
+  // The processor copies of both.
   template <int RC> double coef_base(const Lines &s, std::ptrdiff_t l, const double *f) {
     return line_coefs<RC>(s, l, f);
   }
@@ -234,28 +234,22 @@ private:
   using CoefFn = double (MaskedEm::*)(const Lines &, std::ptrdiff_t, const double *);
   using BatchFn = void (MaskedEm::*)(const Pass &, arma::mat &, std::ptrdiff_t, int, double *,
                                      double *, double *, double *);
-  template <int RC> static CoefFn coef_for() {
-    return isa_choice<CoefFn>(&MaskedEm::coef_base<RC>, &MaskedEm::coef_avx2<RC>);
+  // The copies of both for this rank and processor.
+  struct Kernels {
+    CoefFn coef;
+    BatchFn batch;
+  };
+  template <int RC> static Kernels kernels_for() {
+    return {isa_choice<CoefFn>(&MaskedEm::coef_base<RC>, &MaskedEm::coef_avx2<RC>),
+            isa_choice<BatchFn>(&MaskedEm::batch_base<RC>, &MaskedEm::batch_avx2<RC>)};
   }
-  template <int RC> static BatchFn batch_for() {
-    return isa_choice<BatchFn>(&MaskedEm::batch_base<RC>, &MaskedEm::batch_avx2<RC>);
-  }
-  static CoefFn coef_fn(int r) {
+  static Kernels kernels(int r) {
     switch (r) {
-    case 1: return coef_for<1>();
-    case 2: return coef_for<2>();
-    case 3: return coef_for<3>();
-    case 4: return coef_for<4>();
-    default: return coef_for<0>();
-    }
-  }
-  static BatchFn batch_fn(int r) {
-    switch (r) {
-    case 1: return batch_for<1>();
-    case 2: return batch_for<2>();
-    case 3: return batch_for<3>();
-    case 4: return batch_for<4>();
-    default: return batch_for<0>();
+    case 1: return kernels_for<1>();
+    case 2: return kernels_for<2>();
+    case 3: return kernels_for<3>();
+    case 4: return kernels_for<4>();
+    default: return kernels_for<0>();
     }
   }
 };
