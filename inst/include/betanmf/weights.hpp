@@ -244,18 +244,15 @@ double weighted_system(const Mat &X, const Weights &wts, bool by_col, std::size_
 // for a line f (r), without forming G_l,
 //   G_l f = base GG f + sum_listed delta (g_p . f) g_p,
 // in O(r) per listed entry instead of O(r^2) (the multiplicative updates
-// need only the product). Returns sum_p w_p x_p^2 as weighted_system().
+// need only the product); den holds GG f on entry. Returns sum_p w_p x_p^2
+// as weighted_system().
 template <class Mat>
 double weighted_terms(const Mat &X, const Weights &wts, bool by_col, std::size_t l,
-                      const arma::mat &GG, const arma::mat &C, const arma::mat &P,
-                      double xx_l, const double *f, std::vector<WeightedEntry> &list, double *c,
-                      double *den) {
+                      const arma::mat &C, const arma::mat &P, double xx_l, const double *f,
+                      std::vector<WeightedEntry> &list, double *c, double *den) {
   const int r = static_cast<int>(P.n_rows);
   gather_weights(X, wts, by_col, l, list);
   double wxx = wts.base * xx_l;
-  std::fill(den, den + r, 0.0);
-  for (int k = 0; k < r; ++k)
-    if (f[k] != 0.0) axpy(r, f[k], GG.memptr() + k * r, den);
   for (int k = 0; k < r; ++k) {
     den[k] *= wts.base;
     c[k] = wts.base == 0.0 ? 0.0 : wts.base * C(k, l);

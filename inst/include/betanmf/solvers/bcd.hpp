@@ -43,47 +43,6 @@ namespace betanmf {
 
 namespace detail {
 
-// One factor step: each column f of F (r x N) solves the quadratic program
-// above with Gram matrix G (r x r) and linear term C.col(j) (r x N), in
-// batches of lines that share G (quadratic.hpp). The first `fixed`
-// coordinates of every column are known components: they enter G f but are
-// never changed.
-inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
-                       const Penalty &pen, int fixed, int max_inner, double inner_tol,
-                       int threads) {
-  const int r = static_cast<int>(F.n_rows);
-  const std::ptrdiff_t N = F.n_cols;
-  std::vector<double> inv(r);
-  inverse_diagonal(r, G.memptr(), pen.l2, inv.data());
-  constexpr int L = batch_lanes;  // lines per batch (quadratic.hpp)
-  const std::ptrdiff_t batches = (N + L - 1) / L;
-#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
-  {
-    std::vector<double> f(std::size_t(r) * L), c(std::size_t(r) * L, 0.0),
-        g(std::size_t(r) * L);
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t b = 0; b < batches; ++b) {
-      const std::ptrdiff_t j0 = b * L;
-      const int lanes = static_cast<int>(std::min<std::ptrdiff_t>(L, N - j0));
-      for (int t = 0; t < lanes; ++t) {
-        const double *fj = F.colptr(j0 + t), *cj = C.colptr(j0 + t);
-        for (int k = 0; k < r; ++k) {
-          f[k * L + t] = fj[k];
-          c[k * L + t] = cj[k];
-        }
-      }
-      for (int t = lanes; t < L; ++t)
-        for (int k = 0; k < r; ++k) f[k * L + t] = 0.0;
-      batch_sweeps(r, lanes, f.data(), G.memptr(), inv.data(), c.data(), g.data(), pen, fixed,
-                   max_inner, inner_tol);
-      for (int t = 0; t < lanes; ++t) {
-        double *fj = F.colptr(j0 + t);
-        for (int k = 0; k < r; ++k) fj[k] = f[k * L + t];
-      }
-    }
-  }
-}
-
 // The same step under observation weights (weights.hpp): line l of F gets
 //   G_l = base GG + sum_listed delta g_p g_p^T,  c_l = base C_l + sum_listed delta x g_p,
 // with g_p the columns of the partner factor P (r x lines of the other side).

@@ -20,8 +20,8 @@
 // weighted objective: per iteration, two dot products and two rank-r
 // updates per listed entry, and the history is known one pass late
 // (solve_bcd_em(), bcd.hpp). Every line shares the plain Gram matrix, so
-// lines are solved in batches, as in the plain step (batch_sweeps,
-// quadratic.hpp).
+// once the linear terms are corrected the step is the plain one
+// (bcd_update(), quadratic.hpp).
 #pragma once
 
 #include "../config.hpp"
@@ -77,8 +77,7 @@ public:
   double prepare(bool by_col, const arma::mat &F, const arma::mat &P, int threads) {
     const int r = static_cast<int>(F.n_rows);
     const std::ptrdiff_t N = F.n_cols;
-    const auto [ptr, idx, del] = wts_.lines(by_col);
-    const Lines s{by_col, r, ptr.data(), idx.data(), del.data(), &P};
+    const Lines s = side(by_col, P);
     std::vector<double> per_line(N, 0.0);
     const CoefFn coefs = kernels(r).coef;
 #pragma omp parallel for schedule(static) \
@@ -89,8 +88,9 @@ public:
   }
 
   // One majorization step on the lines of F (as prepare(), which must have
-  // run on the same side at the current factors), C = P X^T-side products
-  // (W^T X for H, H X^T for W) and GG = P P^T.
+  // run on the same side at the current factors): the plain step of BCD
+  // (bcd_update(), quadratic.hpp) with the linear terms C (W^T X for H,
+  // H X^T for W) corrected line by line, and GG = P P^T.
   void update(bool by_col, arma::mat &F, const arma::mat &C, const arma::mat &GG,
               const arma::mat &P, const Penalty &pen, int fixed, int max_inner,
               double inner_tol, int threads) {
@@ -99,25 +99,13 @@ public:
     prepared_ = -1;
     const int r = static_cast<int>(F.n_rows);
     const std::ptrdiff_t N = F.n_cols;
-    const auto [ptr, idx, del] = wts_.lines(by_col);
-    std::vector<double> inv(r);
-    inverse_diagonal(r, GG.memptr(), pen.l2, inv.data());
-    const Pass s{{by_col, r, ptr.data(), idx.data(), del.data(), &P}, &C, &GG, inv.data(),
-                 &pen, fixed, max_inner, inner_tol};
-    const BatchFn batch = kernels(r).batch;
-    constexpr int L = batch_lanes;
-    const std::ptrdiff_t batches = (N + L - 1) / L;
-#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
-    {
-      const std::size_t rl = static_cast<std::size_t>(r) * L;
-      std::vector<double> f(rl), c(rl), g(rl), line_c(r);
-#pragma omp for schedule(dynamic, 2)
-      for (std::ptrdiff_t b = 0; b < batches; ++b) {
-        const std::ptrdiff_t l0 = b * L;
-        const int lanes = static_cast<int>(std::min<std::ptrdiff_t>(L, N - l0));
-        (this->*batch)(s, F, l0, lanes, f.data(), c.data(), g.data(), line_c.data());
-      }
-    }
+    const Lines s = side(by_col, P);
+    arma::mat corrected = C;
+    const TermFn term = kernels(r).term;
+#pragma omp parallel for schedule(static) \
+    num_threads(team(threads, double(wts_.col_delta.size()) * r))
+    for (std::ptrdiff_t l = 0; l < N; ++l) (this->*term)(s, l, corrected.colptr(l));
+    bcd_update(F, corrected, GG, pen, fixed, max_inner, inner_tol, threads);
   }
 
 private:
@@ -138,16 +126,12 @@ private:
     const double *del;
     const arma::mat *P;
   };
-  // What one step shares between its lines.
-  struct Pass {
-    Lines lines;
-    const arma::mat *C, *GG;
-    const double *inv;
-    const Penalty *pen;
-    int fixed, max_inner;
-    double inner_tol;
-  };
-
+  // The lines of F (the columns of X when by_col, else its rows) against
+  // the partner P.
+  [[nodiscard]] Lines side(bool by_col, const arma::mat &P) const {
+    const auto [ptr, idx, del] = wts_.lines(by_col);
+    return {by_col, static_cast<int>(P.n_rows), ptr.data(), idx.data(), del.data(), &P};
+  }
   // Line l at its factor f: the coefficients of its entries into coef_
   // (entry t has the other index idx[t]); returns the line's share of the
   // weighted objective.
@@ -167,48 +151,20 @@ private:
     return corr;
   }
 
-  // The corrected linear term of line l into c: C_l + sum_t coef_t g_t.
+  // The correction of line l's linear term: c (C_l on entry) += sum_t
+  // coef_t g_t.
   template <int RC>
-  BETANMF_ALWAYS_INLINE void line_term(const Pass &s, std::ptrdiff_t l, double *c) {
-    const Lines &q = s.lines;
-    const int r = RC > 0 ? RC : q.r;
+  BETANMF_ALWAYS_INLINE void line_term(const Lines &s, std::ptrdiff_t l, double *c) {
+    const int r = RC > 0 ? RC : s.r;
     const double *coef = coef_.data();
-    const std::size_t begin = q.ptr[l], end = q.ptr[l + 1];
-    std::copy(s.C->colptr(l), s.C->colptr(l) + r, c);
+    const std::size_t begin = s.ptr[l], end = s.ptr[l + 1];
     std::size_t t = begin;
     for (; t + 4 <= end; t += 4) {  // four entries per update of c
-      axpy_sum4(r, coef[t], q.P->colptr(q.idx[t]), coef[t + 1], q.P->colptr(q.idx[t + 1]),
-                coef[t + 2], q.P->colptr(q.idx[t + 2]), coef[t + 3],
-                q.P->colptr(q.idx[t + 3]), c);
+      axpy_sum4(r, coef[t], s.P->colptr(s.idx[t]), coef[t + 1], s.P->colptr(s.idx[t + 1]),
+                coef[t + 2], s.P->colptr(s.idx[t + 2]), coef[t + 3],
+                s.P->colptr(s.idx[t + 3]), c);
     }
-    for (; t < end; ++t) axpy(r, coef[t], q.P->colptr(q.idx[t]), c);
-  }
-
-  // Lines l0 .. l0 + lanes - 1 of F: their corrected linear terms and one
-  // batch of sweeps for all of them (they share the plain Gram matrix;
-  // quadratic.hpp). Buffers f, c, g: r x L, lane-major.
-  template <int RC>
-  BETANMF_ALWAYS_INLINE void batch_body_em(const Pass &s, arma::mat &F, std::ptrdiff_t l0,
-                                           int lanes, double *f, double *c, double *g,
-                                           double *line_c) {
-    constexpr int L = batch_lanes;
-    const int r = RC > 0 ? RC : s.lines.r;
-    for (int t = 0; t < lanes; ++t) {
-      const double *fl = F.colptr(l0 + t);
-      line_term<RC>(s, l0 + t, line_c);
-      for (int k = 0; k < r; ++k) {
-        f[k * L + t] = fl[k];
-        c[k * L + t] = line_c[k];
-      }
-    }
-    for (int t = lanes; t < L; ++t)
-      for (int k = 0; k < r; ++k) f[k * L + t] = c[k * L + t] = 0.0;
-    batch_sweeps(r, lanes, f, s.GG->memptr(), s.inv, c, g, *s.pen, s.fixed, s.max_inner,
-                 s.inner_tol);
-    for (int t = 0; t < lanes; ++t) {
-      double *fl = F.colptr(l0 + t);
-      for (int k = 0; k < r; ++k) fl[k] = f[k * L + t];
-    }
+    for (; t < end; ++t) axpy(r, coef[t], s.P->colptr(s.idx[t]), c);
   }
 
   // The processor copies of both.
@@ -219,29 +175,24 @@ private:
   BETANMF_TARGET_AVX2 double coef_avx2(const Lines &s, std::ptrdiff_t l, const double *f) {
     return line_coefs<RC>(s, l, f);
   }
-  template <int RC>
-  void batch_base(const Pass &s, arma::mat &F, std::ptrdiff_t l0, int lanes, double *f,
-                  double *c, double *g, double *line_c) {
-    batch_body_em<RC>(s, F, l0, lanes, f, c, g, line_c);
+  template <int RC> void term_base(const Lines &s, std::ptrdiff_t l, double *c) {
+    line_term<RC>(s, l, c);
   }
   template <int RC>
-  BETANMF_TARGET_AVX2 void batch_avx2(const Pass &s, arma::mat &F, std::ptrdiff_t l0,
-                                      int lanes, double *f, double *c, double *g,
-                                      double *line_c) {
-    batch_body_em<RC>(s, F, l0, lanes, f, c, g, line_c);
+  BETANMF_TARGET_AVX2 void term_avx2(const Lines &s, std::ptrdiff_t l, double *c) {
+    line_term<RC>(s, l, c);
   }
 
   using CoefFn = double (MaskedEm::*)(const Lines &, std::ptrdiff_t, const double *);
-  using BatchFn = void (MaskedEm::*)(const Pass &, arma::mat &, std::ptrdiff_t, int, double *,
-                                     double *, double *, double *);
+  using TermFn = void (MaskedEm::*)(const Lines &, std::ptrdiff_t, double *);
   // The copies of both for this rank and processor.
   struct Kernels {
     CoefFn coef;
-    BatchFn batch;
+    TermFn term;
   };
   template <int RC> static Kernels kernels_for() {
     return {isa_choice<CoefFn>(&MaskedEm::coef_base<RC>, &MaskedEm::coef_avx2<RC>),
-            isa_choice<BatchFn>(&MaskedEm::batch_base<RC>, &MaskedEm::batch_avx2<RC>)};
+            isa_choice<TermFn>(&MaskedEm::term_base<RC>, &MaskedEm::term_avx2<RC>)};
   }
   static Kernels kernels(int r) {
     switch (r) {

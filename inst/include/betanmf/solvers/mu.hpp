@@ -93,16 +93,12 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       for (std::ptrdiff_t l = 0; l < N; ++l) {
         double *f = F.colptr(l);
         const double *num = weighted ? c.data() : C.colptr(l);
-        double wxx = 0.0;
+        std::fill(den.begin(), den.end(), 0.0);
+        for (int k = 0; k < r; ++k)
+          if (f[k] != 0.0) axpy(r, f[k], gg.memptr() + k * r, den.data());
         if (weighted) {
-          wxx = weighted_terms(X, wts, by_col, l, gg, C, G, xx_line[l], f, list, c.data(),
-                               den.data());
-        } else {
-          std::fill(den.begin(), den.end(), 0.0);
-          for (int k = 0; k < r; ++k)
-            if (f[k] != 0.0) axpy(r, f[k], gg.memptr() + k * r, den.data());
-        }
-        if (weighted) {
+          const double wxx = weighted_terms(X, wts, by_col, l, C, G, xx_line[l], f, list,
+                                            c.data(), den.data());
           per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
           // the quadratic form cancels at a large dynamic range: then term
           // by term over the line

@@ -9,6 +9,9 @@
 #include "../kernels.hpp"
 
 #include <algorithm>
+#include <armadillo>
+#include <cstddef>
+#include <vector>
 
 namespace betanmf {
 namespace detail {
@@ -160,6 +163,47 @@ inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
   for (int k = 0; k < r; ++k) {
     const double d = G[k * r + k] + l2;
     inv[k] = d > 0.0 ? 1.0 / d : 0.0;
+  }
+}
+
+// One factor step of BCD: each column f of F (r x N) solves the quadratic
+// program above with Gram matrix G (r x r) and linear term C.col(j)
+// (r x N), in batches of lines that share G. The first `fixed`
+// coordinates of every column are known components: they enter G f but are
+// never changed.
+inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
+                       const Penalty &pen, int fixed, int max_inner, double inner_tol,
+                       int threads) {
+  const int r = static_cast<int>(F.n_rows);
+  const std::ptrdiff_t N = F.n_cols;
+  std::vector<double> inv(r);
+  inverse_diagonal(r, G.memptr(), pen.l2, inv.data());
+  constexpr int L = batch_lanes;  // lines per batch
+  const std::ptrdiff_t batches = (N + L - 1) / L;
+#pragma omp parallel num_threads(team(threads, double(N) * r * r * max_inner))
+  {
+    std::vector<double> f(std::size_t(r) * L), c(std::size_t(r) * L, 0.0),
+        g(std::size_t(r) * L);
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t b = 0; b < batches; ++b) {
+      const std::ptrdiff_t j0 = b * L;
+      const int lanes = static_cast<int>(std::min<std::ptrdiff_t>(L, N - j0));
+      for (int t = 0; t < lanes; ++t) {
+        const double *fj = F.colptr(j0 + t), *cj = C.colptr(j0 + t);
+        for (int k = 0; k < r; ++k) {
+          f[k * L + t] = fj[k];
+          c[k * L + t] = cj[k];
+        }
+      }
+      for (int t = lanes; t < L; ++t)
+        for (int k = 0; k < r; ++k) f[k * L + t] = 0.0;
+      batch_sweeps(r, lanes, f.data(), G.memptr(), inv.data(), c.data(), g.data(), pen, fixed,
+                   max_inner, inner_tol);
+      for (int t = 0; t < lanes; ++t) {
+        double *fj = F.colptr(j0 + t);
+        for (int k = 0; k < r; ++k) fj[k] = f[k * L + t];
+      }
+    }
   }
 }
 
