@@ -21,7 +21,9 @@
 #' `"cd"`, for `beta = 1` (Kullback-Leibler, Poisson counts): cyclic
 #' coordinate descent with Newton steps (Hsieh & Dhillon 2011) that visit
 #' only the non-zeros of the data, with a step bound that keeps every step a
-#' decrease.
+#' decrease. With `nmf_control(extrapolate = TRUE)` it extrapolates between
+#' iterations as BCD does (Ang & Gillis 2019), which about halves the
+#' iterations to a given objective on dense counts.
 #'
 #' `"mu"`, for any `beta`: the multiplicative updates of Fevotte & Idier
 #' (2011) with the exponent gamma(beta) that makes every step a decrease.
@@ -153,8 +155,8 @@
 #'   * `penalty` (the L1 and L2 penalties), `data` (the dimensions, number of
 #'     non-zeros and sum of squares of `x`), `control`;
 #'   * `order` and `solver_state`: the solver's order of the components and,
-#'     for the extrapolated BCD solver, what it carries from one iteration to
-#'     the next, so that `init = fit` continues the fit as one longer fit.
+#'     for extrapolated BCD and CD, what they carry from one iteration to the
+#'     next, so that `init = fit` continues the fit as one longer fit.
 #' @references
 #' Ang MS, Gillis N (2019). Accelerating nonnegative matrix factorization
 #' algorithms using extrapolation. *Neural Computation* 31:417-439.

@@ -17,7 +17,7 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
        normalize = ctl$normalize, trace_every = ctl$trace_every,
-       extrapolate = ctl$extrapolate %||% TRUE, seed = seed,
+       extrapolate = ctl$extrapolate %||% (model$solver != "cd"), seed = seed,
        threads = threads, verbose = verbose, progress = progress)
 }
 

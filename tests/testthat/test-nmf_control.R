@@ -7,7 +7,7 @@ test_that("nmf_control() has documented defaults", {
   expect_identical(names(ctl),
                    c("max_iter", "tol", "normalize", "inner_max", "inner_tol", "trace_every",
                      "extrapolate"))
-  expect_identical(ctl$extrapolate, TRUE)
+  expect_null(ctl$extrapolate)  # on for BCD, off for coordinate descent
 })
 
 test_that("settings are stored with their types", {
@@ -58,8 +58,9 @@ test_that("the normalize error names the argument for any bad string", {
   expect_error(nmf_control(normalize = c("l1", "l2")), "normalize")
 })
 
-test_that("extrapolate must be TRUE or FALSE and be named", {
+test_that("extrapolate must be NULL, TRUE or FALSE and be named", {
   expect_identical(nmf_control(extrapolate = FALSE)$extrapolate, FALSE)
+  expect_identical(nmf_control(extrapolate = TRUE)$extrapolate, TRUE)
   expect_error(nmf_control(extrapolate = NA), "`extrapolate`")
   expect_error(nmf_control(extrapolate = "yes"), "`extrapolate`")
 })

@@ -192,7 +192,7 @@ template <class Mat>
   if (cfg.updates_w() || cfg.updates_h()) {
     switch (cfg.solver) {
     case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts, resume); break;
-    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts); break;
+    case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts, resume); break;
     case Solver::mu: solve_mu(X, Wt, H, cfg, mon, res, wts); break;
     }
   }

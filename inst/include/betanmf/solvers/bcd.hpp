@@ -30,6 +30,7 @@
 #include "../products.hpp"
 #include "../weights.hpp"
 #include "bcd_em.hpp"
+#include "extrapolation.hpp"
 #include "progress.hpp"
 #include "quadratic.hpp"
 
@@ -76,52 +77,16 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
   return std::max(0.0, detail::ordered_sum(per_line));
 }
 
-// out = max(0, now + beta (now - before)), element-wise on F (r x N): `now`
-// moved on along its last step. `out` may be `before`. The first `fixed`
-// coordinates of each column (known components) are copied from `now`.
-inline void extrapolate(const arma::mat &now, const arma::mat &before, double beta, int fixed,
-                        arma::mat &out, int threads) {
-  out.set_size(now.n_rows, now.n_cols);
-  const std::ptrdiff_t r = now.n_rows, N = now.n_cols;
-#pragma omp parallel for schedule(static) num_threads(team(threads, double(N) * r * 8))
-  for (std::ptrdiff_t j = 0; j < N; ++j) {
-    const double *a = now.colptr(j), *b = before.colptr(j);
-    double *o = out.colptr(j);
-    for (std::ptrdiff_t k = 0; k < fixed; ++k) o[k] = a[k];
-#pragma omp simd
-    for (std::ptrdiff_t k = fixed; k < r; ++k) o[k] = std::max(0.0, a[k] + beta * (a[k] - b[k]));
-  }
-}
-
 }  // namespace detail
 
-// BCD with extrapolation between iterations, for both factors learned
-// without the majorization step of masks (Ang & Gillis 2019, Neural Comput
-// 31:417, algorithm 2, with their parameters for HALS). Wt, H hold the
-// current iterate, whose objective the history reports. An iteration updates
-// W from the current W against H_y, then H from H_y against W_y, where
-//   W_y = max(0, W_new + b (W_new - W_prev)),   H_y = max(0, H_new + b (H_new - H))
-// move the plain updates on along their last step (W_prev: the plain W
-// update of the iteration before). The pair (W_y, H_new) is feasible and its
-// objective comes with the H step (from its products, or from the weighted
-// line systems); it becomes the current iterate if it is no worse. Otherwise
-// the step is rejected: the iterate stays, b shrinks by eta, its ceiling
-// drops to the b before, and the next iteration is a plain BCD step from the
-// iterate, which never increases the objective. Accepted steps grow b by
-// gamma up to the ceiling, which grows by gamma_bar up to 1. So the reported
-// objective never increases, and the stop rule only looks at accepted steps.
-// `resume` (possibly empty) is the state a fit ended with, to go on from
-// Wt, H as that fit would have; its end state goes to res.bcd_state.
-// Returns -1 when done; else the iterations completed when the objective of
-// a candidate became mostly rounding error (IterationLog::trusted(): an
-// outlier dominates ||X||^2), since a step cannot be judged then: Wt, H are
-// the last accepted iterate and plain BCD, which never needs to compare,
-// goes on from there (solve_bcd()).
+// BCD with extrapolation between iterations (extrapolation.hpp), for both
+// factors learned without the majorization step of masks. The objective of
+// a candidate comes from the H step's products (or from the weighted line
+// systems); `resume` and the result as for solve_extrapolated().
 template <class Mat>
 int solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
-                            IterationLog &log, Result &res, const Weights &wts, double xx,
-                            const BcdState &resume) {
-  constexpr double beta0 = 0.5, eta = 1.5, gamma = 1.01, gamma_bar = 1.005;
+                           IterationLog &log, Result &res, const Weights &wts, double xx,
+                           const BcdState &resume) {
   const bool weighted = !wts.trivial();
   const bool need_products = !weighted || wts.base != 0.0;
   std::vector<double> xx_col, xx_row;
@@ -151,24 +116,10 @@ int solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Conf
     gram(F, gh, cfg.threads);
     return std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(cross_x_w, F) + frob_dot(gw, gh)));
   };
-  arma::mat w_next, w_prev = Wt;  // the plain W update; the one before it (or W_y)
-  arma::mat h_from = H, h_next;   // H_y, start and partner of the next steps; the H update
-  double beta = beta0, beta_max = 1.0, beta_before = beta0;  // b_n, its ceiling, b_(n-1)
-  double loss = arma::datum::inf;
-  bool plain = true;  // no direction to extrapolate along
-  if (!resume.empty() && arma::size(resume.w_prev) == arma::size(Wt) &&
-      arma::size(resume.h_from) == arma::size(H)) {
-    w_prev = resume.w_prev;
-    h_from = resume.h_from;
-    // known components as given now
-    if (cfg.fixed_w > 0) w_prev.rows(0, cfg.fixed_w - 1) = Wt.rows(0, cfg.fixed_w - 1);
-    if (cfg.fixed_h > 0) h_from.rows(0, cfg.fixed_h - 1) = H.rows(0, cfg.fixed_h - 1);
-    beta = resume.beta;
-    beta_max = resume.beta_max;
-    beta_before = resume.beta_before;
-    plain = resume.plain;
-    // the objective of the current iterate, as the iteration that made it
-    // computed it (an accepted step is judged against it)
+  // the objective of the current iterate, as the iteration that made it
+  // computed it
+  auto current = [&] {
+    double loss;
     if (weighted) {
       loss = divergence(X, Wt, H, 2.0, cfg.threads, wts);
     } else {
@@ -177,48 +128,9 @@ int solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Conf
       gram(H, gh, cfg.threads);
       loss = std::max(0.0, 0.5 * (xx - 2.0 * frob_dot(cross_x_w, H) + frob_dot(gw, gh)));
     }
-    loss += penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
-  }
-  for (int it = 1; it <= cfg.max_iter; ++it) {
-    const double b = beta;
-    w_next = Wt;
-    step_w(w_next, h_from);
-    if (!plain) detail::extrapolate(w_next, w_prev, b, cfg.fixed_w, w_prev, cfg.threads);
-    const arma::mat &w_try = plain ? w_next : w_prev;
-    h_next = h_from;
-    const double f = step_h(h_next, w_try) + penalty_value(w_try, cfg.pen_w) +
-                     penalty_value(h_next, cfg.pen_h);
-    if (!log.trusted(f)) return it - 1;
-    res.iterations = it;
-    bool stop;
-    if (plain || f <= loss) {
-      if (plain) {
-        w_prev = w_next;
-        std::swap(Wt, w_next);
-      } else {
-        std::swap(Wt, w_prev);  // Wt = W_y
-        std::swap(w_prev, w_next);
-        beta = std::min(beta_max, gamma * b);
-        beta_max = std::min(1.0, gamma_bar * beta_max);
-      }
-      detail::extrapolate(h_next, H, b, cfg.fixed_h, h_from, cfg.threads);
-      std::swap(H, h_next);
-      loss = f;
-      plain = false;
-      stop = log.record(it, loss);
-    } else {
-      h_from = H;
-      w_prev = Wt;
-      beta_max = beta_before;
-      beta = b / eta;
-      plain = true;
-      stop = log.record(it, loss, false);
-    }
-    beta_before = b;
-    if (stop || log.interrupted()) break;
-  }
-  res.bcd_state = {std::move(w_prev), std::move(h_from), beta, beta_max, beta_before, plain};
-  return -1;
+    return loss + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
+  };
+  return solve_extrapolated(Wt, H, cfg, log, res, resume, step_w, step_h, current);
 }
 
 // BCD under a mask (weights in [0, 1]) by the majorization step of

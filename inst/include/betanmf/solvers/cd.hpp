@@ -25,6 +25,7 @@
 #include "../stats.hpp"
 #include "../weights.hpp"
 #include "cd_partner.hpp"
+#include "extrapolation.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
@@ -265,16 +266,36 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   return detail::ordered_sum(per_line);
 }
 
-// Runs coordinate descent for beta = 1 from Wt = W^T (r x m) and H (r x n).
+// Runs coordinate descent for beta = 1 from Wt = W^T (r x m) and H (r x n),
+// with both factors learned extrapolated between iterations
+// (extrapolation.hpp; every pass is monotone, so the rule that keeps the
+// objective from rising holds as for BCD). `resume` as for
+// solve_extrapolated().
 template <class Mat>
 void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,
-              Result &res, const Weights &wts) {
+              Result &res, const Weights &wts, const BcdState &resume = BcdState()) {
   IterationLog log(cfg, mon, res);
   // Only a guard against dividing by zero (stats.hpp): the steps see the
   // exact model, so a step that would empty the model at a positive datum
   // meets an infinite derivative there and is halved.
   const double y_floor = solver_floors(max_value(X), 1.0).model;
-  for (int it = 1; it <= cfg.max_iter; ++it) {
+  int first = 1;
+  if (cfg.extrapolate && cfg.updates_w() && cfg.updates_h()) {
+    auto step_w = [&](arma::mat &F, const arma::mat &P) {
+      (void)cd_kl_update(X, F, P, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, false, wts);
+    };
+    auto step_h = [&](arma::mat &F, const arma::mat &P) {
+      return cd_kl_update(X, F, P, true, cfg, cfg.pen_h, cfg.fixed_h, y_floor, true, wts);
+    };
+    auto current = [&] {
+      return divergence(X, Wt, H, 1.0, cfg.threads, wts) + penalty_value(Wt, cfg.pen_w) +
+             penalty_value(H, cfg.pen_h);
+    };
+    const int done = solve_extrapolated(Wt, H, cfg, log, res, resume, step_w, step_h, current);
+    if (done < 0) return;
+    first = done + 1;
+  }
+  for (int it = first; it <= cfg.max_iter; ++it) {
     double div = 0.0;
     if (cfg.updates_w())
       div = cd_kl_update(X, Wt, H, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, !cfg.updates_h(),
