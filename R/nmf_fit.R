@@ -56,8 +56,9 @@
 #'
 #' For `beta <= 1` the solvers keep the model positive wherever the data
 #' are, so the loss is finite whenever some factors give a finite loss: the
-#' multiplicative updates keep every entry they learn at least \eqn{2^{-400}}
-#' times the largest entry of its factor, and coordinate descent rejects a
+#' multiplicative updates never take an entry they learn below \eqn{2^{-400}}
+#' times the largest entry of its factor (an entry that floor has risen past
+#' as the factor grew stays where it was), and coordinate descent rejects a
 #' step that would empty the model at a positive datum. Every solver
 #' decreases its objective at every iteration; where the closed forms of the
 #' objective lose their precision (an outlier \eqn{10^{16}} times the rest of

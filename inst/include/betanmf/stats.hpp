@@ -96,9 +96,11 @@ template <class Mat> [[nodiscard]] double min_positive(const Mat &X) {
 //           y^(beta-1) stay finite: max_x 2^(-800 / max(1, 2 - beta)), and for
 //           beta < 0 at least (max_x 2^-900)^(1 / (2 - beta)), so that
 //           max_x y^(beta-2) <= 2^900;
-//   factor: the multiplicative updates for beta <= 1 keep every entry they
-//           learn at least 2^-400 times the largest entry of its factor
-//           (factor_floor()), so that a product of two entries, and with it
+//   factor: the multiplicative updates for beta <= 1 never take an entry
+//           they learn below 2^-400 times the largest entry of its factor
+//           (factor_floor(); an entry the floor has risen past as the
+//           factor grew stays where it was, mu_apply()), so that a
+//           product of two entries, and with it
 //           the model where the data are positive, stays some 2^-800 below
 //           the scale of the model instead of underflowing to an exact zero
 //           (an infinite divergence for beta <= 1). Relative to each factor,

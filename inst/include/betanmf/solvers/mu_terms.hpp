@@ -112,7 +112,8 @@ struct LineRatios {
 // for beta = 1 the exact minimizer of the auxiliary function plus the prior.
 // The auxiliary function of the step is convex and separable in the f_k
 // with its minimum at the multiplicative update, so raising an update to
-// `floor` (from a value that was at least `floor`) or to `lowest` times
+// min(floor, f_k) (a bound below the current value, as clamping to an
+// interval that holds f_k; f_k = 0 is lifted to the floor) or to `lowest` times
 // its value (lowest <= 1: a step that may not cut the model by more than
 // that, solvers/mu.hpp), or capping a rise at `highest` times its value
 // (highest >= 1: the model ceiling of stats.hpp), still decreases it, and so does leaving a
@@ -142,8 +143,11 @@ inline void mu_apply(int r, int fixed, double *f, const double *num, const doubl
     }
     double next = f[k] * t;
     if (next > f[k] && highest < arma::datum::inf) next = std::min(next, highest * f[k]);
+    // the floor as it was when f_k reached it: a floor that has risen since
+    // (it follows the largest entry of the factor) would lift f_k above
+    // where the step put it, which need not decrease the objective
     if (next <= std::numeric_limits<double>::max())
-      f[k] = std::max({next, floor, lowest * f[k]});
+      f[k] = std::max({next, f[k] > 0.0 ? std::min(floor, f[k]) : floor, lowest * f[k]});
   }
 }
 
