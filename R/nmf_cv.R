@@ -318,10 +318,18 @@ cv_parts_entries <- function(data, holdout, fraction, seed, rep) {
   }
   held <- methods::new("dgCMatrix", i = pat$i, p = pat$p, x = rep(1, length(pat$i)),
                        Dim = c(as.integer(m), as.integer(n)))
+  test <- prepare_checked(data$x, data$drop,
+                          if (is.null(data$weights)) held else
+                            methods::as(held * data$weights, "CsparseMatrix"))
+  if (!(sum(test$margins$rows) > 0)) {
+    stop(sprintf(paste0("`fraction` = %g holds out only missing, masked or zero-weight entries ",
+                        "of the %d x %d matrix `x` in replicate %d (the %s pattern of this ",
+                        "seed), so there is no test error; use a larger `fraction`, another ",
+                        "`seed` or more data"), fraction, m, n, rep, holdout),
+         call. = FALSE)
+  }
   list(train = prepare_checked(data$x, merge_masks(n, data$drop, held), data$weights),
-       test = prepare_checked(data$x, data$drop,
-                              if (is.null(data$weights)) held else
-                                methods::as(held * data$weights, "CsparseMatrix")))
+       test = test)
 }
 
 # Bi-cross-validation (Owen & Perry 2009): rows I and columns J held out;

@@ -122,6 +122,13 @@ bad_input_cases <- function() {
     q(quote(nmf_cv(d$x, 2, foo = 1)), "unknown argument.*foo"),
     q(quote(nmf_cv(matrix(stats::runif(4), 2), 1, holdout = "blocks", seed = 1)),
       "`fraction` = 0.1 holds out no entry"),
+    # every held-out entry missing: no test error to compute (fuzz seed 31840)
+    q(quote(local({
+      x <- matrix(stats::runif(60), 10)
+      p <- betanmf:::cpp_holdout_pattern(10L, 6L, "speckled", 0.1, 1, 1L)
+      x[cbind(p$i + 1L, rep(seq_len(6), diff(p$p)))] <- NA
+      nmf_cv(x, 1, seed = 1)
+    })), "`fraction` = 0.1 holds out only missing, masked or zero-weight entries"),
     q(quote(nmf_cv(d$bad_p, 2)), "`x` is a corrupt"),
     # nmf_consensus
     q(quote(nmf_consensus(d$x, 0)), "`rank`"),
