@@ -335,3 +335,19 @@ test_that("the history of a fit with a penalty at beta = 3 on data at 1e-298 doe
   expect_true(is.finite(fit$loss) && all(is.finite(l)))
   expect_true(all(diff(l) <= 0))
 })
+
+test_that("a start near 1 for all-subnormal data gives finite fits", {
+  # at scale such a start is some 2^1090, whose mean model overflowed, so
+  # that it was not moved to the data (fuzz seeds 16304, 30659)
+  withr::local_seed(3)
+  x <- matrix(stats::rpois(24 * 20, 2), 24) * 5e-324
+  start <- list(W = matrix(stats::runif(24 * 3), 24), H = matrix(stats::runif(3 * 20), 3))
+  for (b in c(0.5, 1, 3)) {
+    fit <- nmf_fit(x, 3, beta = b, solver = "mu", init = start, threads = 1,
+                   control = nmf_control(max_iter = 20, tol = 0))
+    expect_true(all(is.finite(fit$W)) && all(is.finite(fit$H)) && is.finite(fit$loss),
+                label = sprintf("beta = %g: finite factors and loss", b))
+    expect_equal(fit$loss, beta_divergence(x, fitted(fit), beta = b), tolerance = 1e-6,
+                 label = sprintf("beta = %g: loss", b))
+  }
+})

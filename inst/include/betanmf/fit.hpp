@@ -169,10 +169,23 @@ template <class Mat>
 void rescale_far_start(const Mat &Xs, arma::mat &W, arma::mat &H) {
   if (W.is_empty() || H.is_empty()) return;
   const double mean_x = mean_value(Xs);
-  const double mean_y = arma::dot(arma::sum(W, 0), arma::sum(H, 1).t()) /
-                        (static_cast<double>(W.n_rows) * static_cast<double>(H.n_cols));
-  if (!(mean_x > 0.0) || !(mean_y > 0.0) || !std::isfinite(mean_y)) return;
-  const double gap = std::log2(mean_x) - std::log2(mean_y);
+  if (!(mean_x > 0.0)) return;
+  // log2 of the mean model sum_c a_c b_c / (m n) (a_c, b_c the sums of
+  // column c of W and row c of H), summed in log space: at scale the start
+  // of all-subnormal data is some 2^1090, whose products overflow
+  const arma::rowvec a = arma::sum(W, 0);
+  const arma::vec b = arma::sum(H, 1);
+  std::vector<double> logs;
+  for (arma::uword c = 0; c < a.n_elem; ++c)
+    if (a[c] > 0.0 && b[c] > 0.0 && std::isfinite(a[c]) && std::isfinite(b[c]))
+      logs.push_back(std::log2(a[c]) + std::log2(b[c]));
+  if (logs.empty()) return;
+  const double top = *std::max_element(logs.begin(), logs.end());
+  double sum = 0.0;
+  for (double l : logs) sum += std::exp2(l - top);
+  const double log_mean_y = top + std::log2(sum) - std::log2(static_cast<double>(W.n_rows)) -
+                            std::log2(static_cast<double>(H.n_cols));
+  const double gap = std::log2(mean_x) - log_mean_y;
   if (std::abs(gap) <= 100.0) return;
   const int e = static_cast<int>(std::lround(gap / 2.0));
   scale_by_power_of_two(W, e);
