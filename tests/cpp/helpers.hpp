@@ -47,6 +47,26 @@ struct Csc {
   return arma::abs(a - b).max() / scale;
 }
 
+// The largest increase of a recorded objective between two iterations,
+// beyond `rounding` (the rounding of how the solver evaluates it), relative
+// to the value before; -Inf for fewer than two values.
+[[nodiscard]] inline double worst_increase(const std::vector<double> &loss,
+                                           double rounding = 0.0) {
+  double worst = -arma::datum::inf;
+  for (std::size_t t = 1; t < loss.size(); ++t)
+    worst = std::max(worst, (loss[t] - loss[t - 1] - rounding) / loss[t - 1]);
+  return worst;
+}
+
+// The first iteration (0-based index into the history) whose objective is
+// at most `target` times (1 + 1e-9); loss.size() when none is.
+[[nodiscard]] inline std::size_t first_reaching(const std::vector<double> &loss,
+                                                double target) {
+  std::size_t hit = 0;
+  while (hit < loss.size() && loss[hit] > target * (1 + 1e-9)) ++hit;
+  return hit;
+}
+
 // Exact equality of every bit of two matrices of the same shape.
 [[nodiscard]] inline bool identical(const arma::mat &a, const arma::mat &b) {
   return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&

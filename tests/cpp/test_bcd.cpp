@@ -18,6 +18,7 @@ using betanmf::Result;
 using testing::Csc;
 using testing::identical;
 using testing::rel_diff;
+using testing::worst_increase;
 
 namespace {
 
@@ -50,21 +51,6 @@ template <class Mat> Result run(const Mat &X, const Config &cfg, Init init = Ini
 // below it is no increase.
 double rounding_of_objective(const arma::mat &X) {
   return 64.0 * std::numeric_limits<double>::epsilon() * 0.5 * arma::accu(arma::square(X));
-}
-
-// The largest increase of the recorded objective beyond its rounding, relative.
-double worst_increase(const std::vector<double> &loss, double rounding) {
-  double worst = -arma::datum::inf;
-  for (std::size_t t = 1; t < loss.size(); ++t)
-    worst = std::max(worst, (loss[t] - loss[t - 1] - rounding) / loss[t - 1]);
-  return worst;
-}
-
-double worst_increase(const std::vector<double> &loss) {
-  double worst = -arma::datum::inf;
-  for (std::size_t t = 1; t < loss.size(); ++t)
-    worst = std::max(worst, (loss[t] - loss[t - 1]) / loss[t - 1]);
-  return worst;
 }
 
 // Records what the solver reports, and optionally asks it to stop.
@@ -414,10 +400,7 @@ TEST_CASE("extrapolated BCD stays monotone and needs fewer iterations", "[bcd][e
       // the history reports the objective of the returned factors
       CHECK(std::abs(b.hist_loss.back() - b.loss) <= 1e-9 * b.loss);
       // the extrapolated fit reaches the plain fit's final objective sooner
-      std::size_t hit = 0;
-      while (hit < b.hist_loss.size() && b.hist_loss[hit] > a.hist_loss.back() * (1 + 1e-9))
-        ++hit;
-      CHECK(hit < b.hist_loss.size() / 2);
+      CHECK(testing::first_reaching(b.hist_loss, a.hist_loss.back()) < b.hist_loss.size() / 2);
       // sparse input gives the same bits, and so do two threads
       const Result s = run(csc.view(), fast, Init::nndsvd);
       CHECK(identical(s.W, b.W));

@@ -266,10 +266,10 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   return detail::ordered_sum(per_line);
 }
 
-// Runs coordinate descent for beta = 1 from Wt = W^T (r x m) and H (r x n),
-// with both factors learned extrapolated between iterations
-// (extrapolation.hpp; every pass is monotone, so the rule that keeps the
-// objective from rising holds as for BCD). `resume` as for
+// Runs coordinate descent for beta = 1 from Wt = W^T (r x m) and H (r x n).
+// With Config::extrapolate and both factors learned, iterations are
+// extrapolated (extrapolation.hpp; every pass is monotone, so the rule that
+// keeps the objective from rising holds as for BCD). `resume` as for
 // solve_extrapolated().
 template <class Mat>
 void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,

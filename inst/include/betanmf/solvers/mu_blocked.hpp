@@ -117,7 +117,8 @@ inline void block_model(const arma::mat &W, const arma::mat &H, std::size_t j0,
 // `least` and `most`, m each):
 //   lowest  = y_floor / the smallest model value Y_ic >= y_floor (or just
 //             below it, floor_guard()) at a positive datum of positive
-//             weight (x, w: m x nb, w nullptr for none). A step whose factor shrinks by no more than that keeps
+//             weight (x, w: m x nb, w nullptr for none). A step whose
+//             factor shrinks by no more than that keeps
 //             such a model above the floor, where the auxiliary function of
 //             the next step is the exact one (mu_terms.hpp); below the floor
 //             the update sees y_floor instead of the model, and the step
