@@ -96,4 +96,15 @@ struct Csc {
   return X;
 }
 
+// Weights from a dense matrix of weights: base 1 with deltas w - 1 (or base
+// 0 with the weights themselves as deltas).
+struct DenseWeights {
+  Csc deltas;
+  betanmf::Weights w;
+  DenseWeights(const arma::mat &weights, double base)
+      : deltas(weights - base),
+        w(base, weights.n_rows, weights.n_cols, deltas.p.data(), deltas.i.data(),
+          deltas.x.data()) {}
+};
+
 }  // namespace testing

@@ -412,3 +412,29 @@ TEST_CASE("extrapolated BCD stays monotone and needs fewer iterations", "[bcd][e
     }
   }
 }
+
+TEST_CASE("weighted BCD stays finite with weights from 1e-280 to 1", "[bcd][weights]") {
+  // A 1 x 12 line from a start of W = 0 (fuzz seed 16892): G_l = w W^T W
+  // was 7e-219 times 5e-96, a subnormal whose inverse overflowed to an
+  // infinite H; each line's system is now scaled by a power of two.
+  const arma::rowvec x = {0, 0, 0, 4, 3, 0, 2, 2, 0, 0, 0, 0};
+  const arma::rowvec w = {1.5e-43, 0,        1.1e-277, 7.5e-219, 2.6e-90,  7.1e-50,
+                          1.9e-279, 1.7e-168, 1.3e-42, 2.0e-50,  8.5e-268, 9.1e-144};
+  const arma::mat X = x, weights = w;
+  const testing::DenseWeights dw(weights, 0.0);
+  Config cfg = base_config(10);
+  cfg.rank = 1;
+  cfg.tol = 0.0;
+  arma::mat W(1, 1, arma::fill::zeros);
+  arma::mat H = arma::linspace<arma::rowvec>(0.1, 1.2, 12);
+  betanmf::SilentMonitor mon;
+  const Result res = betanmf::fit(betanmf::DenseMatrix(X), W, H, cfg, mon, dw.w, Init::given);
+  REQUIRE(res.W.is_finite());
+  REQUIRE(res.H.is_finite());
+  for (double l : res.hist_loss) CHECK(std::isfinite(l));
+  // one component fits the four weighted counts exactly (the start's
+  // objective, 1.2e-89, is sum w x^2 / 2)
+  const arma::mat Y = res.W * res.H;
+  for (arma::uword j : {3u, 4u, 6u, 7u}) CHECK(Y[j] == Approx(x[j]).epsilon(1e-10));
+  CHECK(res.loss < 1e-150);
+}

@@ -37,17 +37,6 @@ bool well_formed(const betanmf::CscArrays &a, arma::uword n) {
 
 betanmf::PatternView view_of(const Csc &c) { return {c.p.data(), c.i.data()}; }
 
-// Weights from a dense matrix of weights: base 1 with deltas w - 1 (or base
-// 0 with the weights themselves as deltas).
-struct DenseWeights {
-  Csc deltas;
-  betanmf::Weights w;
-  DenseWeights(const arma::mat &weights, double base)
-      : deltas(weights - base),
-        w(base, weights.n_rows, weights.n_cols, deltas.p.data(), deltas.i.data(),
-          deltas.x.data()) {}
-};
-
 }  // namespace
 
 TEST_CASE("pattern_union holds each entry of either pattern once", "[prepare]") {
@@ -106,7 +95,7 @@ TEST_CASE("entries of weight zero leave the data; the rest stays bit for bit",
   for (double base : {1.0, 0.0}) {
     arma::mat wb = weights;
     if (base == 0.0) wb(1, 1) = 0.5;  // only listed entries count under base 0
-    const DenseWeights dw(wb, base);
+    const testing::DenseWeights dw(wb, base);
     CHECK(betanmf::has_unweighted(dw.w));
     arma::mat expect = X;
     expect.elem(arma::find(wb <= 0.0)).zeros();
@@ -122,7 +111,7 @@ TEST_CASE("entries of weight zero leave the data; the rest stays bit for bit",
     CHECK(kept.row_idx.size() == arma::accu(expect != 0.0));
   }
   // weights that only re-weigh leave nothing to drop
-  const DenseWeights reweigh(arma::ones(12, 10) * 2.0, 1.0);
+  const testing::DenseWeights reweigh(arma::ones(12, 10) * 2.0, 1.0);
   CHECK_FALSE(betanmf::has_unweighted(reweigh.w));
   CHECK_FALSE(betanmf::has_unweighted(betanmf::Weights()));
 }
@@ -134,7 +123,7 @@ TEST_CASE("the summary equals its definition for dense and sparse data", "[prepa
   weights.elem(arma::find(random_pattern(15, 9, 0.2, 13) > 0)).zeros();
   weights.row(5).zeros();  // an unobserved row
   for (double base : {1.0, 0.0}) {
-    const DenseWeights dw(weights, base);
+    const testing::DenseWeights dw(weights, base);
     arma::mat Xp(15, 9);
     betanmf::zero_unweighted(betanmf::DenseMatrix(X), dw.w, Xp.memptr());
     const Csc c(Xp);

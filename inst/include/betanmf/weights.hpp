@@ -217,25 +217,46 @@ inline void weighted_partner_sum(const Weights &wts, bool by_col, std::size_t l,
   }
 }
 
+// A power of two s that brings the largest weight change of line l (and
+// the base) near 1, for the line systems below: a weight of 1e-219 times
+// a partner of 1e-48 squared is 4e-315, a subnormal whose inverse
+// overflows, while s times it is a normal number. The solution of a line's
+// quadratic program is unchanged when G, c and the penalties are all scaled
+// by s, and powers of two scale exactly. 1 for weights within 2^+-200;
+// s times `limit` (the largest penalty) stays below 2^1000.
+inline double line_weight_scale(const Weights &wts, bool by_col, std::size_t l,
+                                double limit) {
+  const auto [ptr, idx, del] = wts.lines(by_col);
+  double top = std::abs(wts.base);
+  for (std::size_t t = ptr[l]; t < ptr[l + 1]; ++t) top = std::max(top, std::abs(del[t]));
+  if (!(top > 0.0) || (top >= 0x1.0p-200 && top <= 0x1.0p200)) return 1.0;
+  int e = -std::ilogb(top);
+  if (limit > 0.0) e = std::min(e, 1000 - std::ilogb(limit));
+  return std::ldexp(1.0, e);
+}
+
 // The quadratic model of line l under weights: G_l (r x r) and c_l (r) as in
-// the header comment, and sum_p w_p x_p^2 given the line's plain sum xx_l.
-// GG = P P^T and C = the plain products; C is unused when base is 0.
+// the header comment, and sum_p w_p x_p^2 given the line's plain sum xx_l,
+// each times `scale` (line_weight_scale()). GG = P P^T and C = the plain
+// products; C is unused when base is 0.
 template <class Mat>
 double weighted_system(const Mat &X, const Weights &wts, bool by_col, std::size_t l,
                        const arma::mat &GG, const arma::mat &C, const arma::mat &P,
                        double xx_l, std::vector<WeightedEntry> &list, double *G,
-                       double *c) {
+                       double *c, double scale = 1.0) {
   const int r = static_cast<int>(P.n_rows);
   gather_weights(X, wts, by_col, l, list);
-  double wxx = wts.base * xx_l;
-  for (int t = 0; t < r * r; ++t) G[t] = wts.base * GG[t];
-  for (int k = 0; k < r; ++k) c[k] = wts.base == 0.0 ? 0.0 : wts.base * C(k, l);
+  const double base = scale * wts.base;
+  double wxx = base * xx_l;
+  for (int t = 0; t < r * r; ++t) G[t] = base * GG[t];
+  for (int k = 0; k < r; ++k) c[k] = base == 0.0 ? 0.0 : base * C(k, l);
   for (const WeightedEntry &e : list) {
     const double *gp = P.colptr(e.idx);
+    const double delta = scale * e.delta;
     for (int k = 0; k < r; ++k)
-      for (int q = 0; q < r; ++q) G[k * r + q] += e.delta * gp[k] * gp[q];
-    for (int k = 0; k < r; ++k) c[k] += e.delta * e.x * gp[k];
-    wxx += e.delta * e.x * e.x;
+      for (int q = 0; q < r; ++q) G[k * r + q] += delta * gp[k] * gp[q];
+    for (int k = 0; k < r; ++k) c[k] += delta * e.x * gp[k];
+    wxx += delta * e.x * e.x;
   }
   return wxx;
 }

@@ -64,14 +64,19 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
     std::vector<WeightedEntry> list;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t l = 0; l < N; ++l) {
-      const double wxx =
-          weighted_system(X, wts, by_col, l, GG, C, P, xx_line[l], list, G.data(), c.data());
+      // the line's system and penalties times a power of two (weights.hpp)
+      const double s = line_weight_scale(wts, by_col, l, std::max(pen.l1, pen.l2));
+      const double wxx = weighted_system(X, wts, by_col, l, GG, C, P, xx_line[l], list,
+                                         G.data(), c.data(), s);
+      Penalty scaled;
+      scaled.l1 = s * pen.l1;
+      scaled.l2 = s * pen.l2;
       double *f = F.colptr(l);
-      inverse_diagonal(r, G.data(), pen.l2, inv.data());
-      quadratic_sweeps(r, f, G.data(), inv.data(), c.data(), g.data(), pen, fixed, max_inner,
-                       inner_tol);
+      inverse_diagonal(r, G.data(), scaled.l2, inv.data());
+      quadratic_sweeps(r, f, G.data(), inv.data(), c.data(), g.data(), scaled, fixed,
+                       max_inner, inner_tol);
       // g = G_l f after the sweeps (kept current by them)
-      per_line[l] = 0.5 * (wxx - 2.0 * dot(r, c.data(), f) + dot(r, g.data(), f));
+      per_line[l] = 0.5 * (wxx - 2.0 * dot(r, c.data(), f) + dot(r, g.data(), f)) / s;
     }
   }
   return std::max(0.0, detail::ordered_sum(per_line));

@@ -20,7 +20,9 @@ namespace detail {
 // l2 / 2 f^T f over f >= 0 (r), coordinates k >= fixed only, with g = G f
 // kept current; G is r x r column-major and inv[k] = 1 / (G_kk + l2), or 0
 // for a component with nothing to fit (precomputed: a sweep has no
-// division). Sweeps stop by the inner rule. An AVX2 copy runs where the
+// division). Each step stays below the coordinate's bound c_k / (G_kk + l2)
+// (the weighted lines, whose G_l can be nearly singular, take these
+// sweeps). Sweeps stop by the inner rule. An AVX2 copy runs where the
 // processor has it (dispatch.hpp).
 BETANMF_ALWAYS_INLINE void sweeps_body(int r, double *f, const double *G, const double *inv,
                                        const double *c, double *g, const Penalty &pen,
@@ -33,7 +35,13 @@ BETANMF_ALWAYS_INLINE void sweeps_body(int r, double *f, const double *G, const 
     double move = 0.0;
     for (int k = fixed; k < r; ++k) {
       const double grad = g[k] - c[k] + pen.l1 + pen.l2 * f[k];
-      const double fk = inv[k] > 0.0 ? std::max(0.0, f[k] - grad * inv[k]) : 0.0;
+      // the coordinate's minimum is at most c_k / (G_kk + l2) (G >= 0 and
+      // f >= 0); a step beyond it is rounding of G f - c amplified by a
+      // small G_kk (weights spanning 1e300 make G_l nearly singular), which
+      // would walk f along a direction the objective only appears not to see
+      const double fk = inv[k] > 0.0 ? std::min(std::max(0.0, f[k] - grad * inv[k]),
+                                                (1.0 + 0x1.0p-20) * std::max(0.0, c[k]) * inv[k])
+                                     : 0.0;
       const double d = fk - f[k];
       if (d != 0.0) {
         f[k] = fk;
