@@ -33,6 +33,10 @@ cpp_elementwise_divergence <- function(x, mu, beta) {
     .Call(`_betanmf_cpp_elementwise_divergence`, x, mu, beta)
 }
 
+cpp_penalty_exponents <- function(max_x, min_pos, beta, fixed_w, fixed_h) {
+    .Call(`_betanmf_cpp_penalty_exponents`, max_x, min_pos, beta, fixed_w, fixed_h)
+}
+
 cpp_pattern_union <- function(n, a, b) {
     .Call(`_betanmf_cpp_pattern_union`, n, a, b)
 }

@@ -52,14 +52,20 @@
 #' Data beyond these limits get an error that says so. Within them, data of
 #' extreme magnitude (largest entry outside \eqn{2^{-40}}..\eqn{2^{41}}) are
 #' fitted at a power of four of their scale and scaled back exactly, since
-#' \eqn{d_\beta(cx | cy) = c^\beta d_\beta(x | y)}.
+#' \eqn{d_\beta(cx | cy) = c^\beta d_\beta(x | y)}. Beside known components
+#' (`fixed_W`, `fixed_H`) the learned factor carries that whole scale, and a
+#' penalty `l1` or `l2` on it whose weight against the divergence at the
+#' working scale would exceed \eqn{2^{900}} is an error that names it
+#' (for example `l2 = 0.1` with a known W beside data near \eqn{10^{275}}):
+#' divide `x` by a constant and choose the penalties for the scaled data.
 #'
 #' For `beta <= 1` the solvers keep the model positive wherever the data
 #' are, so the loss is finite whenever some factors give a finite loss: the
 #' multiplicative updates never take an entry they learn below \eqn{2^{-400}}
 #' times the largest entry of its factor (an entry that floor has risen past
 #' as the factor grew stays where it was), and coordinate descent rejects a
-#' step that would empty the model at a positive datum. Every solver
+#' step that would empty the model at a positive datum and moves a start
+#' whose model is zero at a positive datum (of any weight) off it. Every solver
 #' decreases its objective at every iteration; where the closed forms of the
 #' objective lose their precision (an outlier \eqn{10^{16}} times the rest of
 #' the data) it is summed term by term.

@@ -78,6 +78,7 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
       if (!is.null(state)) state$w_prev[k, ] <- state$w_prev[k, , drop = FALSE] * ratio
     }
   }
+  check_penalty_scale(data, model, fixed)
   settings <- core_settings(rank, model, how, fixed, seed, threads, verbose, progress)
   settings$state <- state
   res <- tryCatch(
@@ -88,6 +89,32 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
     stop_internal("the core returned non-finite or negative factors", data, rank, model, how)
   }
   res
+}
+
+# Penalties beside known components on data of extreme magnitude: the
+# learned factor then carries the whole scale of the data (scale.hpp), and
+# where the core's factor of a penalty leaves 2^-900 .. 2^900 upwards the
+# scaled objective is not the one asked for (the penalty's minimum lies
+# beyond what the fit can represent, and the loss was infinite). An error
+# that names the penalty, before the core runs.
+check_penalty_scale <- function(data, model, fixed) {
+  if (fixed$k_W == 0L && fixed$k_H == 0L) return(invisible(TRUE))
+  pen <- c(model$l1[["W"]], model$l2[["W"]], model$l1[["H"]], model$l2[["H"]])
+  if (!any(pen != 0)) return(invisible(TRUE))
+  s <- data$summary
+  e <- cpp_penalty_exponents(s$max, s$min_positive, model$beta, fixed$k_W, fixed$k_H)
+  bad <- which(pen != 0 & e$exponents > e$limit)
+  if (!length(bad)) return(invisible(TRUE))
+  b <- bad[1L]
+  arg <- c("l1", "l2", "l1", "l2")[b]
+  side <- c("W", "W", "H", "H")[b]
+  stop(sprintf(paste0(
+    "`%s` = %g on %s cannot be fitted beside %s for `x` with entries up to %g: the fit runs ",
+    "at x / 4^%d, where the weight of this penalty against the divergence is 2^%d, beyond double ",
+    "precision; divide `x` by a constant (for example 10^%d) and choose the penalties for ",
+    "the scaled data, or fit without `%s`"),
+    arg, pen[b], side, if (fixed$k_W > 0L) "`fixed_W`" else "`fixed_H`", s$max, e$k,
+    round(e$exponents[b]), max(1L, floor(log10(s$max)) - 1L), arg), call. = FALSE)
 }
 
 # A failure of the core on checked input is a defect of the package, not of

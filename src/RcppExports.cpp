@@ -116,6 +116,20 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_penalty_exponents
+Rcpp::List cpp_penalty_exponents(double max_x, double min_pos, double beta, int fixed_w, int fixed_h);
+RcppExport SEXP _betanmf_cpp_penalty_exponents(SEXP max_xSEXP, SEXP min_posSEXP, SEXP betaSEXP, SEXP fixed_wSEXP, SEXP fixed_hSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< double >::type max_x(max_xSEXP);
+    Rcpp::traits::input_parameter< double >::type min_pos(min_posSEXP);
+    Rcpp::traits::input_parameter< double >::type beta(betaSEXP);
+    Rcpp::traits::input_parameter< int >::type fixed_w(fixed_wSEXP);
+    Rcpp::traits::input_parameter< int >::type fixed_h(fixed_hSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_penalty_exponents(max_x, min_pos, beta, fixed_w, fixed_h));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_pattern_union
 Rcpp::List cpp_pattern_union(int n, SEXP a, SEXP b);
 RcppExport SEXP _betanmf_cpp_pattern_union(SEXP nSEXP, SEXP aSEXP, SEXP bSEXP) {
@@ -170,6 +184,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 2},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},
     {"_betanmf_cpp_elementwise_divergence", (DL_FUNC) &_betanmf_cpp_elementwise_divergence, 3},
+    {"_betanmf_cpp_penalty_exponents", (DL_FUNC) &_betanmf_cpp_penalty_exponents, 5},
     {"_betanmf_cpp_pattern_union", (DL_FUNC) &_betanmf_cpp_pattern_union, 3},
     {"_betanmf_cpp_weight_deltas", (DL_FUNC) &_betanmf_cpp_weight_deltas, 2},
     {"_betanmf_cpp_prepare", (DL_FUNC) &_betanmf_cpp_prepare, 2},

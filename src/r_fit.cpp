@@ -179,3 +179,24 @@ Rcpp::NumericMatrix cpp_elementwise_divergence(Rcpp::NumericMatrix x, Rcpp::Nume
                          out.begin());
   return out;
 }
+
+// The exponents e of the factors 2^e that the core gives the penalties
+// (l1 and l2 on W, then on H) for data whose largest entry is max_x and
+// smallest positive entry min_pos, with fixed_w known columns of W and
+// fixed_h known rows of H (scale.hpp), and the limit beyond which it keeps
+// them: list(exponents = c(l1_W, l2_W, l1_H, l2_H), limit, k).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_penalty_exponents(double max_x, double min_pos, double beta, int fixed_w,
+                                 int fixed_h) {
+  betanmf::Config cfg;
+  cfg.rank = std::max(1, std::max(fixed_w, fixed_h));
+  cfg.fixed_w = fixed_w;
+  cfg.fixed_h = fixed_h;
+  const int k = betanmf::scale_exponent(max_x, min_pos);
+  const betanmf::PenaltyExponents e =
+      k == 0 ? betanmf::PenaltyExponents()
+             : betanmf::penalty_exponents(betanmf::scale_split(k, cfg), beta);
+  return Rcpp::List::create(
+      Rcpp::Named("exponents") = Rcpp::NumericVector::create(e.l1_w, e.l2_w, e.l1_h, e.l2_h),
+      Rcpp::Named("limit") = betanmf::penalty_exponent_limit, Rcpp::Named("k") = k);
+}

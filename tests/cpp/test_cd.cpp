@@ -105,3 +105,60 @@ TEST_CASE("extrapolated CD continued from its state is one longer fit", "[cd][ex
   CHECK(identical(second.W, once.W));
   CHECK(identical(second.H, once.H));
 }
+
+TEST_CASE("CD moves a start off a zero model at positive data of tiny weight", "[cd][weights]") {
+  // Counts with zeros; the start's W has zero rows where the data are
+  // positive, and the positive data weigh 1e-300 to 1e-280 while the zeros weigh up
+  // to 1e2: the floored pull of such a datum is nothing, the true one is
+  // infinite (fuzz seed 11502 ended with loss Inf).
+  arma::mat X(8, 6, arma::fill::zeros);
+  X(2, 1) = 2.0;
+  X(5, 4) = 3.0;
+  X(6, 0) = 1.0;
+  X(0, 3) = 4.0;
+  arma::mat weights(8, 6);
+  for (arma::uword t = 0; t < weights.n_elem; ++t)
+    weights[t] = X[t] > 0.0 ? std::pow(10.0, -300.0 + 10.0 * (t % 3)) : 1.0 + t % 7;
+  const testing::DenseWeights dw(weights, 0.0);
+  for (int rank : {1, 2}) {
+    Config cfg = cd_config(20);
+    cfg.rank = rank;
+    arma::mat W(8, rank, arma::fill::ones), H(rank, 6, arma::fill::ones);
+    W.row(2).zeros();
+    W.row(5).zeros();
+    betanmf::SilentMonitor mon;
+    const Result res = betanmf::fit(DenseMatrix(X), W, H, cfg, mon, dw.w, Init::given);
+    CAPTURE(rank);
+    CHECK(std::isfinite(res.loss));
+    CHECK(arma::any(res.W.row(2) > 0.0));
+    CHECK(arma::any(res.W.row(5) > 0.0));
+    // the model covers every positive datum
+    const arma::mat Y = res.W * res.H;
+    for (arma::uword t = 0; t < X.n_elem; ++t)
+      if (X[t] > 0.0) CHECK(Y[t] > 0.0);
+    CHECK(worst_increase(res.hist_loss) <= 1e-12);
+  }
+}
+
+TEST_CASE("a penalized projection starts at the best flat level", "[cd][fixed]") {
+  // the flat level solves N sum a - T / L + r N (l1 + l2 L) = 0: at that
+  // level the objective of the flat start is stationary in L
+  const arma::mat X = testing::planted(30, 20, 3, 0.1, 0.3, 11) * 50.0;
+  const arma::mat W0 = arma::randu<arma::mat>(30, 3) + 0.1;
+  for (double l2 : {0.0, 1.0, 1e6}) {
+    Config cfg = cd_config(1);
+    cfg.rank = 3;
+    cfg.fixed_w = 3;
+    cfg.pen_h.l1 = 0.5;
+    cfg.pen_h.l2 = l2;
+    arma::mat W = W0, H;
+    betanmf::initialize(DenseMatrix(X), cfg, Init::given, W, H);
+    REQUIRE(H.n_rows == 3);
+    const double L = H(0, 0);
+    CHECK(arma::all(arma::vectorise(H) == L));
+    const double N = 20.0, T = arma::accu(X), A = arma::accu(W0);
+    const double slope = N * A - T / L + 3.0 * N * (0.5 + l2 * L);
+    CAPTURE(l2, L, slope);
+    CHECK(std::abs(slope) <= 1e-9 * (N * A + T / L));
+  }
+}

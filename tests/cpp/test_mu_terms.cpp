@@ -113,7 +113,7 @@ TEST_CASE("a flat start over an all-zero known factor is finite", "[fit]") {
   X *= 7.0;
   const betanmf::DenseMatrix Xd(X.memptr(), X.n_rows, X.n_cols);
   arma::mat W(5, 2, arma::fill::zeros), H;
-  betanmf::flat_partner(Xd, 2, W, H);
+  betanmf::flat_partner(Xd, 2, betanmf::Config(), W, H);
   REQUIRE(H.n_rows == 2);
   REQUIRE(H.n_cols == 3);
   CHECK(H.is_finite());

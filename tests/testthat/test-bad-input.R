@@ -82,6 +82,9 @@ bad_input_cases <- function() {
                     threads = 1, seed = 1)), NULL, finite_fit),
     q(quote(nmf_fit(d$x, 2, init = "svd")), "`init`"),
     q(quote(nmf_fit(d$x, 2, init = list(W = 1))), "`init` as a list needs"),
+    # a penalty beside known components that the scaled fit cannot weigh
+    q(quote(nmf_fit(d$x * 1e275, fixed_W = matrix(1, 20, 2), beta = 1,
+                    l2 = c(W = 0, H = 0.1))), "`l2` = 0.1 on H cannot be fitted"),
     q(quote(nmf_fit(d$x, 2, init = list(W = matrix(1, 20, 3), H = matrix(1, 3, 12)))),
       "`init\\$W` must have"),
     q(quote(nmf_fit(d$x, 2, init = list(W = matrix(1e200, 20, 2), H = matrix(1e200, 2, 12)))),

@@ -351,3 +351,37 @@ test_that("a start near 1 for all-subnormal data gives finite fits", {
                  label = sprintf("beta = %g: loss", b))
   }
 })
+
+test_that("L2 beside a known W on data near 1e264 reaches a finite objective", {
+  # the flat start of the projection sat at the unpenalized level, some
+  # 2^438 above the penalty's minimum, and the loss stayed Inf (fuzz 32810)
+  withr::local_seed(4)
+  x <- matrix(stats::rpois(8 * 7, 5), 8) * 1e263
+  W <- matrix(stats::runif(8), 8) + 0.3
+  fit <- nmf_fit(x, fixed_W = W, beta = 1, l2 = c(W = 0, H = 0.7), threads = 1,
+                 control = nmf_control(max_iter = 5))
+  expect_true(is.finite(fit$loss) && all(is.finite(fit$history$loss)))
+  # (the returned W is normalized; the penalty is on H against the W given)
+  h_fit <- fitted(fit)[1, ] / W[1, 1]
+  pen <- 0.7 / 2 * sum(h_fit^2)
+  expect_equal(fit$loss, beta_divergence(x, fitted(fit), beta = 1) + pen, tolerance = 1e-10)
+  # the minimum of each column, for one component: sum(W) + l2 h =
+  # sum_i x_ij W_i / (W_i h) = colSums(x) / h, a quadratic in h
+  a <- sum(W)
+  h <- (-a + sqrt(a^2 + 4 * 0.7 * colSums(x))) / (2 * 0.7)
+  # (within 1e-4 after five iterations from the best flat start)
+  expect_equal(fitted(fit), W %*% t(h), tolerance = 1e-4, ignore_attr = TRUE)
+})
+
+test_that("penalties that a scaled fit beside known components cannot weigh are errors", {
+  withr::local_seed(4)
+  x <- matrix(stats::rpois(8 * 7, 5) + 1, 8) * 1e275
+  W <- matrix(stats::runif(8 * 2), 8) + 0.3
+  expect_error(nmf_fit(x, fixed_W = W, beta = 1, l2 = c(W = 0, H = 0.1), threads = 1),
+               "`l2` = 0.1 on H cannot be fitted beside `fixed_W`")
+  expect_error(nmf_fit(x, 3, fixed_W = W, beta = 0.5, l2 = 0.1, threads = 1), "`l2`")
+  # without penalties, or on data at a moderate scale, the same fits run
+  expect_true(is.finite(nmf_fit(x, fixed_W = W, beta = 1, threads = 1)$loss))
+  expect_true(is.finite(nmf_fit(x / 1e274, fixed_W = W, beta = 1, l2 = c(W = 0, H = 0.1),
+                                threads = 1)$loss))
+})

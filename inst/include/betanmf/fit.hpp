@@ -26,9 +26,19 @@ namespace betanmf {
 // given (a projection: H for a fixed W, or W for a fixed H): every entry
 // equals the level at which the model W H has the mean of X. Zeros would
 // never move under the multiplicative updates, and nothing of size m x n or
-// n x n is formed.
+// n x n is formed. For beta = 1 with penalties on the empty factor the
+// level is instead the best flat one: with the model y_ij = L a_i (a_i the
+// row sums of W; for an empty W the same over columns), N lines of the
+// empty factor and T = sum X,
+//   d/dL [sum_ij (y_ij - x_ij log y_ij) + r N (l1 L + l2 L^2 / 2)]
+//     = N sum_i a_i - T / L + r N (l1 + l2 L) = 0,
+// whose positive root is L = 2 T / (b + sqrt(b^2 + 4 r N l2 T)) with
+// b = N (sum_i a_i + r l1). Coordinate descent moves a coordinate down by
+// at most 2^40 per step, so that a penalty that puts the minimum 2^400
+// below the data's level (data near 1e275 beside a known W) would take
+// many iterations to reach from the unpenalized level.
 template <class Mat>
-void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
+void flat_partner(const Mat &X, arma::uword r, const Config &cfg, arma::mat &W, arma::mat &H) {
   // With every entry of the empty factor equal to `level`, the mean of W H
   // is level * sum_k mean_i W_ik (for H empty) or level * sum_k mean_j H_kj.
   const bool fill_h = H.is_empty();
@@ -40,9 +50,21 @@ void flat_partner(const Mat &X, arma::uword r, arma::mat &W, arma::mat &H) {
   // over a subnormal factor it stops at 2^900, whose products stay finite.
   const double scale = arma::accu(given) / lines;
   const double level = scale > 0.0 ? std::min(mean_value(X) / scale, 0x1.0p900) : 0.0;
+  const Penalty &pen = fill_h ? cfg.pen_h : cfg.pen_w;
+  double penalized = 0.0;  // the best flat level under the penalties, when below
+  if (cfg.beta == 1.0 && scale > 0.0 && (pen.l1 > 0.0 || pen.l2 > 0.0)) {
+    const double N = static_cast<double>(fill_h ? X.n : X.m), rd = static_cast<double>(r);
+    const double total = mean_value(X) * static_cast<double>(X.m) * static_cast<double>(X.n);
+    const double b = N * (arma::accu(given) + rd * pen.l1);
+    const double q = 4.0 * rd * N * pen.l2 * total;
+    const double best = 2.0 * total / (b + (b > 0.0 ? b * std::sqrt(1.0 + q / b / b)
+                                                    : std::sqrt(q)));
+    if (best > 0.0 && std::isfinite(best) && best < level) penalized = best;
+  }
   arma::mat &empty = fill_h ? H : W;
   empty.set_size(fill_h ? r : X.m, fill_h ? X.n : r);
-  empty.fill(std::max(level, std::numeric_limits<double>::epsilon()));
+  empty.fill(penalized > 0.0 ? penalized
+                             : std::max(level, std::numeric_limits<double>::epsilon()));
 }
 
 // Starting factors W (m x r) and H (r x n) for X.
@@ -64,7 +86,8 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
     break;
   case Init::given:
     // the shapes of given factors are checked by fit()
-    if (W.is_empty() != H.is_empty()) flat_partner(X, static_cast<arma::uword>(cfg.rank), W, H);
+    if (W.is_empty() != H.is_empty())
+      flat_partner(X, static_cast<arma::uword>(cfg.rank), cfg, W, H);
     // Zeros are absorbing for the multiplicative updates, and for beta <= 1
     // a model that is zero at a positive datum is an infinite divergence:
     // the learned parts of a given start begin at least at the factor floor

@@ -125,27 +125,51 @@ struct ScaleSplit {
   return {k, k, k};
 }
 
+// The exponents e of the factors 2^e by which scaled_config() multiplies l1
+// and l2 on W and on H for the fit of X / 4^k with W = 2^kw W', H = 2^kh H':
+// 2^(kw - 2 k beta) for l1 on W and 2^(2 kw - 2 k beta) for l2 (kh for H;
+// kw = kh = k gives the factors of the header).
+struct PenaltyExponents {
+  double l1_w = 0.0, l2_w = 0.0, l1_h = 0.0, l2_h = 0.0;
+};
+
+[[nodiscard]] inline PenaltyExponents penalty_exponents(const ScaleSplit &sp, double beta) {
+  const double kd = static_cast<double>(sp.k), kw = sp.kw, kh = sp.kh;
+  return {kw - 2.0 * kd * beta, 2.0 * kw - 2.0 * kd * beta, kh - 2.0 * kd * beta,
+          2.0 * kh - 2.0 * kd * beta};
+}
+
+// Penalty factors are kept within 2^-penalty_exponent_limit .. 2^+limit:
+// beyond, the penalty outweighs the divergence (or the reverse) by more
+// than double precision can tell, and the scaled objective must stay
+// finite. Below the limit the penalty is negligible and the fit is that of
+// the divergence alone; above it the scaled objective is another one, which
+// the R layer refuses where a factor is known (R/run_fit.R): the learned
+// factor then carries the whole scale of the data, and the penalty's
+// minimum lies outside what the fit can represent.
+constexpr double penalty_exponent_limit = 900.0;
+
 // The configuration of the fit of X / 4^k with W = 2^kw W', H = 2^kh H':
-// the penalties as in the header, with 2^(kw - 2 k beta) for l1 on W and
-// 2^(2 kw - 2 k beta) for l2 (kh for H; kw = kh = k gives the factors of
-// the header).
-// Their factors are kept within 2^-900 .. 2^900: beyond, the penalty
-// outweighs the divergence (or the reverse) by more than double precision
-// can tell, and the scaled objective must stay finite.
+// the penalties times the factors of penalty_exponents(), each kept within
+// the limit above.
 [[nodiscard]] inline Config scaled_config(const Config &cfg, const ScaleSplit &sp) {
   Config out = cfg;
   if (sp.k == 0) return out;
   const double kd = static_cast<double>(sp.k);
   if (sp.k > 0) out.model_limit = std::ldexp(cfg.model_limit, -2 * sp.k);
-  auto factor = [](double e) { return std::exp2(std::min(900.0, std::max(-900.0, e))); };
+  auto factor = [](double e) {
+    return std::exp2(std::min(penalty_exponent_limit, std::max(-penalty_exponent_limit, e)));
+  };
+  const PenaltyExponents e = penalty_exponents(sp, cfg.beta);
   for (Penalty *p : {&out.pen_w, &out.pen_h}) {
-    const double kf = static_cast<double>(p == &out.pen_w ? sp.kw : sp.kh);
-    if (p->l1 != 0.0) p->l1 *= factor(kf - 2.0 * kd * cfg.beta);
-    if (p->l2 != 0.0) p->l2 *= factor(2.0 * kf - 2.0 * kd * cfg.beta);
+    const bool on_w = p == &out.pen_w;
+    const double e1 = on_w ? e.l1_w : e.l1_h, e2 = on_w ? e.l2_w : e.l2_h;
+    if (p->l1 != 0.0) p->l1 *= factor(e1);
+    if (p->l2 != 0.0) p->l2 *= factor(e2);
     // a Gamma prior, rate F - shape log F: the rate as l1, the shape over
     // 4^(k beta) (its log term moves by a constant, which the history of a
     // scaled fit leaves out; the final loss has it)
-    for (double &v : p->rate) v *= factor(kf - 2.0 * kd * cfg.beta);
+    for (double &v : p->rate) v *= factor(e1);
     for (double &v : p->shape) v *= factor(-2.0 * kd * cfg.beta);
   }
   return out;

@@ -92,6 +92,45 @@ inline double cd_upward_step(double f0, double newton, double lin, double l2,
   return best;
 }
 
+// An upward step of coordinate f0 where the model is exactly zero at a
+// positive (weighted) datum that the coordinate's partner reaches: the
+// divergence is infinite there and its true derivative is -inf, while the
+// floored one may be positive (a datum of weight 1e-300, or 1e-299 itself,
+// beside counts of weight 1: its floored pull x g / y_floor is nothing).
+// The one-dimensional minimum lies at the root of the unfloored slope
+//   phi(d) = lin + l2 (f0 + d) - sum_t x_t g_t / (y_t + d g_t),
+// increasing in d, -inf at 0+ and >= 0 at d = sum(x) / lin (each term is at
+// most x_t / d); the step halves from that bound until phi <= 0 (so the
+// objective falls all the way from the infinite start) and the model is
+// positive at every positive datum the partner reaches. 0 if none is.
+inline double cd_escape_zero(double f0, double lin, double l2, const double *x,
+                             const double *g, const double *y, std::size_t nnz) {
+  double xsum = 0.0;
+  for (std::size_t t = 0; t < nnz; ++t) xsum += x[t];
+  if (!(lin > 0.0) && !(l2 > 0.0)) return 0.0;
+  double d = lin > 0.0 ? xsum / lin : std::sqrt(xsum / l2);
+  for (int halvings = 0; halvings < 2200 && d > 0.0 && std::isfinite(d); ++halvings, d *= 0.5) {
+    double pull = 0.0;
+    bool covered = true;
+    for (std::size_t t = 0; t < nnz; ++t) {
+      if (g[t] == 0.0 || x[t] == 0.0) continue;
+      const double v = y[t] + d * g[t];
+      covered = covered && v > 0.0;
+      pull += x[t] * g[t] / v;
+    }
+    if (!covered) return 0.0;
+    if (lin + l2 * (f0 + d) - pull <= 0.0) return d;
+  }
+  return 0.0;
+}
+
+// True when the model is exactly zero at a positive (weighted) datum.
+inline bool zero_at_positive(std::size_t nnz, const double *x, const double *y) {
+  for (std::size_t t = 0; t < nnz; ++t)
+    if (x[t] > 0.0 && !(y[t] > 0.0)) return true;
+  return false;
+}
+
 // Updates one line f (r) by one sweep of projected Newton steps over its
 // coordinates. Returns the line's part of the divergence afterwards,
 // sum_nz (x log(x / y) - x) + s^T f, when `want_loss`, else 0.
@@ -125,8 +164,26 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
   b.iy_new.resize(nnz);
   gather_partner({&G, b.e.idx.data(), nnz, f, y_floor, b.gt.data(), b.y.data(), b.iy.data()});
   double *y = b.y.data(), *iy = b.iy.data(), *yn = b.y_new.data(), *iyn = b.iy_new.data();
+  // a zero model at a positive datum (a given start with zeros) needs the
+  // unfloored step; steps never empty the model, so once covered it stays so
+  bool uncovered = zero_at_positive(nnz, x, y);
   for (int k = fixed; k < r; ++k) {
     const double *gk = b.gt.data() + k * nnz;
+    if (uncovered) {
+      bool reaches = false;
+      for (std::size_t t = 0; t < nnz && !reaches; ++t)
+        reaches = x[t] > 0.0 && !(y[t] > 0.0) && gk[t] > 0.0;
+      const double d = reaches ? cd_escape_zero(f[k], s[k] + pen.l1, pen.l2, x, gk, y, nnz) : 0.0;
+      if (d > 0.0) {
+        for (std::size_t t = 0; t < nnz; ++t) {
+          y[t] += d * gk[t];
+          iy[t] = 1.0 / std::max(y[t], y_floor);
+        }
+        f[k] += d;
+        uncovered = zero_at_positive(nnz, x, y);
+      }
+      if (reaches) continue;
+    }
     double s1 = 0.0, s2 = 0.0;
 #pragma omp simd reduction(+ : s1, s2)
     for (std::size_t t = 0; t < nnz; ++t) {
