@@ -41,10 +41,12 @@
 # Posterior modes of H and then W for a masked fit. `train` is the prepared
 # training data (prepare_checked(): x with zeros at the held-out entries,
 # the weights, the margins), `fit` the core's fit on it. Returns list(W, H,
-# phi). Data of extreme magnitude (1e-300, 1e290) are scored at a power of
-# two of their scale, c: Pearson's statistic of x / c is c^-beta times that
-# of x, and phi is kept as its logarithm until it meets the prior, whose
-# shape and rate may be representable where phi and the moments are not.
+# phi), whose product W H predicts the held-out entries. Data of extreme magnitude (1e-318, 1e290) are scored at a power of
+# two of their scale, c: the posterior of x / c with H / c is that of x with
+# H, divided by c (d_beta(x / c | y / c) = c^-beta d_beta(x | y), Pearson's
+# statistic and so phi scale alike, and a Gamma prior on h / c is the same
+# prior with its rate times c), while at scale neither the data nor the
+# fixed partner are subnormal (a known W of 1e-318 has no precision left).
 cv_posterior <- function(train, fit, beta, threads, max_iter = 5L, tol = 1e-6) {
   W <- unname(fit$W)
   H <- unname(fit$H)
@@ -52,21 +54,26 @@ cv_posterior <- function(train, fit, beta, threads, max_iter = 5L, tol = 1e-6) {
   n_obs <- sum(train$margins$rows)
   dof <- max(n_obs - (nrow(train$x) + ncol(train$x)) * r, n_obs / 2)
   c <- pow2_scale(max_entry(train$x))
-  if (c == 1) {
-    phi <- line_pearson(train$x, train$spec, W, H, beta, fit$divergence) / dof
-    if (!is.finite(phi) || phi <= 0) phi <- 1
-    log_phi <- log(phi)
-  } else {
-    # (the divergence enters for beta = 2 only, as c^-2 times it)
-    stat <- line_pearson(train$x / c, train$spec, W, H / c, beta, fit$divergence / c / c)
-    log_phi <- beta * log(c) + log(stat / dof)
-    if (!is.finite(log_phi)) log_phi <- 0
-    phi <- exp(log_phi)
-  }
-  H <- line_posterior(train, W, H, beta, phi, max_iter, tol, threads, log_phi)
-  Wt <- line_posterior(transpose_data(train), t(H), t(W), beta, phi, max_iter, tol, threads,
-                       log_phi)
-  list(W = t(Wt), H = H, phi = phi)
+  # (the divergence enters for beta = 2 only, as c^-2 times it)
+  phi <- line_pearson(train$x / c, train$spec, W, H / c, beta, fit$divergence / c / c) / dof
+  if (!is.finite(phi) || phi <= 0) phi <- 1
+  at_scale <- scale_data(train, c)
+  H <- line_posterior(at_scale, W, H / c, beta, phi, max_iter, tol, threads)
+  Wt <- line_posterior(transpose_data(at_scale), t(H), t(W), beta, phi, max_iter, tol, threads)
+  # the scale goes back half to each factor: W H is the prediction, and H
+  # times all of c would be subnormal again for subnormal data
+  e <- round(log2(c))
+  list(W = t(Wt) * 2^(e %/% 2), H = H * 2^(e - e %/% 2), phi = exp(log(phi) + beta * log(c)))
+}
+
+# Prepared data divided by c (a power of two, so exactly), with the summary
+# that goes with it.
+scale_data <- function(data, c) {
+  if (c == 1) return(data)
+  data$x <- data$x / c
+  for (v in c("max", "min_positive", "total")) data$summary[[v]] <- data$summary[[v]] / c
+  data$summary$sum_sq <- data$summary$sum_sq / c / c
+  data
 }
 
 # The largest stored entry of a dense or sparse matrix (0 when none).
@@ -127,16 +134,22 @@ line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads, log_ph
   run_fit(data, ncol(W), model, list(W = W, H = H), fixed, seed = 1L, threads = threads)$H
 }
 
-# Prepared data transposed: rows become columns, with the weights and
-# margins that go with them.
+# Prepared data transposed: rows become columns, with the weights, margins
+# and summary that go with them.
 transpose_data <- function(data) {
   spec <- data$spec
   if (!is.null(spec)) {
     spec <- list(base = spec$base, delta = Matrix::t(spec$delta), rows = spec$cols,
                  cols = spec$rows)
   }
+  summary <- data$summary
+  if (!is.null(summary)) {
+    summary$nrow <- data$summary$ncol
+    summary$ncol <- data$summary$nrow
+  }
   list(x = if (methods::is(data$x, "sparseMatrix")) Matrix::t(data$x) else t(data$x),
-       spec = spec, margins = list(rows = data$margins$cols, cols = data$margins$rows))
+       spec = spec, margins = list(rows = data$margins$cols, cols = data$margins$rows),
+       summary = summary)
 }
 
 # Model values (W H)_ij at the positions (i, j) of a pattern's entries.

@@ -281,7 +281,8 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
   start <- start_factors(train$x, max(ranks), model$solver, "nndsvd", fit_seed, threads)
   n_test <- sum(parts$test$margins$rows)
   n_train <- sum(train$margins$rows)
-  y_floor <- score_floor(train)  # once for every rank
+  scale <- pow2_scale(max_entry(parts$test$x))
+  y_floor <- score_floor(train, scale)  # once for every rank
   lapply(ranks, function(k) {
     t0 <- proc.time()[["elapsed"]]
     fit <- run_fit(train, k, model,
@@ -290,8 +291,8 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
                    no_fixed(), fit_seed, threads)
     pred <- cv_predict(parts, fit, model, threads)
     secs <- proc.time()[["elapsed"]] - t0
-    test_div <- cpp_divergence(parts$test$x, pred$W, pred$H, model$beta, parts$test$spec,
-                               threads, y_floor)
+    test_div <- test_divergence(parts$test, pred$W, pred$H, model$beta, threads, y_floor,
+                                scale)
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
@@ -370,7 +371,19 @@ cv_predict <- function(parts, fit, model, threads) {
 
 # Smallest model value used to score held-out entries: 1e-10 times the mean
 # of the training data (an exact zero at a positive count would make the KL
-# test error infinite).
-score_floor <- function(train) {
-  1e-10 * train$summary$total / (as.numeric(train$summary$nrow) * train$summary$ncol)
+# test error infinite), at the scale of the data divided by `scale`.
+score_floor <- function(train, scale = 1) {
+  1e-10 * (train$summary$total / scale) / (as.numeric(train$summary$nrow) * train$summary$ncol)
+}
+
+# The divergence of the test entries from W H with model values below
+# y_floor raised to it, computed as scale^beta times that of x / scale from
+# W H / scale (scale: a power of two, pow2_scale()): for subnormal data the
+# products W H and the terms of the divergence keep no precision at the
+# data's own scale (a test error 20% off at 1e-319).
+test_divergence <- function(test, W, H, beta, threads, y_floor, scale) {
+  if (scale == 1) return(cpp_divergence(test$x, W, H, beta, test$spec, threads, y_floor))
+  e <- round(log2(scale))
+  scale^beta * cpp_divergence(test$x / scale, W * 2^-(e %/% 2), H * 2^-(e - e %/% 2), beta,
+                              test$spec, threads, y_floor)
 }
