@@ -47,3 +47,16 @@ TEST_CASE("batched sweeps equal the sweeps of each line alone", "[bcd][sweeps]")
     }
   }
 }
+
+TEST_CASE("a subnormal diagonal gets no inverse", "[quadratic]") {
+  // 1 / 1e-320 overflows: a component whose partner meets only weights of
+  // 1e-300 made H infinite after one weighted step (fuzz seed 33154)
+  const double G[4] = {4.0, 0.0, 0.0, 1e-320};
+  double inv[2];
+  betanmf::detail::inverse_diagonal(2, G, 0.0, inv);
+  CHECK(inv[0] == 0.25);
+  CHECK(inv[1] == 0.0);
+  // with l2 the diagonal is normal again
+  betanmf::detail::inverse_diagonal(2, G, 0.5, inv);
+  CHECK(inv[1] == 2.0);
+}

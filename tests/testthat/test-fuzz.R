@@ -47,8 +47,9 @@ test_that("the calls of make fuzz that once failed are sound", {
   # scale so that the start was not moved to the data (16304, 30659).
   # Seeds 2 to 4: a given start of CD with a zero model at positive data
   # of weight down to 1e-300 (11502, 25106, 25822); weighted BCD whose line
-  # systems underflowed (16892) or walked along a nearly singular G_l
-  # (30937, 31906); all-subnormal counts in the CV posterior (12996); L2
+  # systems underflowed (16892), walked along a nearly singular G_l
+  # (30937, 31906) or inverted a subnormal diagonal (33154); all-subnormal
+  # counts in the CV posterior (12996); L2
   # beside a known W on data at 1e264, started at the unpenalized level
   # (32810); penalties beside a known W that the scaled fit cannot
   # represent, now an error that names them (12132, 16152, 25676, 90222)
@@ -56,7 +57,7 @@ test_that("the calls of make fuzz that once failed are sound", {
              2579L, 3654L, 3804L, 4040L, 4094L, 4331L, 4419L, 4661L, 4713L, 5079L, 5249L,
              5328L, 5729L, 6432L, 7416L, 7625L, 8507L, 8901L, 9035L, 9348L, 11502L, 12132L,
              12996L, 16152L, 16304L, 16892L, 25106L, 25676L, 25822L, 30659L, 30937L,
-             31840L, 31906L, 32810L, 90222L)
+             31840L, 31906L, 32810L, 33154L, 90222L)
   res <- env$fuzz_chunk(seeds, tempfile())
   bad <- res[nzchar(res$problem), ]
   expect_true(nrow(bad) == 0L,

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <armadillo>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace betanmf {
@@ -166,11 +167,14 @@ inline void batch_sweeps(int r, int lanes, double *f, const double *G, const dou
                                                       max_inner, inner_tol);
 }
 
-// inv[k] = 1 / (G_kk + l2) where positive, else 0.
+// inv[k] = 1 / (G_kk + l2) where that is a normal number, else 0: a
+// subnormal diagonal (a component whose partner meets only weights of
+// 1e-300) has no precision left, and its inverse overflows; such a
+// coordinate does not move.
 inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
   for (int k = 0; k < r; ++k) {
     const double d = G[k * r + k] + l2;
-    inv[k] = d > 0.0 ? 1.0 / d : 0.0;
+    inv[k] = d >= std::numeric_limits<double>::min() ? 1.0 / d : 0.0;
   }
 }
 
