@@ -219,3 +219,18 @@ TEST_CASE("components are ordered in place by decreasing contribution", "[init]"
     CHECK(rel_diff(W * H, W0 * H0) < 1e-14);
   }
 }
+
+TEST_CASE("normalizing leaves a component whose H would overflow as it is", "[init]") {
+  // under weights spanning 1e300 a fit may end with W of 1e208 against H of
+  // 1e148: the l1 normalization made H infinite (fuzz seed 7, call 60906)
+  arma::mat W = {{8e207, 0.5}, {1.0, 0.5}};
+  arma::mat H = {{1e88, 2e148}, {1.0, 3.0}};
+  const arma::mat W0 = W, H0 = H;
+  (void)betanmf::finalize_components(W, H, betanmf::Normalize::l1, false);
+  CHECK(W.is_finite());
+  CHECK(H.is_finite());
+  CHECK(W(0, 0) == W0(0, 0));  // component 1 left as it was
+  CHECK(H(0, 1) == H0(0, 1));
+  CHECK(W(0, 1) == 0.5);  // component 2 normalized as usual (its sum is 1)
+  CHECK(arma::accu(W.col(1)) == 1.0);
+}

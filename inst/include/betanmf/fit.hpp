@@ -105,6 +105,19 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
   }
 }
 
+// The sum (l1) or norm (l2) of column k of W (m x r) by which
+// finalize_components() moves its scale into row k of H, or 0 where that
+// would take H past the largest double: under weights spanning 1e300 a
+// component may carry W of 1e208 against H of 1e88 at its heavy entries,
+// and its other products are entries of negligible weight.
+inline double normalizer(const arma::mat &W, const arma::mat &H, arma::uword k,
+                         Normalize normalize) {
+  const double s = normalize == Normalize::l1 ? arma::accu(W.col(k)) : arma::norm(W.col(k), 2);
+  if (!(s > 0.0) || !std::isfinite(s)) return 0.0;
+  const double top = H.n_rows > k ? H.row(k).max() : 0.0;
+  return std::isfinite(s * top) ? s : 0.0;
+}
+
 // Moves the scale of each column of W into the matching row of H (so WH is
 // unchanged) and orders the components by decreasing total contribution
 // sum_ij W_ik H_kj. Zero components keep zero scale; no division by zero.
@@ -116,8 +129,7 @@ inline std::vector<arma::uword> finalize_components(arma::mat &W, arma::mat &H,
   const arma::uword r = W.n_cols;
   if (normalize != Normalize::none) {
     for (arma::uword k = 0; k < r; ++k) {
-      const double s = normalize == Normalize::l1 ? arma::accu(W.col(k))
-                                                  : arma::norm(W.col(k), 2);
+      const double s = normalizer(W, H, k, normalize);
       if (s > 0.0) {
         W.col(k) /= s;
         H.row(k) *= s;
@@ -163,10 +175,11 @@ inline void zero_unobserved(const Weights &wts, arma::mat &Wt, arma::mat &H) {
 
 // Scales the BCD state as finalize_components() will scale the factors
 // (W (m x r) before it): component k of w_prev by 1 / s_k, of h_from by s_k.
-inline void scale_like_normalized(const arma::mat &W, Normalize normalize, BcdState &state) {
+inline void scale_like_normalized(const arma::mat &W, const arma::mat &H, Normalize normalize,
+                                  BcdState &state) {
   if (state.empty() || normalize == Normalize::none) return;
   for (arma::uword k = 0; k < W.n_cols; ++k) {
-    const double s = normalize == Normalize::l1 ? arma::accu(W.col(k)) : arma::norm(W.col(k), 2);
+    const double s = normalizer(W, H, k, normalize);
     if (s > 0.0) {
       state.w_prev.row(k) /= s;
       state.h_from.row(k) *= s;
@@ -349,7 +362,7 @@ template <class Mat>
       res.hist_seconds.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
-    scale_like_normalized(res.W, cfg.normalize, res.bcd_state);
+    scale_like_normalized(res.W, res.H, cfg.normalize, res.bcd_state);
     // Known components stay first, in the order given.
     res.order = finalize_components(res.W, res.H, cfg.normalize,
                                     cfg.sort_components && !cfg.has_fixed());
