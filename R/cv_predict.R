@@ -60,10 +60,25 @@ cv_posterior <- function(train, fit, beta, threads, max_iter = 5L, tol = 1e-6) {
   at_scale <- scale_data(train, c)
   H <- line_posterior(at_scale, W, H / c, beta, phi, max_iter, tol, threads)
   Wt <- line_posterior(transpose_data(at_scale), t(H), t(W), beta, phi, max_iter, tol, threads)
-  # the scale goes back half to each factor: W H is the prediction, and H
-  # times all of c would be subnormal again for subnormal data
-  e <- round(log2(c))
-  list(W = t(Wt) * 2^(e %/% 2), H = H * 2^(e - e %/% 2), phi = exp(log(phi) + beta * log(c)))
+  # the scale goes back to the factors so that each component's largest
+  # entries of W and H meet: W H is the prediction, H times all of c would
+  # be subnormal again for subnormal data, and under weights spanning 1e300
+  # a component may hold W of 1e208 against H of 1e-209
+  back <- split_scale(t(Wt), H, round(log2(c)))
+  list(W = back$W, H = back$H, phi = exp(log(phi) + beta * log(c)))
+}
+
+# W (m x r) times 2^e_k per component and H (r x n) times 2^(e - e_k), with
+# e_k chosen so that the largest entries of column k of W and row k of H
+# come out equal (to a power of two): W H times 2^e, each factor as far from
+# over- and underflow as the product allows.
+split_scale <- function(W, H, e) {
+  if (e == 0) return(list(W = W, H = H))
+  top <- function(v) log2(max(v, .Machine$double.xmin))
+  ew <- round((apply(H, 1L, top) - apply(W, 2L, top) + e) / 2)
+  # x 2^k in two steps: 2^k alone overflows beyond k = 1023
+  times_pow2 <- function(x, k) x * 2^(k %/% 2) * 2^(k - k %/% 2)
+  list(W = times_pow2(W, rep(ew, each = nrow(W))), H = times_pow2(H, e - ew))
 }
 
 # Prepared data divided by c (a power of two, so exactly), with the summary

@@ -293,6 +293,17 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
     secs <- proc.time()[["elapsed"]] - t0
     test_div <- test_divergence(parts$test, pred$W, pred$H, model$beta, threads, y_floor,
                                 scale)
+    if (!is.finite(test_div)) {
+      # the fit is finite, its prediction of the held-out entries is not:
+      # under weights spanning 1e300 a line held by one entry of weight 1e2
+      # can leave the model beyond 1e308 where the weights are 1e-13
+      stop(sprintf(paste0(
+        "the test error of replicate %d at rank %d is beyond the double range: the ",
+        "predictions of held-out entries of `x` (up to %g) overflow%s"), rep, k,
+        train$summary$max, if (isTRUE(train$summary$weighted))
+          "; `weights` spanning many orders of magnitude leave such lines to a few entries" else
+          "; divide `x` by a constant"), call. = FALSE)
+    }
     if (verbose) {
       message(sprintf("replicate %d, rank %d: test error %.6g", rep, k, test_div / n_test))
     }
