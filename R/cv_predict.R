@@ -41,8 +41,9 @@
 # Posterior modes of H and then W for a masked fit. `train` is the prepared
 # training data (prepare_checked(): x with zeros at the held-out entries,
 # the weights, the margins), `fit` the core's fit on it. Returns list(W, H,
-# phi), whose product W H predicts the held-out entries. Data of extreme magnitude (1e-318, 1e290) are scored at a power of
-# two of their scale, c: the posterior of x / c with H / c is that of x with
+# phi), whose product W H predicts the held-out entries. Data of extreme
+# magnitude (1e-318, 1e290) are scored at a power of two of their scale,
+# c: the posterior of x / c with H / c is that of x with
 # H, divided by c (d_beta(x / c | y / c) = c^-beta d_beta(x | y), Pearson's
 # statistic and so phi scale alike, and a Gamma prior on h / c is the same
 # prior with its rate times c), while at scale neither the data nor the
@@ -123,28 +124,27 @@ gamma_moments <- function(F) {
   list(shape = a, rate = b, log_rate = log_rate)
 }
 
-# phi times v (log_v, log_phi: their logarithms): the plain product where
-# it is finite and positive, else from the logarithms, kept within the
-# positive doubles.
-scale_prior <- function(v, log_v, phi, log_phi) {
+# phi times v (log_v: the logarithm of v): the plain product where it is
+# finite and positive, else from the logarithms, kept within the positive
+# doubles.
+scale_prior <- function(v, log_v, phi) {
   out <- phi * v
   bad <- v > 0 & (!is.finite(out) | out == 0)
-  out[bad] <- pmin(pmax(exp(log_phi + log_v[bad]), .Machine$double.xmin),
+  out[bad] <- pmin(pmax(exp(log(phi) + log_v[bad]), .Machine$double.xmin),
                    .Machine$double.xmax)
   out
 }
 
 # Columns of H (r x n) at their posterior mode for the prepared data (m x n)
 # with W (m x r) fixed; the prior of row k is gamma_moments(H) at the start,
-# scaled by the dispersion phi (log_phi: its logarithm, which may lie
-# outside the double range). The multiplicative updates with the prior run
-# in the core, through the projection path of every fit (run_fit()).
-line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads, log_phi = log(phi)) {
+# scaled by the dispersion phi. The multiplicative updates with the prior
+# run in the core, through the projection path of every fit (run_fit()).
+line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads) {
   prior <- gamma_moments(H)
   model <- list(beta = beta, solver = "mu", l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0),
                 control = nmf_control(max_iter = max_iter, tol = tol, normalize = "none"),
-                prior = list(shape = scale_prior(prior$shape, log(prior$shape), phi, log_phi),
-                             rate = scale_prior(prior$rate, prior$log_rate, phi, log_phi)))
+                prior = list(shape = scale_prior(prior$shape, log(prior$shape), phi),
+                             rate = scale_prior(prior$rate, prior$log_rate, phi)))
   fixed <- list(W = W, H = NULL, k_W = ncol(W), k_H = 0L)
   run_fit(data, ncol(W), model, list(W = W, H = H), fixed, seed = 1L, threads = threads)$H
 }

@@ -389,12 +389,12 @@ score_floor <- function(train, scale = 1) {
 
 # The divergence of the test entries from W H with model values below
 # y_floor raised to it, computed as scale^beta times that of x / scale from
-# W H / scale (scale: a power of two, pow2_scale()): for subnormal data the
-# products W H and the terms of the divergence keep no precision at the
-# data's own scale (a test error 20% off at 1e-319).
+# W H / scale (scale: a power of two, pow2_scale(); split_scale() divides
+# the factors): for subnormal data the products W H and the terms of the
+# divergence keep no precision at the data's own scale (a test error 20%
+# off at 1e-319).
 test_divergence <- function(test, W, H, beta, threads, y_floor, scale) {
   if (scale == 1) return(cpp_divergence(test$x, W, H, beta, test$spec, threads, y_floor))
-  e <- round(log2(scale))
-  scale^beta * cpp_divergence(test$x / scale, W * 2^-(e %/% 2), H * 2^-(e - e %/% 2), beta,
-                              test$spec, threads, y_floor)
+  at <- split_scale(W, H, -round(log2(scale)))
+  scale^beta * cpp_divergence(test$x / scale, at$W, at$H, beta, test$spec, threads, y_floor)
 }

@@ -49,12 +49,13 @@ void flat_partner(const Mat &X, arma::uword r, const Config &cfg, arma::mat &W, 
   // the smallest start below, not the mean over a zero, which overflows;
   // over a subnormal factor it stops at 2^900, whose products stay finite.
   const double scale = arma::accu(given) / lines;
-  const double level = scale > 0.0 ? std::min(mean_value(X) / scale, 0x1.0p900) : 0.0;
+  const double mean_x = mean_value(X);
+  const double level = scale > 0.0 ? std::min(mean_x / scale, 0x1.0p900) : 0.0;
   const Penalty &pen = fill_h ? cfg.pen_h : cfg.pen_w;
   double penalized = 0.0;  // the best flat level under the penalties, when below
   if (cfg.beta == 1.0 && scale > 0.0 && (pen.l1 > 0.0 || pen.l2 > 0.0)) {
     const double N = static_cast<double>(fill_h ? X.n : X.m), rd = static_cast<double>(r);
-    const double total = mean_value(X) * static_cast<double>(X.m) * static_cast<double>(X.n);
+    const double total = mean_x * static_cast<double>(X.m) * static_cast<double>(X.n);
     const double b = N * (arma::accu(given) + rd * pen.l1);
     const double q = 4.0 * rd * N * pen.l2 * total;
     const double best = 2.0 * total / (b + (b > 0.0 ? b * std::sqrt(1.0 + q / b / b)

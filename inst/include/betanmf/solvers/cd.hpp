@@ -124,10 +124,12 @@ inline double cd_escape_zero(double f0, double lin, double l2, const double *x,
   return 0.0;
 }
 
-// True when the model is exactly zero at a positive (weighted) datum.
-inline bool zero_at_positive(std::size_t nnz, const double *x, const double *y) {
+// True when the model is exactly zero at a positive (weighted) datum; with
+// g, only at one where the partner g is positive (one the coordinate reaches).
+inline bool zero_at_positive(std::size_t nnz, const double *x, const double *y,
+                             const double *g = nullptr) {
   for (std::size_t t = 0; t < nnz; ++t)
-    if (x[t] > 0.0 && !(y[t] > 0.0)) return true;
+    if (x[t] > 0.0 && !(y[t] > 0.0) && (g == nullptr || g[t] > 0.0)) return true;
   return false;
 }
 
@@ -170,9 +172,7 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
   for (int k = fixed; k < r; ++k) {
     const double *gk = b.gt.data() + k * nnz;
     if (uncovered) {
-      bool reaches = false;
-      for (std::size_t t = 0; t < nnz && !reaches; ++t)
-        reaches = x[t] > 0.0 && !(y[t] > 0.0) && gk[t] > 0.0;
+      const bool reaches = zero_at_positive(nnz, x, y, gk);
       const double d = reaches ? cd_escape_zero(f[k], s[k] + pen.l1, pen.l2, x, gk, y, nnz) : 0.0;
       if (d > 0.0) {
         for (std::size_t t = 0; t < nnz; ++t) {
