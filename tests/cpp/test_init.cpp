@@ -234,3 +234,18 @@ TEST_CASE("normalizing leaves a component whose H would overflow as it is", "[in
   CHECK(W(0, 1) == 0.5);  // component 2 normalized as usual (its sum is 1)
   CHECK(arma::accu(W.col(1)) == 1.0);
 }
+
+TEST_CASE("a model of two factor floors has a finite divergence for every beta <= 1",
+          "[init]") {
+  // the multiplicative updates keep learned entries at or above the floor;
+  // at beta = -1 a product of two entries at 2^-400 of their factors made
+  // x y^(beta - 1) overflow (fuzz seed 7, call 60544)
+  for (double beta : {1.0, 0.5, 0.0, -0.2, -0.5, -1.0, -3.0, -10.0}) {
+    const double f = betanmf::factor_floor(1.0, 1.0, beta);
+    CHECK(f > 0.0);
+    CHECK(f <= std::ldexp(1.0, -40));  // far below the factor's scale
+    const double d = betanmf::beta_div(1.0, f * f, beta);
+    CHECK(std::isfinite(d));
+  }
+  CHECK(betanmf::factor_floor(1.0, 1.0, 0.5) == std::ldexp(1.0, -400));
+}

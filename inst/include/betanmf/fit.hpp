@@ -95,7 +95,8 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
     // of the solver (stats.hpp), which changes the model by some 1e-240.
     if (cfg.solver == Solver::mu && cfg.beta <= 1.0 && W.n_cols == H.n_rows) {
       const double max_x = max_value(X);
-      const double fw = factor_floor(W.max(), max_x), fh = factor_floor(H.max(), max_x);
+      const double fw = factor_floor(W.max(), max_x, cfg.beta),
+                   fh = factor_floor(H.max(), max_x, cfg.beta);
       const auto r = static_cast<arma::uword>(cfg.rank);
       for (arma::uword k = static_cast<arma::uword>(cfg.fixed_w); k < std::min(r, W.n_cols); ++k)
         W.col(k).transform([fw](double w) { return std::max(w, fw); });

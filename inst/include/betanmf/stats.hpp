@@ -98,8 +98,9 @@ template <class Mat> [[nodiscard]] double min_positive(const Mat &X) {
 //           max_x y^(beta-2) <= 2^900;
 //   factor: the multiplicative updates for beta <= 1 never take an entry
 //           they learn below 2^-400 times the largest entry of its factor
-//           (factor_floor(); an entry the floor has risen past as the
-//           factor grew stays where it was, mu_apply()), so that a
+//           (less far below for beta < 0; factor_floor(); an entry the
+//           floor has risen past as the factor grew stays where it was,
+//           mu_apply()), so that a
 //           product of two entries, and with it
 //           the model where the data are positive, stays some 2^-800 below
 //           the scale of the model instead of underflowing to an exact zero
@@ -134,10 +135,18 @@ struct SolverFloors {
 }
 
 // The factor floor above for a factor whose largest entry is max_f (when it
-// is zero: for a balanced split of data of largest entry max_x).
-[[nodiscard]] inline double factor_floor(double max_f, double max_x) {
+// is zero: for a balanced split of data of largest entry max_x), under
+// beta. For beta < 0 the divergence at a positive datum grows as
+// x y^(beta - 1) when the model y falls: a model of two entries at
+// 2^-400 (2^-800) would be 2^(800 (1 - beta)) there, beyond the doubles for
+// beta < -0.28, so the floor is 2^(-450 / (1 - beta)) instead, where a
+// product of two floored entries keeps that term near 2^900 or below (a
+// start with zeros in W gave an infinite objective after its first
+// update at beta = -1).
+[[nodiscard]] inline double factor_floor(double max_f, double max_x, double beta = 1.0) {
   const double top = max_f > 0.0 ? max_f : std::sqrt(std::max(max_x, 0.0));
-  return std::max(std::ldexp(top, -400), std::numeric_limits<double>::min());
+  const double e = beta < 0.0 ? std::min(400.0, 450.0 / (1.0 - beta)) : 400.0;
+  return std::max(top * std::exp2(-e), std::numeric_limits<double>::min());
 }
 
 }  // namespace betanmf

@@ -172,7 +172,7 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   // the factor floor of stats.hpp, for beta <= 1 only (a zero model is
   // finite otherwise)
   auto floor_of = [&](const arma::mat &F) {
-    return cfg.beta <= 1.0 ? factor_floor(F.max(), max_x) : 0.0;
+    return cfg.beta <= 1.0 ? factor_floor(F.max(), max_x, cfg.beta) : 0.0;
   };
   // beta not in {1, 2}: block-wise dense kernels (mu_blocked.hpp)
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
