@@ -17,6 +17,14 @@ cpp_holdout_bicross <- function(m, n, fraction, seed, replicate) {
     .Call(`_betanmf_cpp_holdout_bicross`, m, n, fraction, seed, replicate)
 }
 
+cpp_listed_model_sum <- function(spec, W, H, threads) {
+    .Call(`_betanmf_cpp_listed_model_sum`, spec, W, H, threads)
+}
+
+cpp_column_weights <- function(spec, m, n, cols) {
+    .Call(`_betanmf_cpp_column_weights`, spec, m, n, cols)
+}
+
 cpp_nmf_fit <- function(x, W0, H0, weights, settings) {
     .Call(`_betanmf_cpp_nmf_fit`, x, W0, H0, weights, settings)
 }

@@ -56,7 +56,8 @@ cv_posterior <- function(train, fit, beta, threads, max_iter = 5L, tol = 1e-6) {
   dof <- max(n_obs - (nrow(train$x) + ncol(train$x)) * r, n_obs / 2)
   c <- pow2_scale(max_entry(train$x))
   # (the divergence enters for beta = 2 only, as c^-2 times it)
-  phi <- line_pearson(train$x / c, train$spec, W, H / c, beta, fit$divergence / c / c) / dof
+  phi <- line_pearson(train$x / c, train$spec, W, H / c, beta, fit$divergence / c / c,
+                      threads) / dof
   if (!is.finite(phi) || phi <= 0) phi <- 1
   at_scale <- scale_data(train, c)
   H <- line_posterior(at_scale, W, H / c, beta, phi, max_iter, tol, threads)
@@ -154,8 +155,10 @@ line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads) {
 transpose_data <- function(data) {
   spec <- data$spec
   if (!is.null(spec)) {
+    held <- spec$held
+    if (!is.null(held)) held$transposed <- !held$transposed
     spec <- list(base = spec$base, delta = Matrix::t(spec$delta), rows = spec$cols,
-                 cols = spec$rows)
+                 cols = spec$rows, held = held)
   }
   summary <- data$summary
   if (!is.null(summary)) {
@@ -170,34 +173,35 @@ transpose_data <- function(data) {
 # Model values (W H)_ij at the positions (i, j) of a pattern's entries.
 model_at <- function(W, H, i, j) rowSums(W[i, , drop = FALSE] * t(H)[j, , drop = FALSE])
 
-# Dense observation weights of the columns `cols`, or NULL for all ones.
-block_weights <- function(spec, m, cols) {
+# Dense observation weights of the columns `cols` of m x n data, or NULL
+# for all ones.
+block_weights <- function(spec, m, n, cols) {
   if (is.null(spec)) return(NULL)
-  spec$base + as.matrix(spec$delta[, cols, drop = FALSE])
+  cpp_column_weights(spec, m, n, cols)
 }
 
 # Pearson's statistic sum_ij w_ij (x_ij - y_ij)^2 / y_ij^(2 - beta) of the
 # fit on its training entries. For beta = 2 it is twice the divergence.
-line_pearson <- function(x, spec, W, H, beta, divergence, block = 2048L) {
+line_pearson <- function(x, spec, W, H, beta, divergence, threads = 1L) {
   if (beta == 2) return(2 * divergence)
-  pure_mask <- is.null(spec) || (spec$base == 1 && all(spec$delta@x == -1))
+  # (held-out entries of a generated pattern weigh zero in training data)
+  pure_mask <- is.null(spec) || (spec$base == 1 && all(spec$delta@x == -1) &&
+                                   (is.null(spec$held) || spec$held$role == "train"))
   if (beta == 1 && methods::is(x, "sparseMatrix") && pure_mask) {
     # sum w x^2 / y - 2 sum w x + sum w y, the last one through W^T w
     j <- rep.int(seq_len(ncol(x)), diff(x@p))
     y <- model_at(W, H, x@i + 1L, j)
     # sum_ij w_ij y_ij = sum(W H) minus the model at the masked entries
     wy <- sum(colSums(W) * rowSums(H))
-    if (!is.null(spec)) {
-      d <- spec$delta
-      wy <- wy - sum(model_at(W, H, d@i + 1L, rep.int(seq_len(ncol(d)), diff(d@p))))
-    }
+    if (!is.null(spec)) wy <- wy + cpp_listed_model_sum(spec, W, H, threads)
     return(sum(x@x^2 / pmax(y, .Machine$double.xmin)) - 2 * sum(x@x) + wy)
   }
   total <- 0
+  block <- max(1L, min(2048L, 2^22 %/% nrow(x)))  # blocks of at most 2^22 entries
   for (start in seq(1L, ncol(x), by = block)) {
     cols <- start:min(ncol(x), start + block - 1L)
     xb <- as.matrix(x[, cols, drop = FALSE])
-    wb <- block_weights(spec, nrow(x), cols)
+    wb <- block_weights(spec, nrow(x), ncol(x), cols)
     y <- W %*% H[, cols, drop = FALSE]
     term <- ifelse(y > 0, (xb - y)^2 / pmax(y, .Machine$double.xmin)^(2 - beta), 0)
     total <- total + sum(if (is.null(wb)) term else wb * term)

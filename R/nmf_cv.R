@@ -114,7 +114,15 @@
 #'
 #' The pattern depends only on the seed and the replicate (a counter-based
 #' generator), never on the number of threads or workers, and every rank of
-#' a replicate is tested on the same held-out entries. Within a replicate
+#' a replicate is tested on the same held-out entries. A `"speckled"` or
+#' `"blocks"` pattern of more than \eqn{2^{22}} expected entries (about
+#' 400 MB if stored) is never stored: the core draws the held-out entries of
+#' each row or column from the generator where a pass of a solver needs
+#' them, so the memory of `nmf_cv()` is about that of one fit (on a 200,000
+#' x 20,000 sparse matrix at `fraction = 0.1`, 400 million held-out entries,
+#' zeros included), at the price of time in proportion to
+#' `nrow(x) * ncol(x)` per pass. The results are the same bit for bit as
+#' with the pattern stored. Within a replicate
 #' all ranks start from one NNDSVD of the training data at the largest rank
 #' (its leading components), which saves a decomposition per rank.
 #'
@@ -267,15 +275,18 @@ cv_dots <- function(dots) {
 
 # Every rank of one replicate: the held-out pattern, the parts of the data
 # (each prepared once for all ranks), one start, the fits and their errors.
-# `tick`: NULL or a function(status) called after each fit (R/progress.R).
+# `tick`: NULL or a function(status) called after each fit (R/progress.R);
+# `generate`: whether the pattern is generated rather than stored
+# (cv_parts_entries()).
 cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threads,
-                         verbose, tick = NULL) {
+                         verbose, tick = NULL,
+                         generate = cv_generate(nrow(data$x), ncol(data$x), fraction)) {
   if (!length(ranks)) return(list())  # bi-cross: nothing this replicate can test
   fit_seed <- restart_seed(seed, rep + 1L)
   parts <- if (holdout == "bicross") {
     cv_parts_bicross(data, fraction, seed, rep)
   } else {
-    cv_parts_entries(data, holdout, fraction, seed, rep)
+    cv_parts_entries(data, holdout, fraction, seed, rep, generate)
   }
   train <- parts$train
   start <- start_factors(train$x, max(ranks), model$solver, "nndsvd", fit_seed, threads)
@@ -317,22 +328,34 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
 
 # Speckled and blocks hold-outs: the training data lose the held-out
 # entries; the test data are the held-out entries, each with the weight it
-# has in the data (as the test block of bi-cross-validation).
-cv_parts_entries <- function(data, holdout, fraction, seed, rep) {
+# has in the data (as the test block of bi-cross-validation). A pattern of
+# many entries (cv_generate()) is not stored: the core generates it line by
+# line from (seed, replicate) wherever a pass needs it.
+cv_parts_entries <- function(data, holdout, fraction, seed, rep,
+                             generate = cv_generate(nrow(data$x), ncol(data$x), fraction)) {
   m <- nrow(data$x)
   n <- ncol(data$x)
-  pat <- cpp_holdout_pattern(m, n, holdout, fraction, seed, rep)
-  if (!length(pat$i)) {
-    stop(sprintf(paste0("`fraction` = %g holds out no entry of the %d x %d matrix `x` in ",
-                        "replicate %d (the %s pattern of this seed); use a larger `fraction`, ",
-                        "another `seed` or more data"), fraction, m, n, rep, holdout),
-         call. = FALSE)
+  if (generate) {
+    held <- list(type = holdout, m = m, n = n, fraction = fraction, seed = seed,
+                 replicate = rep, role = "test", transposed = FALSE)
+    test <- prepare_checked(data$x, data$drop, data$weights, held = held)
+    held$role <- "train"
+    train <- prepare_checked(data$x, data$drop, data$weights, held = held)
+  } else {
+    pat <- cpp_holdout_pattern(m, n, holdout, fraction, seed, rep)
+    if (!length(pat$i)) {
+      stop(sprintf(paste0("`fraction` = %g holds out no entry of the %d x %d matrix `x` in ",
+                          "replicate %d (the %s pattern of this seed); use a larger ",
+                          "`fraction`, another `seed` or more data"),
+                   fraction, m, n, rep, holdout), call. = FALSE)
+    }
+    held <- methods::new("dgCMatrix", i = pat$i, p = pat$p, x = rep(1, length(pat$i)),
+                         Dim = c(as.integer(m), as.integer(n)))
+    test <- prepare_checked(data$x, data$drop,
+                            if (is.null(data$weights)) held else
+                              methods::as(held * data$weights, "CsparseMatrix"))
+    train <- prepare_checked(data$x, merge_masks(n, data$drop, held), data$weights)
   }
-  held <- methods::new("dgCMatrix", i = pat$i, p = pat$p, x = rep(1, length(pat$i)),
-                       Dim = c(as.integer(m), as.integer(n)))
-  test <- prepare_checked(data$x, data$drop,
-                          if (is.null(data$weights)) held else
-                            methods::as(held * data$weights, "CsparseMatrix"))
   if (!(sum(test$margins$rows) > 0)) {
     stop(sprintf(paste0("`fraction` = %g holds out only missing, masked or zero-weight entries ",
                         "of the %d x %d matrix `x` in replicate %d (the %s pattern of this ",
@@ -340,9 +363,17 @@ cv_parts_entries <- function(data, holdout, fraction, seed, rep) {
                         "`seed` or more data"), fraction, m, n, rep, holdout),
          call. = FALSE)
   }
-  list(train = prepare_checked(data$x, merge_masks(n, data$drop, held), data$weights),
-       test = test)
+  list(train = train, test = test)
 }
+
+# Whether the speckled or blocks pattern of an m x n matrix is generated
+# where it is needed rather than stored: stored, a held entry costs about
+# 100 bytes over R and the core (the pattern, the training mask in both
+# orientations, the test weights); generated, nothing, for time in
+# proportion to m n per pass of a solver (one draw of the counter-based
+# generator per entry). Patterns of more than 2^22 expected entries
+# (400 MB stored) are generated.
+cv_generate <- function(m, n, fraction) as.numeric(m) * n * fraction > 2^22
 
 # Bi-cross-validation (Owen & Perry 2009): rows I and columns J held out;
 # the fit sees X[-I, -J]; X[I, -J] (transposed) and X[-I, J] give the

@@ -33,8 +33,8 @@ prepare_data <- function(x, mask = NULL, weights = NULL, beta = 2, arg = "x",
 #   drop, weights   as given, from which cross-validation derives its parts;
 #   summary  dimensions, non-zeros, sum of squares, total, offset;
 #   margins  total weight of each row and column; zeros (see above).
-prepare_checked <- function(x, drop, weights, offset = 0) {
-  spec <- weight_spec(drop, weights, nrow(x), ncol(x))
+prepare_checked <- function(x, drop, weights, offset = 0, held = NULL) {
+  spec <- weight_spec(drop, weights, nrow(x), ncol(x), held)
   res <- cpp_prepare(x, spec)
   sparse <- methods::is(x, "sparseMatrix")
   if (!is.null(res$x)) {
@@ -58,16 +58,26 @@ prepare_checked <- function(x, drop, weights, offset = 0) {
 }
 
 # The specification list(base, delta) for the core, or NULL for unit weights.
-weight_spec <- function(drop, weights, m, n) {
-  if (is.null(weights)) {
-    if (is.null(drop)) return(NULL)
-    drop@x[] <- -1
-    return(list(base = 1, delta = drop))
+# `held`: NULL, or a held-out pattern that the core generates where it needs
+# it (cv_held(), R/nmf_cv.R), combined with these weights there.
+weight_spec <- function(drop, weights, m, n, held = NULL) {
+  spec <- if (is.null(weights)) {
+    if (!is.null(drop)) {
+      drop@x[] <- -1
+      list(base = 1, delta = drop)
+    }
+  } else {
+    d <- cpp_weight_deltas(weights, drop)
+    delta <- csc_matrix(d, m, n)
+    if (d$base != 1 || length(delta@x)) list(base = d$base, delta = delta)
   }
-  d <- cpp_weight_deltas(weights, drop)
-  delta <- csc_matrix(d, m, n)
-  if (d$base == 1 && !length(delta@x)) return(NULL)
-  list(base = d$base, delta = delta)
+  if (is.null(held)) return(spec)
+  if (is.null(spec)) {
+    spec <- list(base = 1, delta = csc_matrix(list(i = integer(0), p = integer(n + 1L),
+                                                   x = numeric(0)), m, n))
+  }
+  spec$held <- held
+  spec
 }
 
 # The union of patterns of an m x n matrix (dgCMatrix holding 1 at each

@@ -63,6 +63,32 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_listed_model_sum
+double cpp_listed_model_sum(SEXP spec, const arma::mat& W, const arma::mat& H, int threads);
+RcppExport SEXP _betanmf_cpp_listed_model_sum(SEXP specSEXP, SEXP WSEXP, SEXP HSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type spec(specSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type W(WSEXP);
+    Rcpp::traits::input_parameter< const arma::mat& >::type H(HSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_listed_model_sum(spec, W, H, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_column_weights
+Rcpp::NumericMatrix cpp_column_weights(SEXP spec, int m, int n, Rcpp::IntegerVector cols);
+RcppExport SEXP _betanmf_cpp_column_weights(SEXP specSEXP, SEXP mSEXP, SEXP nSEXP, SEXP colsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type spec(specSEXP);
+    Rcpp::traits::input_parameter< int >::type m(mSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cols(colsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_column_weights(spec, m, n, cols));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_nmf_fit
 Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settings);
 RcppExport SEXP _betanmf_cpp_nmf_fit(SEXP xSEXP, SEXP W0SEXP, SEXP H0SEXP, SEXP weightsSEXP, SEXP settingsSEXP) {
@@ -180,6 +206,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_cosine_similarity", (DL_FUNC) &_betanmf_cpp_cosine_similarity, 2},
     {"_betanmf_cpp_holdout_pattern", (DL_FUNC) &_betanmf_cpp_holdout_pattern, 6},
     {"_betanmf_cpp_holdout_bicross", (DL_FUNC) &_betanmf_cpp_holdout_bicross, 5},
+    {"_betanmf_cpp_listed_model_sum", (DL_FUNC) &_betanmf_cpp_listed_model_sum, 4},
+    {"_betanmf_cpp_column_weights", (DL_FUNC) &_betanmf_cpp_column_weights, 4},
     {"_betanmf_cpp_nmf_fit", (DL_FUNC) &_betanmf_cpp_nmf_fit, 5},
     {"_betanmf_cpp_nmf_init", (DL_FUNC) &_betanmf_cpp_nmf_init, 2},
     {"_betanmf_cpp_divergence", (DL_FUNC) &_betanmf_cpp_divergence, 7},

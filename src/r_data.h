@@ -10,7 +10,9 @@
 #include <betanmf/prepare.hpp>
 #include <betanmf/weights.hpp>
 
+#include <memory>
 #include <stdexcept>
+#include <string>
 
 // Calls f(view) with the core view of x, whichever kind it is.
 template <class F> auto with_data(SEXP x, F &&f) {
@@ -28,9 +30,25 @@ template <class F> auto with_data(SEXP x, F &&f) {
   throw std::invalid_argument("x must be a double matrix or a dgCMatrix");
 }
 
+// A held-out pattern from R: list(type = "speckled" or "blocks", m, n,
+// fraction, seed, replicate, role = "train" or "test", transposed).
+inline void hold_out(betanmf::Weights &w, const Rcpp::List &h, bool keep_margins) {
+  const std::string type = Rcpp::as<std::string>(h["type"]);
+  const auto kind = type == "blocks" ? betanmf::HeldPattern::Kind::blocks
+                                     : betanmf::HeldPattern::Kind::speckled;
+  auto pattern = std::make_shared<const betanmf::HeldPattern>(
+      kind, Rcpp::as<int>(h["m"]), Rcpp::as<int>(h["n"]), Rcpp::as<double>(h["fraction"]),
+      static_cast<std::uint64_t>(Rcpp::as<double>(h["seed"])), Rcpp::as<int>(h["replicate"]));
+  const auto role = Rcpp::as<std::string>(h["role"]) == "test" ? betanmf::Weights::Held::test
+                                                               : betanmf::Weights::Held::train;
+  w.hold_out(std::move(pattern), role, Rcpp::as<bool>(h["transposed"]), keep_margins);
+}
+
 // Observation weights from R: NULL, or list(base = 0 or 1, delta = dgCMatrix
-// of w - base at the listed entries, and, once prepared, rows and cols: the
-// margins, which the core then takes as they are).
+// of w - base at the stored entries, optionally held: a held-out pattern
+// (hold_out()) whose entries are generated, never stored, and, once
+// prepared, rows and cols: the margins, which the core then takes as they
+// are).
 inline betanmf::Weights to_weights(SEXP spec, std::size_t m, std::size_t n) {
   if (Rf_isNull(spec)) return betanmf::Weights();
   Rcpp::List l(spec);
@@ -38,12 +56,18 @@ inline betanmf::Weights to_weights(SEXP spec, std::size_t m, std::size_t n) {
   Rcpp::S4 d(l["delta"]);
   Rcpp::IntegerVector i = d.slot("i"), p = d.slot("p");
   Rcpp::NumericVector x = d.slot("x");
-  if (l.containsElementNamed("rows") && l.containsElementNamed("cols")) {
+  const bool margins = l.containsElementNamed("rows") && l.containsElementNamed("cols");
+  const bool held = l.containsElementNamed("held") && !Rf_isNull(l["held"]);
+  betanmf::Weights w;
+  if (margins) {
     Rcpp::NumericVector rows = l["rows"], cols = l["cols"];
-    return betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin(), rows.begin(),
-                            cols.begin());
+    w = betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin(), rows.begin(),
+                         cols.begin());
+  } else {
+    w = betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin());
   }
-  return betanmf::Weights(base, m, n, p.begin(), i.begin(), x.begin());
+  if (held) hold_out(w, Rcpp::List(l["held"]), margins);
+  return w;
 }
 
 // A pattern of entries from a dgCMatrix, or the empty pattern for NULL.

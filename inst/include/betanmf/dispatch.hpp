@@ -23,9 +23,15 @@
 // A few kernels whose sums run in the same order in every copy (so that the
 // copies give the same bits) also have an AVX-512 copy (avx512_choice()).
 #define BETANMF_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+// Integer kernels with 64-bit multiplies (the hold-out generator) also run
+// on AVX-512DQ, which multiplies 64-bit lanes natively; integer results are
+// the same bits in every copy.
+#define BETANMF_TARGET_AVX512DQ \
+  __attribute__((target("avx512f,avx512dq,avx2,fma,prefer-vector-width=512")))
 #else
 #define BETANMF_TARGET_AVX2
 #define BETANMF_TARGET_AVX512
+#define BETANMF_TARGET_AVX512DQ
 #endif
 
 #if defined(__GNUC__)
@@ -50,6 +56,16 @@ inline bool has_avx2() {
 inline bool has_avx512() {
 #ifdef BETANMF_DISPATCH_AVX2
   static const bool yes = has_avx2() && __builtin_cpu_supports("avx512f");
+  return yes;
+#else
+  return false;
+#endif
+}
+
+// Whether the AVX-512DQ copies may run on this processor.
+inline bool has_avx512dq() {
+#ifdef BETANMF_DISPATCH_AVX2
+  static const bool yes = has_avx512() && __builtin_cpu_supports("avx512dq");
   return yes;
 #else
   return false;

@@ -320,7 +320,7 @@ double divergence(const Mat &X, const arma::mat &Wt, const arma::mat &H, double 
     const double plain =
         wts.base == 0.0 ? 0.0 : wts.base * divergence(X, Wt, H, beta, threads, y_floor);
     std::vector<double> per_col_parts(n, 0.0);
-#pragma omp parallel num_threads(team(threads, double(wts.col_delta.size()) * r + n))
+#pragma omp parallel num_threads(team(threads, wts.listed() * r + n))
     {
       std::vector<WeightedEntry> list;
 #pragma omp for schedule(dynamic, 64)

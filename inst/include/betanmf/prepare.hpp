@@ -193,7 +193,7 @@ constexpr double small_weight = 0x1.0p-10;
 // under base 1 the entries of delta -1 (masked, missing, weight zero).
 [[nodiscard]] inline bool has_unweighted(const Weights &w) {
   if (w.trivial()) return false;
-  if (w.base == 0.0) return true;
+  if (w.base == 0.0 || w.generated()) return true;  // held out: weight zero
   for (double d : w.col_delta)
     if (d == -1.0) return true;
   return false;
@@ -206,11 +206,11 @@ constexpr double small_weight = 0x1.0p-10;
   out.row_idx.reserve(X.nnz());
   out.values.reserve(X.nnz());
   for (std::size_t j = 0; j < X.n; ++j) {
-    std::size_t b = w.col_ptr[j];
-    const std::size_t b_end = w.col_ptr[j + 1];
+    const WeightLine L = w.line(true, j);
+    std::size_t b = 0;
     for (int a = X.col_ptr[j]; a < X.col_ptr[j + 1]; ++a) {
-      while (b < b_end && w.row_idx[b] < X.row_idx[a]) ++b;
-      const double delta = (b < b_end && w.row_idx[b] == X.row_idx[a]) ? w.col_delta[b] : 0.0;
+      while (b < L.size && L.idx[b] < X.row_idx[a]) ++b;
+      const double delta = (b < L.size && L.idx[b] == X.row_idx[a]) ? L.del[b] : 0.0;
       if (w.base + delta <= 0.0 || X.values[a] == 0.0) continue;
       out.row_idx.push_back(X.row_idx[a]);
       out.values.push_back(X.values[a]);
@@ -227,15 +227,16 @@ inline void zero_unweighted(const DenseMatrix &X, const Weights &w, double *out)
   for (std::size_t j = 0; j < X.n; ++j) {
     const double *x = X.col(j);
     double *o = out + j * X.m;
+    const WeightLine L = w.line(true, j);
     if (w.base == 0.0) {
       for (std::size_t i = 0; i < X.m; ++i) o[i] = 0.0;
-      for (std::size_t t = w.col_ptr[j]; t < w.col_ptr[j + 1]; ++t)
-        if (w.col_delta[t] > 0.0) o[w.row_idx[t]] = x[w.row_idx[t]];
+      for (std::size_t t = 0; t < L.size; ++t)
+        if (L.del[t] > 0.0) o[L.idx[t]] = x[L.idx[t]];
       continue;
     }
     for (std::size_t i = 0; i < X.m; ++i) o[i] = x[i];
-    for (std::size_t t = w.col_ptr[j]; t < w.col_ptr[j + 1]; ++t)
-      if (w.col_delta[t] == -1.0) o[w.row_idx[t]] = 0.0;
+    for (std::size_t t = 0; t < L.size; ++t)
+      if (L.del[t] == -1.0) o[L.idx[t]] = 0.0;
   }
 }
 

@@ -17,18 +17,30 @@ namespace betanmf {
   return z ^ (z >> 31);
 }
 
+// The key of stream `stream` under `seed`: draws of one stream mix only
+// their index into it (random_bits()), so a loop over a stream computes it
+// once.
+[[nodiscard]] inline std::uint64_t stream_key(std::uint64_t seed, std::uint64_t stream) {
+  return mix64(mix64(seed) ^ stream);
+}
+
 // 64 random bits for position `index` of stream `stream` under `seed`.
 [[nodiscard]] inline std::uint64_t random_bits(std::uint64_t seed, std::uint64_t stream,
                                                std::uint64_t index) {
-  return mix64(mix64(mix64(seed) ^ stream) ^ index);
+  return mix64(stream_key(seed, stream) ^ index);
 }
 
-// Uniform on (0, 1): the top 53 bits scaled by 2^-53, shifted by half a step
-// so that neither 0 nor 1 is returned. Same value on every platform.
+// Uniform on (0, 1) at `index` of the stream with key `key`: the top 53
+// bits scaled by 2^-53, shifted by half a step so that neither 0 nor 1 is
+// returned. Same value on every platform.
+[[nodiscard]] inline double uniform_at(std::uint64_t key, std::uint64_t index) {
+  const std::uint64_t b = mix64(key ^ index) >> 11;
+  return (static_cast<double>(b) + 0.5) * 0x1.0p-53;
+}
+
 [[nodiscard]] inline double random_uniform(std::uint64_t seed, std::uint64_t stream,
                                            std::uint64_t index) {
-  const std::uint64_t b = random_bits(seed, stream, index) >> 11;
-  return (static_cast<double>(b) + 0.5) * 0x1.0p-53;
+  return uniform_at(stream_key(seed, stream), index);
 }
 
 // Standard normal by the Box-Muller transform of two uniforms.

@@ -169,7 +169,7 @@ void solve_bcd_em(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
     double inner = 0.0;  // <W^T X, H> at the updated W and H
     if (cfg.updates_w()) {
       if (cfg.updates_h()) cross_h(X, H, cross_x_h, cfg.threads);
-      em.update(false, Wt, cross_x_h, gh, H, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+      em.update(false, Wt, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                 cfg.inner_tol, cfg.threads);
       inner = frob_dot(cross_x_h, Wt);
       gram(Wt, gw, cfg.threads);
@@ -179,7 +179,7 @@ void solve_bcd_em(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
         cross_w(X, Wt, cross_x_w, cfg.threads);
         em.prepare(true, H, Wt, cfg.threads);
       }
-      em.update(true, H, cross_x_w, gw, Wt, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
+      em.update(true, H, cross_x_w, gw, cfg.pen_h, cfg.fixed_h, cfg.max_inner,
                 cfg.inner_tol, cfg.threads);
       inner = frob_dot(cross_x_w, H);
       gram(H, gh, cfg.threads);
