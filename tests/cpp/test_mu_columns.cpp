@@ -1,6 +1,7 @@
 // The vectorized element-wise terms of the blocked multiplicative updates
 // (solvers/mu_columns.hpp) against the per-entry definitions: A = w x y^(b-2),
-// B = w y^(b-1) with y = max(Y, floor), and the divergence from beta_div(),
+// B = w y^(b-1) with y = max(Y, floor) at positive data and max(Y,
+// floor_zero) at zeros, and the divergence from beta_div(),
 // including the entries that take the exact path (x = 0, Y below the floor)
 // and entries of zero weight whose datum is missing (NaN).
 #include <betanmf/betanmf.hpp>
@@ -16,7 +17,7 @@ namespace {
 
 void check_column(double beta, bool weighted, bool odd_entries) {
   const std::size_t m = 37; // not a multiple of the vector width
-  const double floor = 1e-6;
+  const double floor = 1e-6, floor_zero = 1e-9;
   std::vector<double> x(m), y(m), w(m), a(m), b(m);
   for (std::size_t i = 0; i < m; ++i) {
     x[i] = 0.2 + std::fmod(0.37 * i * i, 3.0);
@@ -27,20 +28,25 @@ void check_column(double beta, bool weighted, bool odd_entries) {
     x[10] = std::numeric_limits<double>::quiet_NaN(); // w[10] = 0
   if (odd_entries) {
     y[3] = 0.5 * floor; // below the floor
-    if (beta > 0.0)
+    if (beta > 0.0) {
       x[7] = 0.0;
+      x[8] = 0.0;  // a zero whose model lies between the two floors
+      y[8] = 1e-8;
+      x[9] = 0.0;  // a zero whose model lies below both
+      y[9] = 1e-12;
+    }
   }
   {
     for (bool loss : {false, true}) { // the copy this processor runs (dispatch.hpp)
       betanmf::detail::ColumnArgs c{
           x.data(), weighted ? w.data() : nullptr, y.data(), a.data(), b.data(), m, beta,
-          floor};
+          floor, floor_zero};
       const betanmf::detail::ColumnFn fn =
           betanmf::detail::column_kernel(beta, weighted, loss);
       const double got = fn(c);
       double want = 0.0;
       for (std::size_t i = 0; i < m; ++i) {
-        const double yc = std::max(y[i], floor);
+        const double yc = std::max(y[i], x[i] > 0.0 ? floor : floor_zero);
         const double wa = w[i] == 0.0 ? 0.0 : w[i] * x[i] * std::pow(yc, beta - 2.0);
         const double wb = w[i] == 0.0 ? 0.0 : w[i] * std::pow(yc, beta - 1.0);
         CHECK(a[i] == Approx(wa).epsilon(1e-14).margin(1e-300));

@@ -127,6 +127,15 @@ public:
                                                   static_cast<double>(n - len_ + 1));
       start_[i] = std::min(first, n - len_);
     }
+    // the rows that lose a run, by the column it starts at
+    first_.assign(n + 1, 0);
+    for (std::size_t i = 0; i < m; ++i)
+      if (start_[i] < n) ++first_[start_[i] + 1];
+    for (std::size_t j = 0; j < n; ++j) first_[j + 1] += first_[j];
+    by_start_.resize(first_[n]);
+    std::vector<std::size_t> next(first_.begin(), first_.end() - 1);
+    for (std::size_t i = 0; i < m; ++i)
+      if (start_[i] < n) by_start_[next[start_[i]]++] = i;
   }
 
   [[nodiscard]] std::size_t rows() const { return m_; }
@@ -142,8 +151,15 @@ public:
             out.push_back(static_cast<int>(j));
         return;
       }
-      for (std::size_t i = 0; i < m_; ++i)
-        if (start_[i] <= l && l < start_[i] + len_) out.push_back(static_cast<int>(i));
+      // the rows whose run starts in [l - len + 1, l], marked in a bit set
+      // and read back in order: O(held + m / 64), not O(m)
+      const std::size_t lo = l + 1 >= len_ ? l + 1 - len_ : 0;
+      std::vector<std::uint64_t> bits((m_ + 63) / 64, 0);
+      for (std::size_t t = first_[lo]; t < first_[l + 1]; ++t)
+        bits[by_start_[t] / 64] |= std::uint64_t(1) << (by_start_[t] % 64);
+      for (std::size_t b = 0; b < bits.size(); ++b)
+        for (std::uint64_t v = bits[b]; v != 0; v &= v - 1)
+          out.push_back(static_cast<int>(64 * b + __builtin_ctzll(v)));
       return;
     }
     // entry (i, j) is held when draw j m + i of the stream is below
@@ -196,6 +212,8 @@ private:
   std::uint64_t threshold_ = 0;  // speckled: draws below it are held
   std::size_t len_ = 0;
   std::vector<std::size_t> start_;  // blocks: the first held column of each row
+  std::vector<std::size_t> first_;  // blocks: by_start_ from first_[j] starts at j
+  std::vector<std::size_t> by_start_;  // blocks: the rows that lose a run, by start
 };
 
 [[nodiscard]] inline Pattern holdout_speckled(std::size_t m, std::size_t n, double fraction,

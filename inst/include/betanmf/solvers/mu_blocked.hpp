@@ -53,14 +53,15 @@ inline std::size_t block_width(std::size_t m, std::size_t n) {
 // Fills A and B (m x B each) for the block from the model Y (mu_columns.hpp),
 // returns the block's weighted divergence when want_loss.
 inline double block_terms(const double *x, const double *wt_line, std::size_t m,
-                          std::size_t nb, double beta, double y_floor, bool want_loss,
+                          std::size_t nb, double beta, const SolverFloors &floors,
+                          bool want_loss,
                           arma::mat &Y, arma::mat &A, arma::mat &B, int threads) {
   const ColumnFn column = column_kernel(beta, wt_line != nullptr, want_loss);
   std::vector<double> per_col(nb, 0.0);
 #pragma omp parallel for schedule(static) num_threads(team(threads, double(m) * nb))
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(nb); ++c)
     per_col[c] = column({x + c * m, wt_line ? wt_line + c * m : nullptr, Y.colptr(c),
-                         A.colptr(c), B.colptr(c), m, beta, y_floor});
+                         A.colptr(c), B.colptr(c), m, beta, floors.model, floors.model_zero});
   return ordered_sum(per_col);
 }
 
@@ -158,7 +159,6 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
                          double beta, const Penalty &pen, int fixed,
                          const SolverFloors &floors, double f_floor, const Weights &wts,
                          bool want_loss, int threads, MuBlockWork &work) {
-  const double y_floor = floors.model;
   const std::size_t m = X.m, n = X.n, bw = detail::block_width(m, n);
   const int r = static_cast<int>(Wt.n_rows);
   const bool weighted = !wts.trivial();
@@ -191,7 +191,7 @@ double mu_blocked_update(const Mat &X, arma::mat &Wt, arma::mat &H, bool by_col,
       wl = wbuf.data();
     }
     detail::block_model(W, H, j0, nb, Y, threads);
-    loss += detail::block_terms(x, wl, m, nb, beta, y_floor, want_loss, Y, A, B, threads);
+    loss += detail::block_terms(x, wl, m, nb, beta, floors, want_loss, Y, A, B, threads);
     const DenseMatrix a(A.memptr(), m, nb), b(B.memptr(), m, nb);
     if (by_col) {
       cross_w(a, Wt, num, threads);  // W^T A, r x B

@@ -1,7 +1,8 @@
 // The element-wise part of the blocked multiplicative updates
 // (mu_blocked.hpp, Fevotte & Idier 2011, eq. 4): for one column of a block,
 // with x the data (length m), Y the model W H_j, w the observation weights
-// and y = max(Y, y_floor),
+// and y = max(Y, y_floor) at a positive datum, max(Y, y_floor_zero) at a
+// zero (stats.hpp, SolverFloors),
 //   A_i = w_i x_i y_i^(beta-2),   B_i = w_i y_i^(beta-1),
 // and, when asked, the column's divergence sum_i w_i d_beta(x_i | Y_i).
 //
@@ -43,7 +44,7 @@ struct ColumnArgs {
   const double *x, *w, *y;
   double *a, *b;
   std::size_t m;
-  double beta, y_floor;
+  double beta, y_floor, y_floor_zero;
 };
 
 // The body shared by all copies; see the top of the file.
@@ -55,7 +56,7 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
   double *__restrict a = c.a;
   double *__restrict b = c.b;
   const std::ptrdiff_t m = static_cast<std::ptrdiff_t>(c.m);
-  const double fl = c.y_floor, beta = c.beta;
+  const double fl = c.y_floor, fl_zero = c.y_floor_zero, beta = c.beta;
   constexpr double tiny = std::numeric_limits<double>::min();
   constexpr double huge = std::numeric_limits<double>::max();
   constexpr bool roots = C == BetaCase::half || C == BetaCase::three_halves;
@@ -63,7 +64,7 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
     // b = sqrt(y) and, for the divergence, a = sqrt(x): read back below
 #pragma omp simd
     for (std::ptrdiff_t i = 0; i < m; ++i)
-      b[i] = ym[i] < fl ? fl : ym[i];
+      b[i] = std::max(ym[i], x[i] > 0.0 ? fl : fl_zero);
     sqrt_array<Wide>(b, b, c.m);
     if constexpr (Loss)
       sqrt_array<Wide>(x, a, c.m);
@@ -74,9 +75,10 @@ BETANMF_ALWAYS_INLINE double column_terms(const ColumnArgs &c) {
   double loss = 0.0, odd = 0.0, size = 0.0;
 #pragma omp simd reduction(+ : loss, odd, size)
   for (std::ptrdiff_t i = 0; i < m; ++i) {
-    const double xi = x[i], yr = ym[i], y = yr < fl ? fl : yr;
+    const double xi = x[i], yr = ym[i], fli = xi > 0.0 ? fl : fl_zero;
+    const double y = yr < fli ? fli : yr;
     double ta, tb, d = 0.0, size_i = 0.0;
-    bool bad = !((yr >= fl) & (yr > 0.0)); // & not &&: no branch
+    bool bad = !((yr >= fli) & (yr > 0.0)); // & not &&: no branch
     if constexpr (C == BetaCase::is) {     // b = 1 / y, a = x / y^2
       tb = 1.0 / y;
       const double q = xi * tb;
