@@ -75,7 +75,11 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
       inverse_diagonal(r, G.data(), scaled.l2, inv.data());
       quadratic_sweeps(r, f, G.data(), inv.data(), c.data(), g.data(), scaled, fixed,
                        max_inner, inner_tol);
-      // g = G_l f after the sweeps (kept current by them)
+      // g = G_l f at the swept f, formed again: the sweeps keep g current
+      // by increments, which leave little precision where f moved far (a
+      // flat start next to an outlier: the objective after the first
+      // iteration came out 4.5% below the exact one, fuzz seed 8, call 78628)
+      for (int k = 0; k < r; ++k) g[k] = dot(r, G.data() + static_cast<std::size_t>(k) * r, f);
       per_line[l] = 0.5 * (wxx - 2.0 * dot(r, c.data(), f) + dot(r, g.data(), f)) / s;
     }
   }
