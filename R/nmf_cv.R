@@ -328,11 +328,11 @@ cv_replicate <- function(data, ranks, rep, model, holdout, fraction, seed, threa
 
 # Speckled and blocks hold-outs: the training data lose the held-out
 # entries; the test data are the held-out entries, each with the weight it
-# has in the data (as the test block of bi-cross-validation). A pattern of
-# many entries (cv_generate()) is not stored: the core generates it line by
-# line from (seed, replicate) wherever a pass needs it.
-cv_parts_entries <- function(data, holdout, fraction, seed, rep,
-                             generate = cv_generate(nrow(data$x), ncol(data$x), fraction)) {
+# has in the data (as the test block of bi-cross-validation). With
+# `generate` (cv_generate(): a pattern of many entries) the pattern is not
+# stored: the core generates it line by line from (seed, replicate)
+# wherever a pass needs it.
+cv_parts_entries <- function(data, holdout, fraction, seed, rep, generate) {
   m <- nrow(data$x)
   n <- ncol(data$x)
   if (generate) {

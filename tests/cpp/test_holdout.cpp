@@ -21,31 +21,22 @@ namespace {
 
 using Cells = std::set<std::pair<int, int>>;  // (row, column)
 
-Cells by_columns(const HeldPattern &p) {
+// The held entries of p read line by line, by columns or by rows.
+Cells held_cells(const HeldPattern &p, bool by_col) {
   Cells out;
   std::vector<int> pos;
-  for (std::size_t j = 0; j < p.cols(); ++j) {
-    p.positions(true, j, pos);
+  for (std::size_t l = 0; l < (by_col ? p.cols() : p.rows()); ++l) {
+    p.positions(by_col, l, pos);
     for (std::size_t t = 0; t < pos.size(); ++t) {
-      if (t > 0 && pos[t] <= pos[t - 1]) FAIL("column " << j << " is not ascending");
-      out.insert({pos[t], static_cast<int>(j)});
+      if (t > 0 && pos[t] <= pos[t - 1]) FAIL("line " << l << " is not ascending");
+      const int line = static_cast<int>(l);
+      out.insert(by_col ? std::make_pair(pos[t], line) : std::make_pair(line, pos[t]));
     }
   }
   return out;
 }
 
-Cells by_rows(const HeldPattern &p) {
-  Cells out;
-  std::vector<int> pos;
-  for (std::size_t i = 0; i < p.rows(); ++i) {
-    p.positions(false, i, pos);
-    for (std::size_t t = 0; t < pos.size(); ++t) {
-      if (t > 0 && pos[t] <= pos[t - 1]) FAIL("row " << i << " is not ascending");
-      out.insert({static_cast<int>(i), pos[t]});
-    }
-  }
-  return out;
-}
+Cells by_columns(const HeldPattern &p) { return held_cells(p, true); }
 
 // Stored weights (base, CSC deltas) of an m x n matrix from a dense table
 // of weights.
@@ -90,7 +81,7 @@ TEST_CASE("a generated pattern holds the same entries by rows and by columns", "
     for (double fraction : {0.01, 0.1, 0.5}) {
       const HeldPattern p(kind, 53, 71, fraction, 9, 2);
       const Cells cols = by_columns(p);
-      CHECK(cols == by_rows(p));
+      CHECK(cols == held_cells(p, false));
       CHECK(!cols.empty());
       CHECK(static_cast<double>(cols.size()) > 0.5 * p.expected());
       CHECK(static_cast<double>(cols.size()) < 1.5 * p.expected());

@@ -104,7 +104,7 @@ TEST_CASE("weighted partner sums stay exact where the left-out partners dominate
   P(0, 3) = 2.0;
   const arma::vec s = arma::sum(P, 1);
   double out = 0.0;
-  betanmf::weighted_partner_sum(wts, true, 0, s, P, &out);
+  betanmf::weighted_partner_sum(wts.base, wts.line(true, 0), s, P, &out);
   CHECK(out == 3.0);  // 1 + 2, where base s - masked is rounding noise
 }
 

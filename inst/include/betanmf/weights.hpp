@@ -244,15 +244,15 @@ inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
   }
 }
 
-// The weights at the non-zeros of a line (e, sorted by position) into e.w;
+// The weights at the non-zeros of a line (e, sorted by position) into e.w,
+// from the line's listed entries L (Weights::line()) on top of `base`;
 // entries of weight zero are dropped.
-inline void weigh_entries(Entries &e, const Weights &wts, bool by_col, std::size_t l) {
-  const WeightLine L = wts.line(by_col, l);
+inline void weigh_entries(Entries &e, double base, const WeightLine &L) {
   std::size_t t = 0;
   std::size_t keep = 0;
   for (std::size_t a = 0; a < e.idx.size(); ++a) {
     while (t < L.size && L.idx[t] < e.idx[a]) ++t;
-    const double w = wts.base + ((t < L.size && L.idx[t] == e.idx[a]) ? L.del[t] : 0.0);
+    const double w = base + ((t < L.size && L.idx[t] == e.idx[a]) ? L.del[t] : 0.0);
     if (w == 0.0) continue;
     e.idx[keep] = e.idx[a];
     e.val[keep] = e.val[a];
@@ -263,12 +263,16 @@ inline void weigh_entries(Entries &e, const Weights &wts, bool by_col, std::size
   e.val.resize(keep);
 }
 
-// The weights of a whole line of length P.
+// The weights of a whole line of length P from its listed entries L on top
+// of `base`, or from the weights themselves.
+inline void dense_weights(double base, const WeightLine &L, std::size_t P,
+                          std::vector<double> &out) {
+  out.assign(P, base);
+  for (std::size_t t = 0; t < L.size; ++t) out[L.idx[t]] += L.del[t];
+}
 inline void dense_weights(const Weights &wts, bool by_col, std::size_t l, std::size_t P,
                           std::vector<double> &out) {
-  const WeightLine L = wts.line(by_col, l);
-  out.assign(P, wts.base);
-  for (std::size_t t = 0; t < L.size; ++t) out[L.idx[t]] += L.del[t];
+  dense_weights(wts.base, wts.line(by_col, l), P, out);
 }
 
 // sum_p w_p g_p over the whole line: base * s + sum_listed delta g_p, where
@@ -277,13 +281,13 @@ inline void dense_weights(const Weights &wts, bool by_col, std::size_t l, std::s
 // masked entry whose model the data no longer bound grows without limit):
 // a component whose result is below detail::untrusted times the magnitudes
 // summed, base s_k + sum |delta| g_pk, is summed again term by term over
-// the entries of positive weight, in O(P).
-inline void weighted_partner_sum(const Weights &wts, bool by_col, std::size_t l,
-                                 const arma::vec &s, const arma::mat &P, double *out) {
+// the entries of positive weight, in O(P). L: the line's listed entries on
+// top of `base` (Weights::line()).
+inline void weighted_partner_sum(double base, const WeightLine &L, const arma::vec &s,
+                                 const arma::mat &P, double *out) {
   const int r = static_cast<int>(P.n_rows);
-  const WeightLine L = wts.line(by_col, l);
   std::vector<double> parts(r);
-  for (int k = 0; k < r; ++k) out[k] = parts[k] = wts.base * s[k];
+  for (int k = 0; k < r; ++k) out[k] = parts[k] = base * s[k];
   for (std::size_t t = 0; t < L.size; ++t) {
     const double *g = P.colptr(L.idx[t]);
     for (int k = 0; k < r; ++k) {
@@ -295,7 +299,7 @@ inline void weighted_partner_sum(const Weights &wts, bool by_col, std::size_t l,
   for (int k = 0; k < r; ++k) exact = exact && out[k] >= detail::untrusted * parts[k];
   if (exact) return;
   std::vector<double> w;
-  dense_weights(wts, by_col, l, P.n_cols, w);
+  dense_weights(base, L, P.n_cols, w);
   for (int k = 0; k < r; ++k) {
     if (out[k] >= detail::untrusted * parts[k]) continue;
     double v = 0.0;
@@ -311,12 +315,12 @@ inline void weighted_partner_sum(const Weights &wts, bool by_col, std::size_t l,
 // overflows, while s times it is a normal number. The solution of a line's
 // quadratic program is unchanged when G, c and the penalties are all scaled
 // by s, and powers of two scale exactly. 1 for weights within 2^+-200;
-// s times `limit` (the largest penalty) stays below 2^1000.
-inline double line_weight_scale(const Weights &wts, bool by_col, std::size_t l,
+// s times `limit` (the largest penalty) stays below 2^1000. `list`: the
+// line's listed entries (gather_weights()).
+inline double line_weight_scale(double base, const std::vector<WeightedEntry> &list,
                                 double limit) {
-  const WeightLine L = wts.line(by_col, l);
-  double top = std::abs(wts.base);
-  for (std::size_t t = 0; t < L.size; ++t) top = std::max(top, std::abs(L.del[t]));
+  double top = std::abs(base);
+  for (const WeightedEntry &e : list) top = std::max(top, std::abs(e.delta));
   if (!(top > 0.0) || (top >= 0x1.0p-200 && top <= 0x1.0p200)) return 1.0;
   int e = -std::ilogb(top);
   if (limit > 0.0) e = std::min(e, 1000 - std::ilogb(limit));
@@ -325,16 +329,15 @@ inline double line_weight_scale(const Weights &wts, bool by_col, std::size_t l,
 
 // The quadratic model of line l under weights: G_l (r x r) and c_l (r) as in
 // the header comment, and sum_p w_p x_p^2 given the line's plain sum xx_l,
-// each times `scale` (line_weight_scale()). GG = P P^T and C = the plain
+// each times `scale` (line_weight_scale()), from the line's listed entries
+// `list` (gather_weights()) on top of `base`. GG = P P^T and C = the plain
 // products; C is unused when base is 0.
-template <class Mat>
-double weighted_system(const Mat &X, const Weights &wts, bool by_col, std::size_t l,
-                       const arma::mat &GG, const arma::mat &C, const arma::mat &P,
-                       double xx_l, std::vector<WeightedEntry> &list, double *G,
-                       double *c, double scale = 1.0) {
+inline double weighted_system(double base_weight, const std::vector<WeightedEntry> &list,
+                              std::size_t l, const arma::mat &GG, const arma::mat &C,
+                              const arma::mat &P, double xx_l, double *G, double *c,
+                              double scale = 1.0) {
   const int r = static_cast<int>(P.n_rows);
-  gather_weights(X, wts, by_col, l, list);
-  const double base = scale * wts.base;
+  const double base = scale * base_weight;
   double wxx = base * xx_l;
   for (int t = 0; t < r * r; ++t) G[t] = base * GG[t];
   for (int k = 0; k < r; ++k) c[k] = base == 0.0 ? 0.0 : base * C(k, l);

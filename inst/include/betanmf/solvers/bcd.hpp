@@ -65,9 +65,10 @@ double bcd_update_weighted(const Mat &X, const Weights &wts, bool by_col, arma::
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t l = 0; l < N; ++l) {
       // the line's system and penalties times a power of two (weights.hpp)
-      const double s = line_weight_scale(wts, by_col, l, std::max(pen.l1, pen.l2));
-      const double wxx = weighted_system(X, wts, by_col, l, GG, C, P, xx_line[l], list,
-                                         G.data(), c.data(), s);
+      gather_weights(X, wts, by_col, l, list);
+      const double s = line_weight_scale(wts.base, list, std::max(pen.l1, pen.l2));
+      const double wxx = weighted_system(wts.base, list, l, GG, C, P, xx_line[l], G.data(),
+                                         c.data(), s);
       Penalty scaled;
       scaled.l1 = s * pen.l1;
       scaled.l2 = s * pen.l2;

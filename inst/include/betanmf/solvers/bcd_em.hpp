@@ -107,38 +107,26 @@ private:
   int prepared_ = -1;  // the side term_ holds (kCol, kRow), or none
   arma::mat term_;     // r x lines: sum_t coef_t g_t of each line
 
-  // The listed entries of one line: other indices, weight changes, data,
+  // The listed entries of one line (other index, weight change, datum)
   // and room for their coefficients.
   struct LineData {
-    const int *idx;
-    const double *del;
-    const double *x;
+    const WeightedEntry *e;
     double *coef;
     std::size_t size;
   };
   // A thread's copy of a line.
   struct LineBuffers {
     std::vector<WeightedEntry> list;
-    std::vector<int> idx;
-    std::vector<double> del, x, coef;
+    std::vector<double> coef;
   };
   [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l, LineBuffers &b) const {
     gather_(by_col, l, b.list);
-    const std::size_t k = b.list.size();
-    b.idx.resize(k);
-    b.del.resize(k);
-    b.x.resize(k);
-    b.coef.resize(k);
-    for (std::size_t t = 0; t < k; ++t) {
-      b.idx[t] = b.list[t].idx;
-      b.del[t] = b.list[t].delta;
-      b.x[t] = b.list[t].x;
-    }
-    return {b.idx.data(), b.del.data(), b.x.data(), b.coef.data(), k};
+    b.coef.resize(b.list.size());
+    return {b.list.data(), b.coef.data(), b.list.size()};
   }
 
   // The coefficients of a line's entries at its factor f (entry t has the
-  // other index idx[t], partner column P.col(idx[t])); returns the line's
+  // partner column P.col(e[t].idx)); returns the line's
   // share of the weighted objective.
   // RC > 0: the rank as a compile-time constant (small ranks, where the
   // loops over the rank are too short to pay for their set-up); 0: r.
@@ -148,9 +136,10 @@ private:
     const int r = RC > 0 ? RC : r_;
     double corr = 0.0;
     for (std::size_t t = 0; t < d.size; ++t) {
-      const double e = d.x[t] - dot(r, P.colptr(d.idx[t]), f);
-      corr += d.del[t] * 0.5 * e * e;
-      d.coef[t] = d.del[t] * e;  // -delta (y - x)
+      const WeightedEntry &en = d.e[t];
+      const double e = en.x - dot(r, P.colptr(en.idx), f);
+      corr += en.delta * 0.5 * e * e;
+      d.coef[t] = en.delta * e;  // -delta (y - x)
     }
     return corr;
   }
@@ -162,13 +151,13 @@ private:
                                        double *c) {
     const int r = RC > 0 ? RC : r_;
     const double *coef = d.coef;
-    const int *idx = d.idx;
+    const WeightedEntry *e = d.e;
     std::size_t t = 0;
     for (; t + 4 <= d.size; t += 4) {  // four entries per update of c
-      axpy_sum4(r, coef[t], P.colptr(idx[t]), coef[t + 1], P.colptr(idx[t + 1]),
-                coef[t + 2], P.colptr(idx[t + 2]), coef[t + 3], P.colptr(idx[t + 3]), c);
+      axpy_sum4(r, coef[t], P.colptr(e[t].idx), coef[t + 1], P.colptr(e[t + 1].idx),
+                coef[t + 2], P.colptr(e[t + 2].idx), coef[t + 3], P.colptr(e[t + 3].idx), c);
     }
-    for (; t < d.size; ++t) axpy(r, coef[t], P.colptr(idx[t]), c);
+    for (; t < d.size; ++t) axpy(r, coef[t], P.colptr(e[t].idx), c);
   }
 
   // The processor copies of both.

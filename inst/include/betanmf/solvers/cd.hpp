@@ -311,9 +311,10 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       else gather_row(X, l, b.e);
       const double *sl = s.memptr();
       if (weighted) {
-        weigh_entries(b.e, wts, by_col, l);
+        const WeightLine wl = wts.line(by_col, l);  // once for both
+        weigh_entries(b.e, wts.base, wl);
         b.s.resize(s.n_elem);
-        weighted_partner_sum(wts, by_col, l, s, G, b.s.data());
+        weighted_partner_sum(wts.base, wl, s, G, b.s.data());
         sl = b.s.data();
       }
       per_line[l] = detail::cd_kl_line(F.colptr(l), G, sl, b, pen, fixed, y_floor, want_loss,

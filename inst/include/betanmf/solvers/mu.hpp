@@ -124,7 +124,10 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
       // KL: zeros contribute w y to the divergence and w g to the denominator.
       if (by_col) gather_col(X, l, e);
       else gather_row(X, l, e);
-      if (weighted) weigh_entries(e, wts, by_col, l);
+      // the line's listed weights, once for both uses below (generated ones
+      // stay valid until the thread's next Weights::line())
+      const WeightLine wl = weighted ? wts.line(by_col, l) : WeightLine();
+      if (weighted) weigh_entries(e, wts.base, wl);
       double ysum = 0.0, least = arma::datum::inf;
       for (std::size_t t = 0; t < e.size(); ++t) {
         const double *g = G.colptr(e.idx[t]);
@@ -138,7 +141,7 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         }
         axpy(r, w * x / y, g, num.data());
       }
-      if (weighted) weighted_partner_sum(wts, by_col, l, gsum, G, den.data());
+      if (weighted) weighted_partner_sum(wts.base, wl, gsum, G, den.data());
       else std::copy(gsum.begin(), gsum.end(), den.begin());
       if (want_loss)
         loss = kl_line_divergence(loss, dot(r, f, den.data()), ysum, e.size() < G.n_cols,
