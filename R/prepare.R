@@ -95,8 +95,9 @@ merge_masks <- function(n, ...) {
 # The pattern of the missing values (NA) of checked data, or NULL.
 missing_pattern <- function(x) {
   if (methods::is(x, "sparseMatrix")) {
+    # anyNA() scans without allocating; is.na() makes a logical per value
+    if (!anyNA(x@x)) return(NULL)
     bad <- is.na(x@x)
-    if (!any(bad)) return(NULL)
     counts <- diff(x@p)
     col <- rep.int(seq_len(ncol(x)), counts)
     per_col <- tabulate(col[bad], ncol(x))

@@ -235,11 +235,12 @@ void rescale_far_start(const Mat &Xs, arma::mat &W, arma::mat &H) {
 // divergence. The history, the scaling and the order come later (fit()).
 // `resume`: the BCD state a fit of the same data ended with, at this scale.
 template <class Mat>
-[[nodiscard]] Result solve_at_scale(const Mat &X, const arma::mat &W, arma::mat H,
+[[nodiscard]] Result solve_at_scale(const Mat &X, arma::mat W, arma::mat H,
                                     const Config &cfg, Monitor &mon, const Weights &wts,
                                     const BcdState &resume) {
   Result res;
   arma::mat Wt = W.t();
+  W.reset();  // the solvers work on W^T; one m x r block fewer while they run
   if (cfg.updates_w() || cfg.updates_h()) {
     switch (cfg.solver) {
     case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts, resume); break;
@@ -315,7 +316,7 @@ template <class Mat>
       throw std::invalid_argument("W and H must be m x rank and rank x n");
     BcdState state = resume;
     scale_state_by_power_of_two(state, -sp.kw, -sp.kh);
-    Result res = solve_at_scale(Xs, W, std::move(H), scaled, mon, wts, state);
+    Result res = solve_at_scale(Xs, std::move(W), std::move(H), scaled, mon, wts, state);
     scale_state_by_power_of_two(res.bcd_state, sp.kw, sp.kh);
     // The history holds the objective the solver minimized, 4^(k beta)
     // times the objective at scale; so does the value added below for the

@@ -46,9 +46,22 @@ inline arma::mat orth(const arma::mat &A) {
   if (!arma::qr_econ(Q, R, A)) throw std::runtime_error("QR factorization failed");
   return Q;
 }
+
+// Q^T (l x m) for the orthonormal basis Q of the columns of Y = Yt^T, with
+// Yt (l x m) released on the way: at most two m x l blocks are alive at
+// once (a 100,000-row matrix at rank 20 has blocks of 24 MB).
+inline arma::mat orth_t(arma::mat &Yt) {
+  arma::mat Y = Yt.t();
+  Yt.reset();
+  arma::mat Q = orth(Y);
+  Y.reset();
+  return Q.t();
+}
 }  // namespace detail
 
 // Leading r singular triplets of X (m x n): U (m x r), s (r), V (n x r).
+// Every block is released as soon as the next is formed, so the iteration
+// holds at most two m x l blocks beside the l x n ones.
 template <class Mat>
 void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::mat &U,
                     arma::vec &s, arma::mat &V, int power_iter = 2) {
@@ -58,20 +71,23 @@ void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::
     omega_t[t] = random_normal(seed, stream_svd, t);
   arma::mat yt, zt;
   cross_h(X, omega_t, yt, threads);  // (X Omega)^T, l x m
-  arma::mat Q = detail::orth(yt.t());
+  omega_t.reset();
+  arma::mat qt = detail::orth_t(yt);  // Q^T, l x m
   for (int q = 0; q < power_iter; ++q) {
-    arma::mat qt = Q.t();
     cross_w(X, qt, zt, threads);  // Q^T X, l x n
-    arma::mat Z = detail::orth(zt.t());
-    arma::mat ztt = Z.t();
+    qt.reset();
+    const arma::mat ztt = detail::orth(zt.t()).t();
     cross_h(X, ztt, yt, threads);  // (X Z)^T, l x m
-    Q = detail::orth(yt.t());
+    qt = detail::orth_t(yt);
   }
-  arma::mat qt = Q.t(), B;
+  arma::mat B;
   cross_w(X, qt, B, threads);  // Q^T X, l x n
   arma::mat Ub, Vb;
   arma::vec sb;
   if (!arma::svd_econ(Ub, sb, Vb, B)) throw std::runtime_error("SVD failed");
+  B.reset();
+  arma::mat Q = qt.t();
+  qt.reset();
   U = Q * Ub.cols(0, r - 1);
   s = sb.subvec(0, r - 1);
   V = Vb.cols(0, r - 1);
