@@ -14,7 +14,8 @@
 // from: one dot product per entry, computed before each step in the step's
 // own order of the entries (by columns for H, by rows for W), in the same
 // pass over a line as the correction sum_t coef_t g_t itself, so that
-// nothing is stored per entry (the entries of a held-out pattern are
+// nothing is stored per entry but the entries and their data (a stored
+// list up to MaskedEm::cache_limit; the entries of a held-out pattern are
 // generated, never stored: weights.hpp) and each side of an iteration
 // visits its entries once. The pass before the first step of an iteration
 // is at the iterate the iteration before produced, so it also gives that
@@ -52,21 +53,38 @@ inline bool em_weights(const Weights &wts) {
 
 class MaskedEm {
 public:
-  // X (m x n) is the data, wts the weights: nothing is kept per listed
-  // entry; each pass gathers a line's entries and data where it needs them
-  // (Weights::line(), which generates the entries of a held-out pattern).
+  // X (m x n) is the data, wts the weights. A stored list of at most
+  // cache_limit entries is gathered once, with its data, for both sides:
+  // every pass reads it in the order it would gather it, and a row of a
+  // dense X is not read again at stride m (which cost a masked fit of
+  // benchmark (a) half as much again). Otherwise, and for generated
+  // held-out patterns, nothing is kept per listed entry: each pass gathers
+  // a line's entries and data where it needs them (Weights::line()).
   template <class Mat>
   MaskedEm(const Mat &X, const Weights &wts)
       : wts_(wts), gather_([&X, &wts](bool by_col, std::size_t l,
                                       std::vector<WeightedEntry> &out) {
           gather_weights(X, wts, by_col, l, out);
-        }) {}
+        }) {
+    if (wts.generated() || wts.listed() > cache_limit) return;
+    std::vector<WeightedEntry> list;
+    for (int side = 0; side < 2; ++side) {
+      Cache &c = cache_[side];
+      const std::size_t N = side == kCol ? X.n : X.m;
+      c.ptr.assign(N + 1, 0);
+      for (std::size_t l = 0; l < N; ++l) {
+        gather_(side == kCol, l, list);
+        c.entries.insert(c.entries.end(), list.begin(), list.end());
+        c.ptr[l + 1] = c.entries.size();
+      }
+    }
+    cached_ = true;
+  }
 
-  // The corrections of the linear terms at the current factors, for the
-  // lines of F: the columns of H (by_col, F = H r x n, P = Wt = W^T r x m)
-  // or the rows of W (F = Wt, P = H), for the next update() of the same
-  // side. Returns sum_t delta_t (x_t - y_t)^2 / 2 at these factors (the
-  // weighted objective minus the plain one).
+  // Listed entries up to which the constructor gathers them once (2^22:
+  // 200 MB for both sides at 24 bytes an entry).
+  static constexpr double cache_limit = 4194304.0;
+
   double prepare(bool by_col, const arma::mat &F, const arma::mat &P, int threads) {
     const int r = static_cast<int>(F.n_rows);
     const std::ptrdiff_t N = F.n_cols;
@@ -119,7 +137,20 @@ private:
     std::vector<WeightedEntry> list;
     std::vector<double> coef;
   };
+  struct Cache {
+    std::vector<std::size_t> ptr;  // line l holds entries[ptr[l]] .. entries[ptr[l + 1] - 1]
+    std::vector<WeightedEntry> entries;
+  };
+  Cache cache_[2];  // by columns (kCol) and by rows (kRow), when cached_
+  bool cached_ = false;
+
   [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l, LineBuffers &b) const {
+    if (cached_) {
+      const Cache &c = cache_[by_col ? kCol : kRow];
+      const std::size_t size = c.ptr[l + 1] - c.ptr[l];
+      b.coef.resize(size);
+      return {c.entries.data() + c.ptr[l], b.coef.data(), size};
+    }
     gather_(by_col, l, b.list);
     b.coef.resize(b.list.size());
     return {b.list.data(), b.coef.data(), b.list.size()};
