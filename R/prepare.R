@@ -39,8 +39,10 @@ prepare_checked <- function(x, drop, weights, offset = 0, held = NULL) {
   sparse <- methods::is(x, "sparseMatrix")
   if (!is.null(res$x)) {
     x <- if (sparse) csc_matrix(res$x, nrow(x), ncol(x), dimnames(x)) else {
+      # res lets go of the matrix first, so that naming it does not copy it
       out <- res$x
-      dimnames(out) <- dimnames(x)
+      res$x <- NULL
+      if (!is.null(dimnames(x))) dimnames(out) <- dimnames(x)
       out
     }
   }
