@@ -78,13 +78,17 @@ public:
         c.ptr[l + 1] = c.entries.size();
       }
     }
-    cached_ = true;
   }
 
   // Listed entries up to which the constructor gathers them once (2^22:
   // 200 MB for both sides at 24 bytes an entry).
   static constexpr double cache_limit = 4194304.0;
 
+  // The corrections of the linear terms at the current factors, for the
+  // lines of F: the columns of H (by_col, F = H r x n, P = Wt = W^T r x m)
+  // or the rows of W (F = Wt, P = H), for the next update() of the same
+  // side. Returns sum_t delta_t (x_t - y_t)^2 / 2 at these factors (the
+  // weighted objective minus the plain one).
   double prepare(bool by_col, const arma::mat &F, const arma::mat &P, int threads) {
     const int r = static_cast<int>(F.n_rows);
     const std::ptrdiff_t N = F.n_cols;
@@ -141,12 +145,11 @@ private:
     std::vector<std::size_t> ptr;  // line l holds entries[ptr[l]] .. entries[ptr[l + 1] - 1]
     std::vector<WeightedEntry> entries;
   };
-  Cache cache_[2];  // by columns (kCol) and by rows (kRow), when cached_
-  bool cached_ = false;
+  Cache cache_[2];  // by columns (kCol) and by rows (kRow); empty when not gathered once
 
   [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l, LineBuffers &b) const {
-    if (cached_) {
-      const Cache &c = cache_[by_col ? kCol : kRow];
+    const Cache &c = cache_[by_col ? kCol : kRow];
+    if (!c.ptr.empty()) {
       const std::size_t size = c.ptr[l + 1] - c.ptr[l];
       b.coef.resize(size);
       return {c.entries.data() + c.ptr[l], b.coef.data(), size};
