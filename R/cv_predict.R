@@ -61,12 +61,12 @@ cv_posterior <- function(train, fit, beta, threads, max_iter = 5L, tol = 1e-6) {
   if (!is.finite(phi) || phi <= 0) phi <- 1
   at_scale <- scale_data(train, c)
   H <- line_posterior(at_scale, W, H / c, beta, phi, max_iter, tol, threads)
-  Wt <- line_posterior(transpose_data(at_scale), t(H), t(W), beta, phi, max_iter, tol, threads)
+  W <- line_posterior(at_scale, W, H, beta, phi, max_iter, tol, threads, side = "W")
   # the scale goes back to the factors so that each component's largest
   # entries of W and H meet: W H is the prediction, H times all of c would
   # be subnormal again for subnormal data, and under weights spanning 1e300
   # a component may hold W of 1e208 against H of 1e-209
-  back <- split_scale(t(Wt), H, round(log2(c)))
+  back <- split_scale(W, H, round(log2(c)))
   list(W = back$W, H = back$H, phi = exp(log(phi) + beta * log(c)))
 }
 
@@ -136,38 +136,28 @@ scale_prior <- function(v, log_v, phi) {
   out
 }
 
-# Columns of H (r x n) at their posterior mode for the prepared data (m x n)
-# with W (m x r) fixed; the prior of row k is gamma_moments(H) at the start,
+# The lines of one side at their posterior mode for the prepared data
+# (m x n), the other factor fixed: the columns of H (side "H", W fixed) or
+# the rows of W (side "W", H fixed). The prior of component k is
+# gamma_moments() of the free factor's row k (of H, or of W^T) at the start,
 # scaled by the dispersion phi. The multiplicative updates with the prior
-# run in the core, through the projection path of every fit (run_fit()).
-line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads) {
-  prior <- gamma_moments(H)
+# run in the core, through the projection path of every fit (run_fit()),
+# on the data as they are: the rows of W need no transposed copy. Returns
+# the free factor.
+line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads, side = "H") {
+  prior <- gamma_moments(if (side == "H") H else t(W))
   model <- list(beta = beta, solver = "mu", l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0),
                 control = nmf_control(max_iter = max_iter, tol = tol, normalize = "none"),
                 prior = list(shape = scale_prior(prior$shape, log(prior$shape), phi),
-                             rate = scale_prior(prior$rate, prior$log_rate, phi)))
-  fixed <- list(W = W, H = NULL, k_W = ncol(W), k_H = 0L)
-  run_fit(data, ncol(W), model, list(W = W, H = H), fixed, seed = 1L, threads = threads)$H
-}
-
-# Prepared data transposed: rows become columns, with the weights, margins
-# and summary that go with them.
-transpose_data <- function(data) {
-  spec <- data$spec
-  if (!is.null(spec)) {
-    held <- spec$held
-    if (!is.null(held)) held$transposed <- !held$transposed
-    spec <- list(base = spec$base, delta = Matrix::t(spec$delta), rows = spec$cols,
-                 cols = spec$rows, held = held)
+                             rate = scale_prior(prior$rate, prior$log_rate, phi),
+                             side = side))
+  fixed <- if (side == "H") {
+    list(W = W, H = NULL, k_W = ncol(W), k_H = 0L)
+  } else {
+    list(W = NULL, H = H, k_W = 0L, k_H = nrow(H))
   }
-  summary <- data$summary
-  if (!is.null(summary)) {
-    summary$nrow <- data$summary$ncol
-    summary$ncol <- data$summary$nrow
-  }
-  list(x = if (methods::is(data$x, "sparseMatrix")) Matrix::t(data$x) else t(data$x),
-       spec = spec, margins = list(rows = data$margins$cols, cols = data$margins$rows),
-       summary = summary)
+  res <- run_fit(data, ncol(W), model, list(W = W, H = H), fixed, seed = 1L, threads = threads)
+  if (side == "H") res$H else res$W
 }
 
 # Model values (W H)_ij at the positions (i, j) of a pattern's entries.

@@ -4,7 +4,8 @@
 # name). Nothing here checks arguments: the entry points have.
 
 # Settings of one fit for the core: the model (resolve_model(); with an
-# optional Gamma prior on H, list(shape, rate), for the posterior modes of
+# optional Gamma prior on the components of W or H, list(shape, rate,
+# side = "W" or "H"), for the posterior modes of
 # R/cv_predict.R), the rank, where the start comes from, how many components
 # are known, the seed, the threads and whether to report progress (verbose:
 # messages; progress: NULL or the callback of R/progress.R).
@@ -14,6 +15,7 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
   list(rank = rank, beta = model$beta, solver = model$solver,
        l1 = unname(model$l1[c("W", "H")]), l2 = unname(model$l2[c("W", "H")]),
        prior_shape = as.numeric(model$prior$shape), prior_rate = as.numeric(model$prior$rate),
+       prior_side = model$prior$side %||% "H",
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
        normalize = ctl$normalize, trace_every = ctl$trace_every,

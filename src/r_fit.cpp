@@ -38,7 +38,8 @@ betanmf::Init parse_init(const std::string &s) {
 }
 
 // The core's configuration from the settings list: rank, beta, solver, l1
-// and l2 (pairs for W and H), prior_shape and prior_rate (H), fixed_w, fixed_h,
+// and l2 (pairs for W and H), prior_shape, prior_rate and prior_side ("W"
+// or "H"), fixed_w, fixed_h,
 // max_iter, tol, inner_max, inner_tol, extrapolate, normalize, seed, threads.
 betanmf::Config to_config(const Rcpp::List &s) {
   betanmf::Config cfg;
@@ -50,10 +51,13 @@ betanmf::Config to_config(const Rcpp::List &s) {
   cfg.pen_w.l2 = l2[0];
   cfg.pen_h.l1 = l1[1];
   cfg.pen_h.l2 = l2[1];
-  // a Gamma prior on the rows of H (empty: none), for posterior modes
+  // a Gamma prior on the components of W or of H (empty: none), for
+  // posterior modes
   const Rcpp::NumericVector shape = setting(s, "prior_shape"), rate = setting(s, "prior_rate");
-  cfg.pen_h.shape.assign(shape.begin(), shape.end());
-  cfg.pen_h.rate.assign(rate.begin(), rate.end());
+  betanmf::Penalty &on = Rcpp::as<std::string>(setting(s, "prior_side")) == "W" ? cfg.pen_w
+                                                                                : cfg.pen_h;
+  on.shape.assign(shape.begin(), shape.end());
+  on.rate.assign(rate.begin(), rate.end());
   cfg.fixed_w = Rcpp::as<int>(setting(s, "fixed_w"));
   cfg.fixed_h = Rcpp::as<int>(setting(s, "fixed_h"));
   cfg.max_iter = Rcpp::as<int>(setting(s, "max_iter"));
