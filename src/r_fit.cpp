@@ -83,7 +83,7 @@ SEXP state_to_list(const betanmf::BcdState &st) {
   return Rcpp::List::create(Rcpp::Named("w_prev") = st.w_prev, Rcpp::Named("h_from") = st.h_from,
                             Rcpp::Named("beta") = st.beta, Rcpp::Named("beta_max") = st.beta_max,
                             Rcpp::Named("beta_before") = st.beta_before,
-                            Rcpp::Named("plain") = st.plain);
+                            Rcpp::Named("plain") = st.plain, Rcpp::Named("loss") = st.loss);
 }
 
 // The BCD state from settings$state (NULL or absent: none).
@@ -97,6 +97,7 @@ betanmf::BcdState state_from(const Rcpp::List &settings) {
   st.beta_max = Rcpp::as<double>(l["beta_max"]);
   st.beta_before = Rcpp::as<double>(l["beta_before"]);
   st.plain = Rcpp::as<bool>(l["plain"]);
+  if (l.containsElementNamed("loss")) st.loss = Rcpp::as<double>(l["loss"]);
   return st;
 }
 

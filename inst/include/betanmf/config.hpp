@@ -70,6 +70,10 @@ struct BcdState {
   arma::mat h_from;  // r x n: the extrapolated H the next iteration starts from
   double beta = 0.0, beta_max = 0.0, beta_before = 0.0;
   bool plain = true;  // the next iteration is a plain step
+  // the objective of the iterate the fit ended with, as the solver computed
+  // it at its own scale (NaN: unknown); a continuation judges its first step
+  // against it rather than against a recomputed value one rounding apart
+  double loss = std::numeric_limits<double>::quiet_NaN();
   [[nodiscard]] bool empty() const { return w_prev.is_empty(); }
 };
 

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <armadillo>
+#include <cmath>
 #include <utility>
 
 namespace betanmf {
@@ -80,8 +81,11 @@ int solve_extrapolated(arma::mat &Wt, arma::mat &H, const Config &cfg, Iteration
     beta_before = resume.beta_before;
     plain = resume.plain;
     // the objective of the current iterate, against which an accepted step
-    // is judged
+    // is judged: the one the fit ended with when it is this iterate's up to
+    // rounding (recomputed, it may differ in the last bit, and a rejected
+    // first step would then report a loss one longer fit never had)
     loss = current();
+    if (std::abs(resume.loss - loss) <= 1e-12 * std::abs(loss)) loss = resume.loss;
   }
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double b = beta;
@@ -121,7 +125,7 @@ int solve_extrapolated(arma::mat &Wt, arma::mat &H, const Config &cfg, Iteration
     beta_before = b;
     if (stop || log.interrupted()) break;
   }
-  res.bcd_state = {std::move(w_prev), std::move(h_from), beta, beta_max, beta_before, plain};
+  res.bcd_state = {std::move(w_prev), std::move(h_from), beta, beta_max, beta_before, plain, loss};
   return -1;
 }
 
