@@ -94,16 +94,13 @@ public:
     const std::ptrdiff_t N = F.n_cols;
     std::vector<double> per_line(N, 0.0);
     term_.zeros(r, N);
-    const Kernels k = kernels(r);
+    const LineFn k = kernels(r);
 #pragma omp parallel num_threads(team(threads, wts_.listed() * r))
     {
       LineBuffers buf;
 #pragma omp for schedule(static)
-      for (std::ptrdiff_t l = 0; l < N; ++l) {
-        const LineData d = entries(by_col, l, buf);
-        per_line[l] = (this->*k.coef)(d, P, r, F.colptr(l));
-        (this->*k.term)(d, P, r, term_.colptr(l));
-      }
+      for (std::ptrdiff_t l = 0; l < N; ++l)
+        per_line[l] = (this->*k)(entries(by_col, l, buf), P, r, F.colptr(l), term_.colptr(l));
     }
     prepared_ = by_col ? kCol : kRow;
     return ordered_sum(per_line);
@@ -129,17 +126,14 @@ private:
   int prepared_ = -1;  // the side term_ holds (kCol, kRow), or none
   arma::mat term_;     // r x lines: sum_t coef_t g_t of each line
 
-  // The listed entries of one line (other index, weight change, datum)
-  // and room for their coefficients.
+  // The listed entries of one line (other index, weight change, datum).
   struct LineData {
     const WeightedEntry *e;
-    double *coef;
     std::size_t size;
   };
-  // A thread's copy of a line.
+  // A thread's copy of a line, for lines gathered where they are needed.
   struct LineBuffers {
     std::vector<WeightedEntry> list;
-    std::vector<double> coef;
   };
   struct Cache {
     std::vector<std::size_t> ptr;  // line l holds entries[ptr[l]] .. entries[ptr[l + 1] - 1]
@@ -149,81 +143,77 @@ private:
 
   [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l, LineBuffers &b) const {
     const Cache &c = cache_[by_col ? kCol : kRow];
-    if (!c.ptr.empty()) {
-      const std::size_t size = c.ptr[l + 1] - c.ptr[l];
-      b.coef.resize(size);
-      return {c.entries.data() + c.ptr[l], b.coef.data(), size};
-    }
+    if (!c.ptr.empty()) return {c.entries.data() + c.ptr[l], c.ptr[l + 1] - c.ptr[l]};
     gather_(by_col, l, b.list);
-    b.coef.resize(b.list.size());
-    return {b.list.data(), b.coef.data(), b.list.size()};
+    return {b.list.data(), b.list.size()};
   }
 
-  // The coefficients of a line's entries at its factor f (entry t has the
-  // partner column P.col(e[t].idx)); returns the line's
-  // share of the weighted objective.
+  // One pass over a line's entries at its factor f (entry t has the partner
+  // column g_t = P.col(e[t].idx)): the coefficient coef_t = delta_t (x_t -
+  // g_t . f) of each entry and the correction c (zero on entry) += sum_t
+  // coef_t g_t, with g_t read once for both. The entries go four at a
+  // time: four dot products side by side, each summed over the rank in
+  // order (no horizontal sum of a vector register per entry, which cost
+  // more than the products themselves at ranks the loop cannot fill), then
+  // one update of c with all four. Returns the line's share of the
+  // weighted objective, sum_t delta_t (x_t - y_t)^2 / 2.
   // RC > 0: the rank as a compile-time constant (small ranks, where the
   // loops over the rank are too short to pay for their set-up); 0: r.
   template <int RC>
-  BETANMF_ALWAYS_INLINE double line_coefs(const LineData &d, const arma::mat &P, int r_,
-                                          const double *f) {
+  BETANMF_ALWAYS_INLINE double line_pass(const LineData &d, const arma::mat &P, int r_,
+                                         const double *f, double *c) {
     const int r = RC > 0 ? RC : r_;
+    const WeightedEntry *e = d.e;
     double corr = 0.0;
-    for (std::size_t t = 0; t < d.size; ++t) {
-      const WeightedEntry &en = d.e[t];
-      const double e = en.x - dot(r, P.colptr(en.idx), f);
-      corr += en.delta * 0.5 * e * e;
-      d.coef[t] = en.delta * e;  // -delta (y - x)
+    std::size_t t = 0;
+    for (; t + 4 <= d.size; t += 4) {
+      const double *g0 = P.colptr(e[t].idx), *g1 = P.colptr(e[t + 1].idx),
+                   *g2 = P.colptr(e[t + 2].idx), *g3 = P.colptr(e[t + 3].idx);
+      double y0 = 0.0, y1 = 0.0, y2 = 0.0, y3 = 0.0;
+      for (int k = 0; k < r; ++k) {
+        y0 += g0[k] * f[k];
+        y1 += g1[k] * f[k];
+        y2 += g2[k] * f[k];
+        y3 += g3[k] * f[k];
+      }
+      const double e0 = e[t].x - y0, e1 = e[t + 1].x - y1, e2 = e[t + 2].x - y2,
+                   e3 = e[t + 3].x - y3;
+      corr += e[t].delta * 0.5 * e0 * e0;
+      corr += e[t + 1].delta * 0.5 * e1 * e1;
+      corr += e[t + 2].delta * 0.5 * e2 * e2;
+      corr += e[t + 3].delta * 0.5 * e3 * e3;
+      axpy_sum4(r, e[t].delta * e0, g0, e[t + 1].delta * e1, g1, e[t + 2].delta * e2, g2,
+                e[t + 3].delta * e3, g3, c);
+    }
+    for (; t < d.size; ++t) {
+      const double *g = P.colptr(e[t].idx);
+      double y = 0.0;
+      for (int k = 0; k < r; ++k) y += g[k] * f[k];
+      const double err = e[t].x - y;
+      corr += e[t].delta * 0.5 * err * err;
+      axpy(r, e[t].delta * err, g, c);
     }
     return corr;
   }
 
-  // The correction of a line's linear term: c (C_l on entry) += sum_t
-  // coef_t g_t.
+  // Its processor copies.
   template <int RC>
-  BETANMF_ALWAYS_INLINE void line_term(const LineData &d, const arma::mat &P, int r_,
-                                       double *c) {
-    const int r = RC > 0 ? RC : r_;
-    const double *coef = d.coef;
-    const WeightedEntry *e = d.e;
-    std::size_t t = 0;
-    for (; t + 4 <= d.size; t += 4) {  // four entries per update of c
-      axpy_sum4(r, coef[t], P.colptr(e[t].idx), coef[t + 1], P.colptr(e[t + 1].idx),
-                coef[t + 2], P.colptr(e[t + 2].idx), coef[t + 3], P.colptr(e[t + 3].idx), c);
-    }
-    for (; t < d.size; ++t) axpy(r, coef[t], P.colptr(e[t].idx), c);
+  double pass_base(const LineData &d, const arma::mat &P, int r, const double *f, double *c) {
+    return line_pass<RC>(d, P, r, f, c);
+  }
+  template <int RC>
+  BETANMF_TARGET_AVX2 double pass_avx2(const LineData &d, const arma::mat &P, int r,
+                                       const double *f, double *c) {
+    return line_pass<RC>(d, P, r, f, c);
   }
 
-  // The processor copies of both.
-  template <int RC>
-  double coef_base(const LineData &d, const arma::mat &P, int r, const double *f) {
-    return line_coefs<RC>(d, P, r, f);
+  using LineFn = double (MaskedEm::*)(const LineData &, const arma::mat &, int, const double *,
+                                      double *);
+  // The copy for this rank and processor.
+  template <int RC> static LineFn kernels_for() {
+    return isa_choice<LineFn>(&MaskedEm::pass_base<RC>, &MaskedEm::pass_avx2<RC>);
   }
-  template <int RC>
-  BETANMF_TARGET_AVX2 double coef_avx2(const LineData &d, const arma::mat &P, int r,
-                                       const double *f) {
-    return line_coefs<RC>(d, P, r, f);
-  }
-  template <int RC> void term_base(const LineData &d, const arma::mat &P, int r, double *c) {
-    line_term<RC>(d, P, r, c);
-  }
-  template <int RC>
-  BETANMF_TARGET_AVX2 void term_avx2(const LineData &d, const arma::mat &P, int r, double *c) {
-    line_term<RC>(d, P, r, c);
-  }
-
-  using CoefFn = double (MaskedEm::*)(const LineData &, const arma::mat &, int, const double *);
-  using TermFn = void (MaskedEm::*)(const LineData &, const arma::mat &, int, double *);
-  // The copies of both for this rank and processor.
-  struct Kernels {
-    CoefFn coef;
-    TermFn term;
-  };
-  template <int RC> static Kernels kernels_for() {
-    return {isa_choice<CoefFn>(&MaskedEm::coef_base<RC>, &MaskedEm::coef_avx2<RC>),
-            isa_choice<TermFn>(&MaskedEm::term_base<RC>, &MaskedEm::term_avx2<RC>)};
-  }
-  static Kernels kernels(int r) {
+  static LineFn kernels(int r) {
     switch (r) {
     case 1: return kernels_for<1>();
     case 2: return kernels_for<2>();
