@@ -190,7 +190,8 @@ constexpr double penalty_exponent_limit = 900.0;
 // spanning more than the double range) is kept at the smallest positive
 // double instead, so that it stays positive.
 template <class Mat, class F> auto with_scaled(const Mat &X, F &&f) {
-  const int k = scale_exponent(max_value(X), min_positive(X));
+  const ValueRange range = value_range(X);
+  const int k = scale_exponent(range.max, range.min_positive);
   if (k == 0) return f(X, 0);
   const StoredValues v = stored_values(X);
   std::vector<double> scaled(v.size);

@@ -71,21 +71,35 @@ template <class Mat> [[nodiscard]] double mean_value(const Mat &X) {
   return s / (static_cast<double>(X.m) * static_cast<double>(X.n));
 }
 
-// Largest stored value (0 for a matrix without positive entries).
-template <class Mat> [[nodiscard]] double max_value(const Mat &X) {
+// The largest stored value and the smallest positive one (each 0 for a
+// matrix without positive entries), in one pass, as vector reductions: one
+// chain of comparisons waited on each one's latency (a fit of a dense
+// 3000 x 2000 matrix scanned it up to three times at 1.3 ns a value).
+// Exact in any order.
+struct ValueRange {
+  double max = 0.0;
+  double min_positive = 0.0;
+};
+template <class Mat> [[nodiscard]] ValueRange value_range(const Mat &X) {
   const StoredValues v = stored_values(X);
-  double top = 0.0;
-  for (std::size_t t = 0; t < v.size; ++t) top = std::max(top, v.data[t]);
-  return top;
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const double *x = v.data;
+  double top = 0.0, low = inf;
+#pragma omp simd reduction(max : top) reduction(min : low)
+  for (std::size_t t = 0; t < v.size; ++t) {
+    const double a = x[t], b = a > 0.0 ? a : inf;
+    top = a > top ? a : top;
+    low = b < low ? b : low;
+  }
+  return {top, low < inf ? low : 0.0};
 }
+
+// Largest stored value (0 for a matrix without positive entries).
+template <class Mat> [[nodiscard]] double max_value(const Mat &X) { return value_range(X).max; }
 
 // Smallest positive stored value (0 for a matrix without positive entries).
 template <class Mat> [[nodiscard]] double min_positive(const Mat &X) {
-  const StoredValues v = stored_values(X);
-  double low = 0.0;
-  for (std::size_t t = 0; t < v.size; ++t)
-    if (v.data[t] > 0.0 && (low == 0.0 || v.data[t] < low)) low = v.data[t];
-  return low;
+  return value_range(X).min_positive;
 }
 
 // The floors of the multiplicative and coordinate-descent updates, for
