@@ -244,6 +244,48 @@ inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
   }
 }
 
+// The listed entries of every line of one side (gather_weights()), gathered
+// once for solvers that visit them at every pass: a row of a dense X is
+// otherwise read at stride m each time (half again the time of a masked
+// fit). Kept only for a stored list of at most `limit` entries (24 bytes
+// each per side); generated held-out patterns are never stored
+// (weights.hpp), and their lines are gathered where they are needed.
+class LineCache {
+public:
+  // 2^22 entries: 100 MB a side
+  static constexpr double limit = 4194304.0;
+
+  // Whether the lines of these weights are kept.
+  [[nodiscard]] static bool worth(const Weights &wts) {
+    return !wts.trivial() && !wts.generated() && wts.listed() <= limit;
+  }
+
+  // Gathers the N lines of one side with gather(l, out) (gather_weights()
+  // of that side).
+  template <class Gather> void build(std::size_t N, Gather &&gather) {
+    std::vector<WeightedEntry> list;
+    ptr_.assign(N + 1, 0);
+    entries_.clear();
+    for (std::size_t l = 0; l < N; ++l) {
+      gather(l, list);
+      entries_.insert(entries_.end(), list.begin(), list.end());
+      ptr_[l + 1] = entries_.size();
+    }
+  }
+
+  [[nodiscard]] bool built() const { return !ptr_.empty(); }
+
+  // Line l's entries (built() only).
+  [[nodiscard]] const WeightedEntry *line(std::size_t l, std::size_t &size) const {
+    size = ptr_[l + 1] - ptr_[l];
+    return entries_.data() + ptr_[l];
+  }
+
+private:
+  std::vector<std::size_t> ptr_;  // line l holds entries_[ptr_[l]] .. entries_[ptr_[l + 1] - 1]
+  std::vector<WeightedEntry> entries_;
+};
+
 // The weights at the non-zeros of a line (e, sorted by position) into e.w,
 // from the line's listed entries L (Weights::line()) on top of `base`;
 // entries of weight zero are dropped.
@@ -356,20 +398,20 @@ inline double weighted_system(double base_weight, const std::vector<WeightedEntr
 // for a line f (r), without forming G_l,
 //   G_l f = base GG f + sum_listed delta (g_p . f) g_p,
 // in O(r) per listed entry instead of O(r^2) (the multiplicative updates
-// need only the product); den holds GG f on entry. Returns sum_p w_p x_p^2
-// as weighted_system().
-template <class Mat>
-double weighted_terms(const Mat &X, const Weights &wts, bool by_col, std::size_t l,
-                      const arma::mat &C, const arma::mat &P, double xx_l, const double *f,
-                      std::vector<WeightedEntry> &list, double *c, double *den) {
+// need only the product); den holds GG f on entry. `list`: the line's
+// `size` listed entries (gather_weights()). Returns sum_p w_p x_p^2 as
+// weighted_system().
+inline double weighted_terms(const Weights &wts, std::size_t l, const WeightedEntry *list,
+                             std::size_t size, const arma::mat &C, const arma::mat &P,
+                             double xx_l, const double *f, double *c, double *den) {
   const int r = static_cast<int>(P.n_rows);
-  gather_weights(X, wts, by_col, l, list);
   double wxx = wts.base * xx_l;
   for (int k = 0; k < r; ++k) {
     den[k] *= wts.base;
     c[k] = wts.base == 0.0 ? 0.0 : wts.base * C(k, l);
   }
-  for (const WeightedEntry &e : list) {
+  for (std::size_t t = 0; t < size; ++t) {
+    const WeightedEntry &e = list[t];
     const double *gp = P.colptr(e.idx);
     axpy(r, e.delta * dot(r, gp, f), gp, den);
     axpy(r, e.delta * e.x, gp, c);

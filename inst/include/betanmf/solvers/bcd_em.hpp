@@ -15,7 +15,7 @@
 // own order of the entries (by columns for H, by rows for W), in the same
 // pass over a line as the correction sum_t coef_t g_t itself, so that
 // nothing is stored per entry but the entries and their data (a stored
-// list up to MaskedEm::cache_limit; the entries of a held-out pattern are
+// list up to LineCache::limit, weights.hpp; the entries of a held-out pattern are
 // generated, never stored: weights.hpp) and each side of an iteration
 // visits its entries once. The pass before the first step of an iteration
 // is at the iterate the iteration before produced, so it also gives that
@@ -54,35 +54,23 @@ inline bool em_weights(const Weights &wts) {
 class MaskedEm {
 public:
   // X (m x n) is the data, wts the weights. A stored list of at most
-  // cache_limit entries is gathered once, with its data, for both sides:
-  // every pass reads it in the order it would gather it, and a row of a
-  // dense X is not read again at stride m (which cost a masked fit of
-  // benchmark (a) half as much again). Otherwise, and for generated
-  // held-out patterns, nothing is kept per listed entry: each pass gathers
-  // a line's entries and data where it needs them (Weights::line()).
+  // LineCache::limit entries is gathered once, with its data, for both
+  // sides (LineCache, weights.hpp); otherwise, and for generated held-out
+  // patterns, each pass gathers a line's entries where it needs them.
   template <class Mat>
   MaskedEm(const Mat &X, const Weights &wts)
       : wts_(wts), gather_([&X, &wts](bool by_col, std::size_t l,
                                       std::vector<WeightedEntry> &out) {
           gather_weights(X, wts, by_col, l, out);
         }) {
-    if (wts.generated() || wts.listed() > cache_limit) return;
-    std::vector<WeightedEntry> list;
+    if (!LineCache::worth(wts)) return;
     for (int side = 0; side < 2; ++side) {
-      Cache &c = cache_[side];
-      const std::size_t N = side == kCol ? X.n : X.m;
-      c.ptr.assign(N + 1, 0);
-      for (std::size_t l = 0; l < N; ++l) {
-        gather_(side == kCol, l, list);
-        c.entries.insert(c.entries.end(), list.begin(), list.end());
-        c.ptr[l + 1] = c.entries.size();
-      }
+      const bool by_col = side == kCol;
+      cache_[side].build(by_col ? X.n : X.m, [&](std::size_t l, std::vector<WeightedEntry> &out) {
+        gather_(by_col, l, out);
+      });
     }
   }
-
-  // Listed entries up to which the constructor gathers them once (2^22:
-  // 200 MB for both sides at 24 bytes an entry).
-  static constexpr double cache_limit = 4194304.0;
 
   // The corrections of the linear terms at the current factors, for the
   // lines of F: the columns of H (by_col, F = H r x n, P = Wt = W^T r x m)
@@ -135,15 +123,15 @@ private:
   struct LineBuffers {
     std::vector<WeightedEntry> list;
   };
-  struct Cache {
-    std::vector<std::size_t> ptr;  // line l holds entries[ptr[l]] .. entries[ptr[l + 1] - 1]
-    std::vector<WeightedEntry> entries;
-  };
-  Cache cache_[2];  // by columns (kCol) and by rows (kRow); empty when not gathered once
+  LineCache cache_[2];  // by columns (kCol) and by rows (kRow); not built when not gathered once
 
   [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l, LineBuffers &b) const {
-    const Cache &c = cache_[by_col ? kCol : kRow];
-    if (!c.ptr.empty()) return {c.entries.data() + c.ptr[l], c.ptr[l + 1] - c.ptr[l]};
+    const LineCache &c = cache_[by_col ? kCol : kRow];
+    if (c.built()) {
+      LineData d{nullptr, 0};
+      d.e = c.line(l, d.size);
+      return d;
+    }
     gather_(by_col, l, b.list);
     return {b.list.data(), b.list.size()};
   }

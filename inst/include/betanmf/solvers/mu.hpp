@@ -49,13 +49,15 @@ namespace betanmf {
 // want_loss the KL value is skipped (a logarithm per non-zero) and the
 // result is meaningless. kept (beta = 2): where not null, the product of
 // G with X, computed into it when empty and reused when not, for a partner
-// that does not change between steps (a known W or H).
+// that does not change between steps (a known W or H). lines (beta = 2
+// under weights): where not null and built, the listed entries of the
+// lines of this side, gathered once (LineCache, weights.hpp).
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, const SolverFloors &floors,
                  double f_floor, const Weights &wts, double xx,
                  const std::vector<double> &xx_line, int threads, bool want_loss = true,
-                 arma::mat *kept = nullptr) {
+                 arma::mat *kept = nullptr, const LineCache *lines = nullptr) {
   const double y_floor = floors.model;
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
@@ -97,8 +99,17 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         for (int k = 0; k < r; ++k)
           if (f[k] != 0.0) axpy(r, f[k], gg.memptr() + k * r, den.data());
         if (weighted) {
-          const double wxx = weighted_terms(X, wts, by_col, l, C, G, xx_line[l], f, list,
-                                            c.data(), den.data());
+          std::size_t size = 0;
+          const WeightedEntry *e = nullptr;
+          if (lines != nullptr && lines->built()) {
+            e = lines->line(l, size);
+          } else {
+            gather_weights(X, wts, by_col, l, list);
+            e = list.data();
+            size = list.size();
+          }
+          const double wxx = weighted_terms(wts, l, e, size, C, G, xx_line[l], f, c.data(),
+                                            den.data());
           per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
           // the quadratic form cancels at a large dynamic range: then term
           // by term over the line
@@ -181,8 +192,19 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const bool blocked = cfg.beta != 1.0 && cfg.beta != 2.0;
   // one multiplicative step of H (by_col) or W; returns the objective before it
   MuBlockWork work;
-  // beta = 2: the product of X with a known partner, computed once
+  // beta = 2: the product of X with a known partner, computed once; under
+  // stored weights the listed entries of each side's lines, gathered once
   arma::mat c_fixed_w, c_fixed_h;
+  LineCache lines_col, lines_row;
+  if (cfg.beta == 2.0 && LineCache::worth(wts)) {
+    auto side = [&](LineCache &c, bool by_col) {
+      c.build(by_col ? X.n : X.m, [&](std::size_t l, std::vector<WeightedEntry> &out) {
+        gather_weights(X, wts, by_col, l, out);
+      });
+    };
+    if (cfg.updates_h()) side(lines_col, true);
+    if (cfg.updates_w()) side(lines_row, false);
+  }
   auto step = [&](bool by_col, bool want_loss) {
     const Penalty &pen = by_col ? cfg.pen_h : cfg.pen_w;
     const int fixed = by_col ? cfg.fixed_h : cfg.fixed_w;
@@ -192,10 +214,10 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
                                want_loss, cfg.threads, work);
     return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_col, cfg.threads, want_loss,
-                              cfg.updates_w() ? nullptr : &c_fixed_w)
+                              cfg.updates_w() ? nullptr : &c_fixed_w, &lines_col)
                   : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_row, cfg.threads, want_loss,
-                              cfg.updates_h() ? nullptr : &c_fixed_h);
+                              cfg.updates_h() ? nullptr : &c_fixed_h, &lines_row);
   };
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
