@@ -244,12 +244,18 @@ inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
   }
 }
 
+// The listed entries of one line with their data (gather_weights()).
+struct LineSpan {
+  const WeightedEntry *e;
+  std::size_t size;
+};
+
 // The listed entries of every line of one side (gather_weights()), gathered
 // once for solvers that visit them at every pass: a row of a dense X is
 // otherwise read at stride m each time (half again the time of a masked
 // fit). Kept only for a stored list of at most `limit` entries (24 bytes
-// each per side); generated held-out patterns are never stored
-// (weights.hpp), and their lines are gathered where they are needed.
+// each per side); the entries of a generated held-out pattern are never
+// stored, and line() gathers them where they are needed.
 class LineCache {
 public:
   // 2^22 entries: 100 MB a side
@@ -273,12 +279,14 @@ public:
     }
   }
 
-  [[nodiscard]] bool built() const { return !ptr_.empty(); }
-
-  // Line l's entries (built() only).
-  [[nodiscard]] const WeightedEntry *line(std::size_t l, std::size_t &size) const {
-    size = ptr_[l + 1] - ptr_[l];
-    return entries_.data() + ptr_[l];
+  // Line l's entries: the kept ones once build() has run, else gathered by
+  // gather(l, buf) into the caller's buffer (valid until its next use).
+  template <class Gather>
+  [[nodiscard]] LineSpan line(std::size_t l, std::vector<WeightedEntry> &buf,
+                              Gather &&gather) const {
+    if (!ptr_.empty()) return {entries_.data() + ptr_[l], ptr_[l + 1] - ptr_[l]};
+    gather(l, buf);
+    return {buf.data(), buf.size()};
   }
 
 private:
@@ -399,19 +407,19 @@ inline double weighted_system(double base_weight, const std::vector<WeightedEntr
 //   G_l f = base GG f + sum_listed delta (g_p . f) g_p,
 // in O(r) per listed entry instead of O(r^2) (the multiplicative updates
 // need only the product); den holds GG f on entry. `list`: the line's
-// `size` listed entries (gather_weights()). Returns sum_p w_p x_p^2 as
+// listed entries (gather_weights()). Returns sum_p w_p x_p^2 as
 // weighted_system().
-inline double weighted_terms(const Weights &wts, std::size_t l, const WeightedEntry *list,
-                             std::size_t size, const arma::mat &C, const arma::mat &P,
-                             double xx_l, const double *f, double *c, double *den) {
+inline double weighted_terms(const Weights &wts, std::size_t l, LineSpan list,
+                             const arma::mat &C, const arma::mat &P, double xx_l,
+                             const double *f, double *c, double *den) {
   const int r = static_cast<int>(P.n_rows);
   double wxx = wts.base * xx_l;
   for (int k = 0; k < r; ++k) {
     den[k] *= wts.base;
     c[k] = wts.base == 0.0 ? 0.0 : wts.base * C(k, l);
   }
-  for (std::size_t t = 0; t < size; ++t) {
-    const WeightedEntry &e = list[t];
+  for (std::size_t t = 0; t < list.size; ++t) {
+    const WeightedEntry &e = list.e[t];
     const double *gp = P.colptr(e.idx);
     axpy(r, e.delta * dot(r, gp, f), gp, den);
     axpy(r, e.delta * e.x, gp, c);

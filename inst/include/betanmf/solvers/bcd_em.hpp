@@ -15,7 +15,7 @@
 // own order of the entries (by columns for H, by rows for W), in the same
 // pass over a line as the correction sum_t coef_t g_t itself, so that
 // nothing is stored per entry but the entries and their data (a stored
-// list up to LineCache::limit, weights.hpp; the entries of a held-out pattern are
+// list up to LineCache::limit; the entries of a held-out pattern are
 // generated, never stored: weights.hpp) and each side of an iteration
 // visits its entries once. The pass before the first step of an iteration
 // is at the iterate the iteration before produced, so it also gives that
@@ -85,7 +85,7 @@ public:
     const LineFn k = kernels(r);
 #pragma omp parallel num_threads(team(threads, wts_.listed() * r))
     {
-      LineBuffers buf;
+      std::vector<WeightedEntry> buf;
 #pragma omp for schedule(static)
       for (std::ptrdiff_t l = 0; l < N; ++l)
         per_line[l] = (this->*k)(entries(by_col, l, buf), P, r, F.colptr(l), term_.colptr(l));
@@ -115,25 +115,15 @@ private:
   arma::mat term_;     // r x lines: sum_t coef_t g_t of each line
 
   // The listed entries of one line (other index, weight change, datum).
-  struct LineData {
-    const WeightedEntry *e;
-    std::size_t size;
-  };
-  // A thread's copy of a line, for lines gathered where they are needed.
-  struct LineBuffers {
-    std::vector<WeightedEntry> list;
-  };
+  using LineData = LineSpan;
   LineCache cache_[2];  // by columns (kCol) and by rows (kRow); not built when not gathered once
 
-  [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l, LineBuffers &b) const {
-    const LineCache &c = cache_[by_col ? kCol : kRow];
-    if (c.built()) {
-      LineData d{nullptr, 0};
-      d.e = c.line(l, d.size);
-      return d;
-    }
-    gather_(by_col, l, b.list);
-    return {b.list.data(), b.list.size()};
+  // Line l's entries; `buf`: the calling thread's room for a line gathered
+  // where it is needed.
+  [[nodiscard]] LineData entries(bool by_col, std::ptrdiff_t l,
+                                 std::vector<WeightedEntry> &buf) const {
+    return cache_[by_col ? kCol : kRow].line(
+        l, buf, [&](std::size_t q, std::vector<WeightedEntry> &out) { gather_(by_col, q, out); });
   }
 
   // One pass over a line's entries at its factor f (entry t has the partner

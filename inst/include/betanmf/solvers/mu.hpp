@@ -50,14 +50,14 @@ namespace betanmf {
 // result is meaningless. kept (beta = 2): where not null, the product of
 // G with X, computed into it when empty and reused when not, for a partner
 // that does not change between steps (a known W or H). lines (beta = 2
-// under weights): where not null and built, the listed entries of the
-// lines of this side, gathered once (LineCache, weights.hpp).
+// under weights): the listed entries of the lines of this side, kept once
+// built (LineCache, weights.hpp), else gathered line by line.
 template <class Mat>
 double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
                  double beta, const Penalty &pen, int fixed, const SolverFloors &floors,
                  double f_floor, const Weights &wts, double xx,
                  const std::vector<double> &xx_line, int threads, bool want_loss = true,
-                 arma::mat *kept = nullptr, const LineCache *lines = nullptr) {
+                 arma::mat *kept = nullptr, const LineCache &lines = LineCache()) {
   const double y_floor = floors.model;
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
@@ -99,17 +99,12 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
         for (int k = 0; k < r; ++k)
           if (f[k] != 0.0) axpy(r, f[k], gg.memptr() + k * r, den.data());
         if (weighted) {
-          std::size_t size = 0;
-          const WeightedEntry *e = nullptr;
-          if (lines != nullptr && lines->built()) {
-            e = lines->line(l, size);
-          } else {
-            gather_weights(X, wts, by_col, l, list);
-            e = list.data();
-            size = list.size();
-          }
-          const double wxx = weighted_terms(wts, l, e, size, C, G, xx_line[l], f, c.data(),
-                                            den.data());
+          const LineSpan entries =
+              lines.line(l, list, [&](std::size_t q, std::vector<WeightedEntry> &out) {
+                gather_weights(X, wts, by_col, q, out);
+              });
+          const double wxx =
+              weighted_terms(wts, l, entries, C, G, xx_line[l], f, c.data(), den.data());
           per_line[l] = 0.5 * (wxx - 2.0 * dot(r, num, f) + dot(r, den.data(), f));
           // the quadratic form cancels at a large dynamic range: then term
           // by term over the line
@@ -214,10 +209,10 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
                                want_loss, cfg.threads, work);
     return by_col ? mu_update(X, H, Wt, true, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_col, cfg.threads, want_loss,
-                              cfg.updates_w() ? nullptr : &c_fixed_w, &lines_col)
+                              cfg.updates_w() ? nullptr : &c_fixed_w, lines_col)
                   : mu_update(X, Wt, H, false, cfg.beta, pen, fixed, floors, f_floor, wts, xx,
                               xx_row, cfg.threads, want_loss,
-                              cfg.updates_h() ? nullptr : &c_fixed_h, &lines_row);
+                              cfg.updates_h() ? nullptr : &c_fixed_h, lines_row);
   };
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double pen = penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h);
