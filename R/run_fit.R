@@ -19,7 +19,8 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
        init = init, fixed_w = fixed$k_W, fixed_h = fixed$k_H, max_iter = ctl$max_iter,
        tol = ctl$tol, inner_max = ctl$inner_max, inner_tol = ctl$inner_tol,
        normalize = ctl$normalize, trace_every = ctl$trace_every,
-       extrapolate = ctl$extrapolate %||% (model$solver != "cd"), seed = seed,
+       extrapolate = ctl$extrapolate %||% (model$solver != "cd"),
+       precision = ctl$precision %||% "double", seed = seed,
        threads = threads, verbose = verbose, progress = progress)
 }
 
@@ -81,6 +82,7 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
     }
   }
   check_penalty_scale(data, model, fixed)
+  check_precision(data, model)
   settings <- core_settings(rank, model, how, fixed, seed, threads, verbose, progress)
   settings$state <- state
   res <- tryCatch(
@@ -117,6 +119,25 @@ check_penalty_scale <- function(data, model, fixed) {
     "the scaled data, or fit without `%s`"),
     arg, pen[b], side, if (fixed$k_W > 0L) "`fixed_W`" else "`fixed_H`", s$max, e$k,
     round(e$exponents[b]), max(1L, floor(log10(s$max)) - 1L), arg), call. = FALSE)
+}
+
+# precision = "float" rounds every value to a float: each positive value
+# must stay a positive, finite, normal float (a zero or an infinity in its
+# place would change the objective, not only round it). An error that
+# names the setting, before the core runs.
+check_precision <- function(data, model) {
+  if (!identical(model$control$precision, "float")) return(invisible(TRUE))
+  s <- data$summary
+  top <- s$max %||% 0
+  low <- s$min_positive %||% 0
+  float_max <- (2 - 2^-23) * 2^127
+  if (top > float_max || (low > 0 && low < 2^-126)) {
+    stop(sprintf(paste0(
+      "`precision = \"float\"` needs every positive value of `x` between 2^-126 (%.3g) ",
+      "and %.3g; `x` has values from %g to %g: divide `x` by a constant or fit with ",
+      "`precision = \"double\"`"), 2^-126, float_max, low, top), call. = FALSE)
+  }
+  invisible(TRUE)
 }
 
 # A failure of the core on checked input is a defect of the package, not of

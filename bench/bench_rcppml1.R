@@ -90,9 +90,10 @@ run_fasttopics <- function(X, r, n_iter) {
   list(seconds = out$seconds, W = out$value$F, H = t(out$value$L))
 }
 
-fit_betanmf <- function(X, r, beta, n_iter, extrapolate = NULL) {
+# settings: further nmf_control() settings of a variant (list()).
+fit_betanmf <- function(X, r, beta, n_iter, settings = list()) {
   nmf_fit(X, r, beta = beta, seed = 1, threads = threads,
-          control = nmf_control(max_iter = n_iter, tol = 0, extrapolate = extrapolate))
+          control = do.call(nmf_control, c(list(max_iter = n_iter, tol = 0), settings)))
 }
 
 bench_case <- function(name, X, r, beta) {
@@ -117,10 +118,12 @@ bench_case <- function(name, X, r, beta) {
   }
   ref <- intersect(c("RcppML 1.0", "RcppML 0.3.7"), names(peers))[1]
   target <- if (is.na(ref)) NA_real_ else peers[[ref]]$objective
-  # betanmf at its defaults and, for KL, with extrapolated coordinate
-  # descent (nmf_control(extrapolate = TRUE)): per iteration over `iters`
-  # iterations, and the time to the target
-  variants <- if (beta == 1) list(default = NULL, extrapolated = TRUE) else list(default = NULL)
+  # betanmf at its defaults, with the data in single precision
+  # (nmf_control(precision = "float")) and, for KL, with extrapolated
+  # coordinate descent (nmf_control(extrapolate = TRUE)): per iteration over
+  # `iters` iterations, and the time to the target
+  variants <- list(default = list(), float = list(precision = "float"))
+  if (beta == 1) variants$extrapolated <- list(extrapolate = TRUE)
   rows <- NULL
   reach <- hit <- list()
   for (v in names(variants)) {
@@ -131,7 +134,7 @@ bench_case <- function(name, X, r, beta) {
     reach[v] <- list(if (is.na(hit[[v]])) NULL else median_time(function() run(hit[[v]])))
     rows <- rbind(rows, data.frame(
       case = name, method = sprintf("betanmf (%s%s)", per$value$solver,
-                                    if (v == "default") "" else ", extrapolated"),
+                                    if (v == "default") "" else paste0(", ", v)),
       iterations = iters, seconds = per$seconds, s_per_iter = per$seconds / iters,
       objective = per$value$loss, stringsAsFactors = FALSE))
     cat(sprintf("betanmf %s: objective after %d iterations %.8g\n", v, 4L * iters, long$loss))

@@ -13,6 +13,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 // Calls f(view) with the core view of x, whichever kind it is.
 template <class F> auto with_data(SEXP x, F &&f) {
@@ -25,6 +27,30 @@ template <class F> auto with_data(SEXP x, F &&f) {
     Rcpp::IntegerVector dim = s.slot("Dim"), i = s.slot("i"), p = s.slot("p");
     Rcpp::NumericVector v = s.slot("x");
     const betanmf::SparseMatrix view(dim[0], dim[1], p.begin(), i.begin(), v.begin());
+    return f(view);
+  }
+  throw std::invalid_argument("x must be a double matrix or a dgCMatrix");
+}
+
+// The same with the values of x in float when `single` (precision =
+// "float"): a float copy of the values that lives for the call (4 bytes a
+// value; a dgCMatrix keeps its i and p slots), read by the core as the data.
+// R has checked that every positive value is a normal float, so rounding
+// keeps each one positive and finite.
+template <class F> auto with_data(SEXP x, bool single, F &&f) {
+  if (!single) return with_data(x, std::forward<F>(f));
+  if (Rf_isMatrix(x) && TYPEOF(x) == REALSXP) {
+    const double *v = REAL(x);
+    const std::vector<float> values(v, v + static_cast<std::size_t>(Rf_xlength(x)));
+    const betanmf::DenseFloat view(values.data(), Rf_nrows(x), Rf_ncols(x));
+    return f(view);
+  }
+  if (Rf_isS4(x) && Rf_inherits(x, "dgCMatrix")) {
+    Rcpp::S4 s(x);
+    Rcpp::IntegerVector dim = s.slot("Dim"), i = s.slot("i"), p = s.slot("p");
+    Rcpp::NumericVector v = s.slot("x");
+    const std::vector<float> values(v.begin(), v.end());
+    const betanmf::SparseFloat view(dim[0], dim[1], p.begin(), i.begin(), values.data());
     return f(view);
   }
   throw std::invalid_argument("x must be a double matrix or a dgCMatrix");

@@ -119,9 +119,10 @@ Rcpp::List to_list(const betanmf::Result &res) {
 
 // One fit of the prepared data x (double matrix or dgCMatrix) under the
 // weight specification `weights` (NULL or the list of R/prepare.R).
-// settings$init is "nndsvd", "random" or "given"; for "given", W0 and H0 are
-// the starting factors, one of which may be NULL: it then starts flat at the
-// level of the data (a projection). settings$state (optional) is the `state`
+// settings$precision is "double" or "float" (the values of x in float
+// inside the core, r_data.h). settings$init is "nndsvd", "random" or
+// "given"; for "given", W0 and H0 are the starting factors, one of which may
+// be NULL: it then starts flat at the level of the data (a projection). settings$state (optional) is the `state`
 // of an earlier result whose factors W0, H0 are, to continue that fit.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settings) {
@@ -131,7 +132,8 @@ Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settin
                Rcpp::as<int>(setting(settings, "trace_every")),
                settings.containsElementNamed("progress") ? SEXP(settings["progress"])
                                                          : R_NilValue);
-  return with_data(x, [&](const auto &X) {
+  const bool single = Rcpp::as<std::string>(setting(settings, "precision")) == "float";
+  return with_data(x, single, [&](const auto &X) {
     arma::mat W, H;
     if (how == betanmf::Init::given) {
       if (!Rf_isNull(W0)) W = Rcpp::as<arma::mat>(W0);

@@ -181,7 +181,7 @@ template <class Mat>
   } else {
     line.assign(P, 0.0);
     if constexpr (Mat::is_sparse) {
-      const RowIndex &R = X.rows();
+      const auto &R = X.rows();
       for (std::size_t t = R.ptr[l]; t < R.ptr[l + 1]; ++t) line[R.col[t]] = R.val[t];
     } else {
       for (std::size_t p = 0; p < P; ++p) line[p] = X.data[p * X.m + l];
@@ -214,14 +214,15 @@ template <class ExactMass>
 }
 
 // sum_ij d_beta(X_ij | (W H)_ij) for a dense X (m x n), Wt = W^T (r x m), H (r x n).
-inline double divergence(const DenseMatrix &X, const arma::mat &Wt, const arma::mat &H,
+template <class T> double divergence(const DenseOf<T> &X, const arma::mat &Wt, const arma::mat &H,
                          double beta, int threads, double y_floor = 0.0) {
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t m = X.m, n = X.n;
   std::vector<double> per_col(n, 0.0);
 #pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t j = 0; j < n; ++j) {
-    const double *x = X.col(j), *h = H.colptr(j);
+    const auto *x = X.col(j);
+    const double *h = H.colptr(j);
     double s = 0.0;
     if (beta == 2.0) {
       // beta_div()'s value for beta = 2, inline (as a call per entry it
@@ -241,7 +242,7 @@ inline double divergence(const DenseMatrix &X, const arma::mat &Wt, const arma::
 }
 
 // The same for a sparse X, visiting the zeros only through closed forms.
-inline double divergence(const SparseMatrix &X, const arma::mat &Wt, const arma::mat &H,
+template <class T> double divergence(const SparseOf<T> &X, const arma::mat &Wt, const arma::mat &H,
                          double beta, int threads, double y_floor = 0.0) {
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t m = X.m, n = X.n;

@@ -26,16 +26,16 @@ struct Entries {
 };
 
 // Non-zeros of column j.
-inline void gather_col(const DenseMatrix &X, std::size_t j, Entries &e) {
+template <class T> void gather_col(const DenseOf<T> &X, std::size_t j, Entries &e) {
   e.clear();
-  const double *x = X.col(j);
+  const auto *x = X.col(j);
   for (std::size_t i = 0; i < X.m; ++i)
     if (x[i] != 0.0) {
       e.idx.push_back(static_cast<int>(i));
       e.val.push_back(x[i]);
     }
 }
-inline void gather_col(const SparseMatrix &X, std::size_t j, Entries &e) {
+template <class T> void gather_col(const SparseOf<T> &X, std::size_t j, Entries &e) {
   e.clear();
   for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
     if (X.values[t] != 0.0) {
@@ -45,18 +45,18 @@ inline void gather_col(const SparseMatrix &X, std::size_t j, Entries &e) {
 }
 
 // Non-zeros of row i.
-inline void gather_row(const DenseMatrix &X, std::size_t i, Entries &e) {
+template <class T> void gather_row(const DenseOf<T> &X, std::size_t i, Entries &e) {
   e.clear();
-  const double *x = X.data + i;
+  const auto *x = X.data + i;
   for (std::size_t j = 0; j < X.n; ++j)
     if (x[j * X.m] != 0.0) {
       e.idx.push_back(static_cast<int>(j));
       e.val.push_back(x[j * X.m]);
     }
 }
-inline void gather_row(const SparseMatrix &X, std::size_t i, Entries &e) {
+template <class T> void gather_row(const SparseOf<T> &X, std::size_t i, Entries &e) {
   e.clear();
-  const RowIndex &R = X.rows();
+  const auto &R = X.rows();
   for (std::size_t t = R.ptr[i]; t < R.ptr[i + 1]; ++t)
     if (R.val[t] != 0.0) {
       e.idx.push_back(R.col[t]);
@@ -65,10 +65,10 @@ inline void gather_row(const SparseMatrix &X, std::size_t i, Entries &e) {
 }
 
 // Column j as a full vector of length m (zeros written in).
-inline void dense_col(const DenseMatrix &X, std::size_t j, std::vector<double> &out) {
+template <class T> void dense_col(const DenseOf<T> &X, std::size_t j, std::vector<double> &out) {
   out.assign(X.col(j), X.col(j) + X.m);
 }
-inline void dense_col(const SparseMatrix &X, std::size_t j, std::vector<double> &out) {
+template <class T> void dense_col(const SparseOf<T> &X, std::size_t j, std::vector<double> &out) {
   out.assign(X.m, 0.0);
   for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) out[X.row_idx[t]] = X.values[t];
 }

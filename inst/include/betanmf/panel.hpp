@@ -26,10 +26,11 @@
 namespace betanmf {
 namespace panel {
 
-struct Args {
+// T: the type of the data's values (double, or float read as double).
+template <class T> struct Args {
   const double *v;    // v_0; v_s = v + s * r (already offset to the tile)
   int r;              // stride between successive v_s
-  const double *x;    // x(0, 0)
+  const T *x;         // x(0, 0)
   std::ptrdiff_t q_off, s_step, len;
   double *o[4];       // outputs (already offset to the tile)
   // read x this many steps ahead into the cache (0: never), where the
@@ -38,9 +39,9 @@ struct Args {
 };
 
 // One tile of KT consecutive coordinates of the rank.
-template <int KT> BETANMF_ALWAYS_INLINE void tile(const Args &a, int k0) {
+template <int KT, class T> BETANMF_ALWAYS_INLINE void tile(const Args<T> &a, int k0) {
   double acc0[KT] = {}, acc1[KT] = {}, acc2[KT] = {}, acc3[KT] = {};
-  const double *x = a.x;
+  const T *x = a.x;
   for (std::ptrdiff_t s = 0; s < a.len; ++s, x += a.s_step) {
     if (a.prefetch) __builtin_prefetch(x + a.prefetch * a.s_step);
     const double *v = a.v + s * a.r + k0;
@@ -67,26 +68,26 @@ template <int KT> BETANMF_ALWAYS_INLINE void tile(const Args &a, int k0) {
 // registers of twice the width (BIG = 12: 12 accumulators of 4 doubles,
 // enough independent chains to hide the latency of FMA; measured 12% faster
 // than tiles of 4 at rank 20).
-template <int BIG> BETANMF_ALWAYS_INLINE void run_tiles(const Args &a) {
+template <int BIG, class T> BETANMF_ALWAYS_INLINE void run_tiles(const Args<T> &a) {
   int k0 = 0;
   for (; k0 + BIG <= a.r; k0 += BIG) tile<BIG>(a, k0);
   for (; k0 + 4 <= a.r; k0 += 4) tile<4>(a, k0);
   for (; k0 < a.r; ++k0) tile<1>(a, k0);
 }
 
-inline void run_base(const Args &a) { run_tiles<4>(a); }
-BETANMF_TARGET_AVX2 inline void run_avx2(const Args &a) { run_tiles<12>(a); }
+template <class T> void run_base(const Args<T> &a) { run_tiles<4>(a); }
+template <class T> BETANMF_TARGET_AVX2 void run_avx2(const Args<T> &a) { run_tiles<12>(a); }
 
 #ifdef BETANMF_DISPATCH_AVX2
 // The whole rank in NV registers of eight doubles per output, the last one
 // masked to r (r <= 8 NV): one pass over x instead of one per tile.
-template <int NV> BETANMF_TARGET_AVX512 inline void run_regs512(const Args &a) {
+template <int NV, class T> BETANMF_TARGET_AVX512 inline void run_regs512(const Args<T> &a) {
   const int r = a.r;
   const __mmask8 last = static_cast<__mmask8>((1u << (r - 8 * (NV - 1))) - 1u);
   __m512d acc[4][NV];
   for (int q = 0; q < 4; ++q)
     for (int t = 0; t < NV; ++t) acc[q][t] = _mm512_setzero_pd();
-  const double *x = a.x;
+  const T *x = a.x;
   for (std::ptrdiff_t s = 0; s < a.len; ++s, x += a.s_step) {
     if (a.prefetch) __builtin_prefetch(x + a.prefetch * a.s_step);
     const double *v = a.v + s * r;
@@ -94,7 +95,7 @@ template <int NV> BETANMF_TARGET_AVX512 inline void run_regs512(const Args &a) {
     for (int t = 0; t < NV - 1; ++t) vv[t] = _mm512_loadu_pd(v + 8 * t);
     vv[NV - 1] = _mm512_maskz_loadu_pd(last, v + 8 * (NV - 1));
     for (int q = 0; q < 4; ++q) {
-      const __m512d b = _mm512_set1_pd(x[q * a.q_off]);
+      const __m512d b = _mm512_set1_pd(static_cast<double>(x[q * a.q_off]));
       for (int t = 0; t < NV; ++t) acc[q][t] = _mm512_fmadd_pd(b, vv[t], acc[q][t]);
     }
   }
@@ -104,7 +105,7 @@ template <int NV> BETANMF_TARGET_AVX512 inline void run_regs512(const Args &a) {
   }
 }
 
-BETANMF_TARGET_AVX512 inline void run_avx512(const Args &a) {
+template <class T> BETANMF_TARGET_AVX512 void run_avx512(const Args<T> &a) {
   switch ((a.r + 7) / 8) {
   case 1: run_regs512<1>(a); break;
   case 2: run_regs512<2>(a); break;
@@ -113,32 +114,39 @@ BETANMF_TARGET_AVX512 inline void run_avx512(const Args &a) {
   }
 }
 #else
-inline void run_avx512(const Args &a) { run_base(a); }
+template <class T> void run_avx512(const Args<T> &a) { run_base(a); }
 #endif
 
 // Computes the four outputs of `a` with the best kernel of this processor.
-inline void run(const Args &a) { isa_choice(&run_base, &run_avx2, &run_avx512)(a); }
+template <class T> void run(const Args<T> &a) {
+  isa_choice(&run_base<T>, &run_avx2<T>, &run_avx512<T>)(a);
+}
 
 // A single output, for the lines left over by groups of four:
 //   o = sum_s x[s * s_step] v_s,
 // in the same order and with the same instructions as the four-output kernel
 // (so the copy for the processor gives the same bits for every line).
-BETANMF_ALWAYS_INLINE void one_body(const double *v, int r, const double *x,
-                                    std::ptrdiff_t s_step, std::ptrdiff_t len, double *o) {
+template <class T>
+BETANMF_ALWAYS_INLINE void one_body(const double *v, int r, const T *x, std::ptrdiff_t s_step,
+                                    std::ptrdiff_t len, double *o) {
   for (int k = 0; k < r; ++k) o[k] = 0.0;
-  for (std::ptrdiff_t s = 0; s < len; ++s) axpy(r, x[s * s_step], v + s * r, o);
+  for (std::ptrdiff_t s = 0; s < len; ++s)
+    axpy(r, static_cast<double>(x[s * s_step]), v + s * r, o);
 }
-inline void one_base(const double *v, int r, const double *x, std::ptrdiff_t s_step,
-                     std::ptrdiff_t len, double *o) {
+template <class T>
+void one_base(const double *v, int r, const T *x, std::ptrdiff_t s_step, std::ptrdiff_t len,
+              double *o) {
   one_body(v, r, x, s_step, len, o);
 }
-BETANMF_TARGET_AVX2 inline void one_avx2(const double *v, int r, const double *x,
-                                         std::ptrdiff_t s_step, std::ptrdiff_t len, double *o) {
+template <class T>
+BETANMF_TARGET_AVX2 void one_avx2(const double *v, int r, const T *x, std::ptrdiff_t s_step,
+                                  std::ptrdiff_t len, double *o) {
   one_body(v, r, x, s_step, len, o);
 }
-inline void one(const double *v, int r, const double *x, std::ptrdiff_t s_step,
-                std::ptrdiff_t len, double *o) {
-  isa_choice(&one_base, &one_avx2)(v, r, x, s_step, len, o);
+template <class T>
+void one(const double *v, int r, const T *x, std::ptrdiff_t s_step, std::ptrdiff_t len,
+         double *o) {
+  isa_choice(&one_base<T>, &one_avx2<T>)(v, r, x, s_step, len, o);
 }
 
 }  // namespace panel

@@ -200,7 +200,7 @@ constexpr double small_weight = 0x1.0p-10;
 }
 
 // The sparse X without its entries of weight zero and without stored zeros.
-[[nodiscard]] inline CscArrays drop_unweighted(const SparseMatrix &X, const Weights &w) {
+template <class T> [[nodiscard]] CscArrays drop_unweighted(const SparseOf<T> &X, const Weights &w) {
   CscArrays out;
   out.col_ptr.assign(X.n + 1, 0);
   out.row_idx.reserve(X.nnz());
@@ -223,9 +223,9 @@ constexpr double small_weight = 0x1.0p-10;
 // The dense X (m x n) into out (m x n, column-major) with zeros at its
 // entries of weight zero. Entries of zero weight are never read, so they may
 // hold anything (NA in R).
-inline void zero_unweighted(const DenseMatrix &X, const Weights &w, double *out) {
+template <class T> void zero_unweighted(const DenseOf<T> &X, const Weights &w, double *out) {
   for (std::size_t j = 0; j < X.n; ++j) {
-    const double *x = X.col(j);
+    const auto *x = X.col(j);
     double *o = out + j * X.m;
     const WeightLine L = w.line(true, j);
     if (w.base == 0.0) {
@@ -272,11 +272,12 @@ template <class Mat> [[nodiscard]] DataSummary summarize(const Mat &X, const Wei
   const StoredValues v = stored_values(X);
   double lo = std::numeric_limits<double>::infinity();
   for (std::size_t t = 0; t < v.size; ++t) {
-    s.sum_sq += v.data[t] * v.data[t];
-    s.total += v.data[t];
-    s.nonzero += v.data[t] != 0.0 ? 1.0 : 0.0;
-    s.max = std::max(s.max, v.data[t]);
-    if (v.data[t] > 0.0) lo = std::min(lo, v.data[t]);
+    const double x = v.data[t];
+    s.sum_sq += x * x;
+    s.total += x;
+    s.nonzero += x != 0.0 ? 1.0 : 0.0;
+    s.max = std::max(s.max, x);
+    if (x > 0.0) lo = std::min(lo, x);
   }
   s.min_positive = std::isfinite(lo) ? lo : 0.0;
   const double all = static_cast<double>(X.m) * static_cast<double>(X.n);

@@ -20,7 +20,8 @@
 namespace betanmf {
 
 // Dense W^T X: four columns of X at a time share each loaded column of Wt.
-inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
+template <class T>
+void cross_w(const DenseOf<T> &X, const arma::mat &Wt, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t m = X.m, n = X.n, groups = n / 4;
@@ -29,7 +30,7 @@ inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
 #pragma omp parallel for schedule(static) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
     const std::ptrdiff_t j = 4 * g;
-    panel::run({wt, r, X.col(j), m, 1, m,
+    panel::run(panel::Args<T>{wt, r, X.col(j), m, 1, m,
                 {out.colptr(j), out.colptr(j + 1), out.colptr(j + 2), out.colptr(j + 3)}});
   }
   for (std::ptrdiff_t j = 4 * groups; j < n; ++j)  // the last n % 4 columns
@@ -37,7 +38,8 @@ inline void cross_w(const DenseMatrix &X, const arma::mat &Wt, arma::mat &out,
 }
 
 // Dense H X^T: four rows of X at a time share each loaded column of H.
-inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
+template <class T>
+void cross_h(const DenseOf<T> &X, const arma::mat &H, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(H.n_rows);
   const std::ptrdiff_t m = X.m, n = X.n, groups = m / 4;
@@ -47,7 +49,7 @@ inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
   for (std::ptrdiff_t g = 0; g < groups; ++g) {
     const std::ptrdiff_t i = 4 * g;
     // successive steps are columns of X, m apart: fetched ahead
-    panel::run({h, r, X.data + i, 1, m, n,
+    panel::run(panel::Args<T>{h, r, X.data + i, 1, m, n,
                 {out.colptr(i), out.colptr(i + 1), out.colptr(i + 2), out.colptr(i + 3)},
                 32});
   }
@@ -57,7 +59,8 @@ inline void cross_h(const DenseMatrix &X, const arma::mat &H, arma::mat &out,
 
 // Sparse W^T X: column j of the output gathers the rows of Wt at the
 // non-zeros of column j of X, two columns at a time (sparse_panel.hpp).
-inline void cross_w(const SparseMatrix &X, const arma::mat &Wt, arma::mat &out,
+template <class T>
+void cross_w(const SparseOf<T> &X, const arma::mat &Wt, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(Wt.n_rows);
   const std::ptrdiff_t n = X.n, pairs = (n + 1) / 2;
@@ -65,36 +68,37 @@ inline void cross_w(const SparseMatrix &X, const arma::mat &Wt, arma::mat &out,
   const double *wt = Wt.memptr();
   auto line = [&](std::ptrdiff_t j) {
     const int t0 = X.col_ptr[j];
-    return sparse_panel::Line{X.row_idx + t0, X.values + t0,
+    return sparse_panel::LineOf<T>{X.row_idx + t0, X.values + t0,
                               static_cast<std::size_t>(X.col_ptr[j + 1] - t0), out.colptr(j)};
   };
 #pragma omp parallel for schedule(dynamic, 32) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t p = 0; p < pairs; ++p) {
     const std::ptrdiff_t j = 2 * p;
     if (j + 1 < n) sparse_panel::pair(wt, r, line(j), line(j + 1));
-    else sparse_panel::pair(wt, r, line(j), sparse_panel::Line{nullptr, nullptr, 0, nullptr});
+    else sparse_panel::pair(wt, r, line(j), sparse_panel::LineOf<T>{nullptr, nullptr, 0, nullptr});
   }
 }
 
 // Sparse H X^T: column i of the output gathers the columns of H at the
 // non-zeros of row i of X (through the row-major index), two rows at a time.
-inline void cross_h(const SparseMatrix &X, const arma::mat &H, arma::mat &out,
+template <class T>
+void cross_h(const SparseOf<T> &X, const arma::mat &H, arma::mat &out,
                     int threads) {
   const int r = static_cast<int>(H.n_rows);
   const std::ptrdiff_t m = X.m, pairs = (m + 1) / 2;
   out.set_size(r, m);
   const double *h = H.memptr();
-  const RowIndex &R = X.rows();
+  const auto &R = X.rows();
   auto line = [&](std::ptrdiff_t i) {
     const std::size_t t0 = R.ptr[i];
-    return sparse_panel::Line{R.col.data() + t0, R.val.data() + t0, R.ptr[i + 1] - t0,
+    return sparse_panel::LineOf<T>{R.col.data() + t0, R.val.data() + t0, R.ptr[i + 1] - t0,
                               out.colptr(i)};
   };
 #pragma omp parallel for schedule(dynamic, 32) num_threads(team(threads, entries(X) * r))
   for (std::ptrdiff_t p = 0; p < pairs; ++p) {
     const std::ptrdiff_t i = 2 * p;
     if (i + 1 < m) sparse_panel::pair(h, r, line(i), line(i + 1));
-    else sparse_panel::pair(h, r, line(i), sparse_panel::Line{nullptr, nullptr, 0, nullptr});
+    else sparse_panel::pair(h, r, line(i), sparse_panel::LineOf<T>{nullptr, nullptr, 0, nullptr});
   }
 }
 

@@ -193,18 +193,20 @@ template <class Mat, class F> auto with_scaled(const Mat &X, F &&f) {
   const ValueRange range = value_range(X);
   const int k = scale_exponent(range.max, range.min_positive);
   if (k == 0) return f(X, 0);
+  // (in the data's own type: a float is scaled by 4^-k exactly, as a double)
+  using T = typename Mat::value_type;
   const StoredValues v = stored_values(X);
-  std::vector<double> scaled(v.size);
-  constexpr double least = std::numeric_limits<double>::denorm_min();
+  std::vector<T> scaled(v.size);
+  constexpr T least = std::numeric_limits<T>::denorm_min();
   for (std::size_t t = 0; t < v.size; ++t) {
-    const double s = std::ldexp(v.data[t], -2 * k);
-    scaled[t] = (s == 0.0 && v.data[t] > 0.0) ? least : s;
+    const T s = static_cast<T>(std::ldexp(static_cast<double>(v.data[t]), -2 * k));
+    scaled[t] = (s == T(0) && v.data[t] > T(0)) ? least : s;
   }
   if constexpr (Mat::is_sparse) {
-    const SparseMatrix Xs(X.m, X.n, X.col_ptr, X.row_idx, scaled.data());
+    const SparseOf<T> Xs(X.m, X.n, X.col_ptr, X.row_idx, scaled.data());
     return f(Xs, k);
   } else {
-    const DenseMatrix Xs(scaled.data(), X.m, X.n);
+    const DenseOf<T> Xs(scaled.data(), X.m, X.n);
     return f(Xs, k);
   }
 }

@@ -37,7 +37,10 @@ constexpr double untrusted = 0x1.0p20 * std::numeric_limits<double>::epsilon();
 template <class Mat> [[nodiscard]] double sum_squares(const Mat &X) {
   const StoredValues v = stored_values(X);
   double s = 0.0;
-  for (std::size_t t = 0; t < v.size; ++t) s += v.data[t] * v.data[t];
+  for (std::size_t t = 0; t < v.size; ++t) {
+    const double x = v.data[t];
+    s += x * x;
+  }
   return s;
 }
 
@@ -49,15 +52,16 @@ void line_sums_of_squares(const Mat &X, std::vector<double> &cols, std::vector<d
   for (std::size_t j = 0; j < X.n; ++j) {
     if constexpr (Mat::is_sparse) {
       for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
-        const double v = X.values[t] * X.values[t];
+        const double x = X.values[t], v = x * x;
         cols[j] += v;
         rows[X.row_idx[t]] += v;
       }
     } else {
-      const double *x = X.col(j);
+      const auto *x = X.col(j);
       for (std::size_t i = 0; i < X.m; ++i) {
-        cols[j] += x[i] * x[i];
-        rows[i] += x[i] * x[i];
+        const double v = static_cast<double>(x[i]) * x[i];
+        cols[j] += v;
+        rows[i] += v;
       }
     }
   }
@@ -83,7 +87,7 @@ struct ValueRange {
 template <class Mat> [[nodiscard]] ValueRange value_range(const Mat &X) {
   const StoredValues v = stored_values(X);
   constexpr double inf = std::numeric_limits<double>::infinity();
-  const double *x = v.data;
+  const auto *x = v.data;
   double top = 0.0, low = inf;
 #pragma omp simd reduction(max : top) reduction(min : low)
   for (std::size_t t = 0; t < v.size; ++t) {

@@ -202,14 +202,14 @@ struct WeightedEntry {
 
 namespace detail {
 // Value of line `l` of X at sorted positions, merged with the line's list.
-inline double dense_at(const DenseMatrix &X, bool by_col, std::size_t l, std::size_t p) {
+template <class T> double dense_at(const DenseOf<T> &X, bool by_col, std::size_t l, std::size_t p) {
   return by_col ? X.data[l * X.m + p] : X.data[p * X.m + l];
 }
 }  // namespace detail
 
 // The listed entries of line l (a column when by_col, else a row) with the
 // data values at them.
-inline void gather_weights(const DenseMatrix &X, const Weights &w, bool by_col,
+template <class T> void gather_weights(const DenseOf<T> &X, const Weights &w, bool by_col,
                            std::size_t l, std::vector<WeightedEntry> &out) {
   out.clear();
   const WeightLine L = w.line(by_col, l);
@@ -217,21 +217,21 @@ inline void gather_weights(const DenseMatrix &X, const Weights &w, bool by_col,
     out.push_back({L.idx[t], L.del[t], detail::dense_at(X, by_col, l, L.idx[t])});
 }
 
-inline void gather_weights(const SparseMatrix &X, const Weights &w, bool by_col,
+template <class T> void gather_weights(const SparseOf<T> &X, const Weights &w, bool by_col,
                            std::size_t l, std::vector<WeightedEntry> &out) {
   out.clear();
   const WeightLine L = w.line(by_col, l);
   // the line of X, sorted by position
   std::size_t a, a_end;
   const int *xi;
-  const double *xv;
+  const T *xv;
   if (by_col) {
     a = static_cast<std::size_t>(X.col_ptr[l]);
     a_end = static_cast<std::size_t>(X.col_ptr[l + 1]);
     xi = X.row_idx;
     xv = X.values;
   } else {
-    const RowIndex &R = X.rows();
+    const auto &R = X.rows();
     a = R.ptr[l];
     a_end = R.ptr[l + 1];
     xi = R.col.data();

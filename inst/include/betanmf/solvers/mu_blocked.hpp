@@ -24,20 +24,28 @@
 
 #include <algorithm>
 #include <armadillo>
+#include <type_traits>
 #include <vector>
 
 namespace betanmf {
 
 namespace detail {
 
-// Columns [j0, j1) of X as a dense m x B array: a view for dense data, a
-// zero-filled scatter for sparse data.
-inline const double *block_of(const DenseMatrix &X, std::size_t j0, std::size_t,
-                              std::vector<double> &) {
-  return X.col(j0);
+// Columns [j0, j1) of X as a dense m x B array of doubles: a view for dense
+// doubles, a copy for dense floats, a zero-filled scatter for sparse data.
+template <class T>
+const double *block_of(const DenseOf<T> &X, std::size_t j0, std::size_t j1,
+                       std::vector<double> &buf) {
+  if constexpr (std::is_same_v<T, double>) {
+    return X.col(j0);
+  } else {
+    buf.assign(X.col(j0), X.col(j1));
+    return buf.data();
+  }
 }
-inline const double *block_of(const SparseMatrix &X, std::size_t j0, std::size_t j1,
-                              std::vector<double> &buf) {
+template <class T>
+const double *block_of(const SparseOf<T> &X, std::size_t j0, std::size_t j1,
+                       std::vector<double> &buf) {
   buf.assign(X.m * (j1 - j0), 0.0);
   for (std::size_t j = j0; j < j1; ++j)
     for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t)
