@@ -43,14 +43,20 @@
 #'   2^-24 (6e-8) relative per entry, so the objective agrees with the double
 #'   fit's to about that relative size on well-conditioned data, while fits
 #'   that end at different local minima may differ as any two starts do
-#'   (the tests check 1e-5 relative agreement of the objective). The products
-#'   with a dense `x`, which dominate the time at beta = 2, then read half
-#'   the bytes; for a sparse `x` the row-major index that the core builds for
-#'   the row passes holds 8 bytes per non-zero instead of 12. The float copy
-#'   lives for the fit (R's own `x` is not changed, so for dense data the
-#'   peak memory grows by half the data's size). Every positive value must be
-#'   a normal float, between 2^-126 (1.2e-38) and 3.4e38: other data are an
-#'   error that names `precision`. Must be named.
+#'   (the tests check 1e-5 relative agreement of the objective). Data that
+#'   floats hold exactly, such as counts below 2^24, give the same bits as
+#'   in double. The passes over the data then read half the bytes per value,
+#'   but the fit keeps a float copy of the values while it runs (R's own `x`
+#'   is not changed): for a dense `x` the peak memory grows by half the
+#'   data's size, and for a sparse `x` the float values (4 bytes per
+#'   non-zero) and the row index of the row passes (8 bytes instead of 12)
+#'   take what the double row index alone takes. On this package's
+#'   benchmarks, whose products are bound by arithmetic rather than memory
+#'   traffic, the time per iteration is the same as in double
+#'   (`bench/RESULTS.md`). [nmf_cv()] fits in float and scores the held-out
+#'   entries against `x` itself. Every positive value must be a normal float,
+#'   between 2^-126 (1.2e-38) and 3.4e38: other data are an error that names
+#'   `precision`. Must be named.
 #' @return A list of class `nmf_control` with the settings above.
 #' @seealso [nmf_fit()]
 #' @references
