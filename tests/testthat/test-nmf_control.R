@@ -6,8 +6,9 @@ test_that("nmf_control() has documented defaults", {
   expect_identical(ctl$normalize, "l1")
   expect_identical(names(ctl),
                    c("max_iter", "tol", "normalize", "inner_max", "inner_tol", "trace_every",
-                     "extrapolate"))
+                     "extrapolate", "precision"))
   expect_null(ctl$extrapolate)  # on for BCD, off for coordinate descent
+  expect_identical(ctl$precision, "double")
 })
 
 test_that("settings are stored with their types", {
