@@ -116,7 +116,7 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
   const arma::mat X = data_with_zeros(19, 14);
   const Csc csc(X);
   const betanmf::SparseMatrix S = csc.view();
-  const betanmf::RowIndex &R = S.rows();
+  const betanmf::RowIndex<double> &R = S.rows();
   REQUIRE(R.ptr.size() == 20);
   CHECK(R.ptr.back() == S.nnz());
   arma::mat back(19, 14, arma::fill::zeros);
@@ -142,7 +142,7 @@ TEST_CASE("the copies of the dense kernel with fused multiply-adds agree bit for
     CAPTURE(r);
     const arma::mat V = arma::randu<arma::mat>(r, 37), X = arma::randu<arma::mat>(4, 37);
     arma::mat a(r, 4), b(r, 4);
-    betanmf::panel::Args args{V.memptr(), r, X.memptr(), 1, 4, 37,
+    betanmf::panel::Args<double> args{V.memptr(), r, X.memptr(), 1, 4, 37,
                               {a.colptr(0), a.colptr(1), a.colptr(2), a.colptr(3)}};
     betanmf::panel::run_avx2(args);
     for (int q = 0; q < 4; ++q) args.o[q] = b.colptr(q);
