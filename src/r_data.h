@@ -13,48 +13,52 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
-// Calls f(view) with the core view of x, whichever kind it is.
-template <class F> auto with_data(SEXP x, F &&f) {
+// Calls f(view(values)) with the values of x: R's own (no copy), or when
+// `single` (precision = "float") a float copy that lives for the call (4
+// bytes a value; a dgCMatrix keeps its i and p slots). R has checked that
+// every positive value is a normal float, so rounding keeps each one
+// positive and finite.
+template <class View, class F>
+auto with_values(const double *v, std::size_t len, bool single, View &&view, F &&f) {
+  if (!single) return f(view(v));
+  const std::vector<float> copy(v, v + len);
+  return f(view(copy.data()));
+}
+
+// Calls f(view) with the core view of x, whichever kind it is, in double or
+// (`single`) in float.
+template <class F> auto with_data(SEXP x, bool single, F &&f) {
   if (Rf_isMatrix(x) && TYPEOF(x) == REALSXP) {
-    const betanmf::DenseMatrix view(REAL(x), Rf_nrows(x), Rf_ncols(x));
-    return f(view);
+    const std::size_t m = Rf_nrows(x), n = Rf_ncols(x);
+    return with_values(
+        REAL(x), static_cast<std::size_t>(Rf_xlength(x)), single,
+        [&](const auto *values) {
+          using T = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
+          return betanmf::DenseOf<T>(values, m, n);
+        },
+        std::forward<F>(f));
   }
   if (Rf_isS4(x) && Rf_inherits(x, "dgCMatrix")) {
     Rcpp::S4 s(x);
     Rcpp::IntegerVector dim = s.slot("Dim"), i = s.slot("i"), p = s.slot("p");
     Rcpp::NumericVector v = s.slot("x");
-    const betanmf::SparseMatrix view(dim[0], dim[1], p.begin(), i.begin(), v.begin());
-    return f(view);
+    return with_values(
+        v.begin(), static_cast<std::size_t>(v.size()), single,
+        [&](const auto *values) {
+          using T = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
+          return betanmf::SparseOf<T>(dim[0], dim[1], p.begin(), i.begin(), values);
+        },
+        std::forward<F>(f));
   }
   throw std::invalid_argument("x must be a double matrix or a dgCMatrix");
 }
 
-// The same with the values of x in float when `single` (precision =
-// "float"): a float copy of the values that lives for the call (4 bytes a
-// value; a dgCMatrix keeps its i and p slots), read by the core as the data.
-// R has checked that every positive value is a normal float, so rounding
-// keeps each one positive and finite.
-template <class F> auto with_data(SEXP x, bool single, F &&f) {
-  if (!single) return with_data(x, std::forward<F>(f));
-  if (Rf_isMatrix(x) && TYPEOF(x) == REALSXP) {
-    const double *v = REAL(x);
-    const std::vector<float> values(v, v + static_cast<std::size_t>(Rf_xlength(x)));
-    const betanmf::DenseFloat view(values.data(), Rf_nrows(x), Rf_ncols(x));
-    return f(view);
-  }
-  if (Rf_isS4(x) && Rf_inherits(x, "dgCMatrix")) {
-    Rcpp::S4 s(x);
-    Rcpp::IntegerVector dim = s.slot("Dim"), i = s.slot("i"), p = s.slot("p");
-    Rcpp::NumericVector v = s.slot("x");
-    const std::vector<float> values(v.begin(), v.end());
-    const betanmf::SparseFloat view(dim[0], dim[1], p.begin(), i.begin(), values.data());
-    return f(view);
-  }
-  throw std::invalid_argument("x must be a double matrix or a dgCMatrix");
-}
+// The same in double.
+template <class F> auto with_data(SEXP x, F &&f) { return with_data(x, false, std::forward<F>(f)); }
 
 // A held-out pattern from R: list(type = "speckled" or "blocks", m, n,
 // fraction, seed, replicate, role = "train" or "test", transposed).

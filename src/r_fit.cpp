@@ -122,8 +122,9 @@ Rcpp::List to_list(const betanmf::Result &res) {
 // settings$precision is "double" or "float" (the values of x in float
 // inside the core, r_data.h). settings$init is "nndsvd", "random" or
 // "given"; for "given", W0 and H0 are the starting factors, one of which may
-// be NULL: it then starts flat at the level of the data (a projection). settings$state (optional) is the `state`
-// of an earlier result whose factors W0, H0 are, to continue that fit.
+// be NULL: it then starts flat at the level of the data (a projection).
+// settings$state (optional) is the `state` of an earlier result whose
+// factors W0, H0 are, to continue that fit.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settings) {
   const betanmf::Config cfg = to_config(settings);
