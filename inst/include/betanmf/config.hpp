@@ -82,6 +82,9 @@ struct Result {
   arma::mat W, H;
   double loss = 0.0;        // objective: divergence + penalties
   double divergence = 0.0;  // sum_ij d_beta(X_ij | (WH)_ij)
+  // A solver that summed the exact divergence at the factors it ends with
+  // says so here, so that it is not summed again.
+  bool divergence_known = false;
   std::vector<int> hist_iter;
   std::vector<double> hist_loss, hist_seconds;
   std::vector<arma::uword> order;  // result component k is solver component order[k]

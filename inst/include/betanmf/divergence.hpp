@@ -14,6 +14,7 @@
 #include "kernels.hpp"
 #include "matrix.hpp"
 #include "stats.hpp"
+#include "vmath.hpp"
 #include "weights.hpp"
 
 #include <algorithm>
@@ -102,6 +103,57 @@ namespace detail {
   return std::max(0.0, (std::pow(x, beta) + (beta - 1.0) * std::pow(y, beta) -
                         beta * x * std::pow(y, beta - 1.0)) /
                            (beta * (beta - 1.0)));
+}
+
+// sum_t w_t d_1(x_t | y_t) (*nz) and sum_t w_t y_t (*ysum) over the
+// non-zeros of a line, x_t > 0, y_t >= 0 (w = nullptr: weights of one),
+// for the objective that every pass of the KL solvers records. The common
+// term x log(x / y) - x + y takes the logarithm of vmath.hpp, so that the
+// loop runs four terms at a time; the terms beta_div() treats apart (x
+// within 2^-5 of y, a quotient outside the normal doubles, a zero model)
+// are added afterwards, in order, by beta_div() itself.
+namespace detail {
+// Whether kl_nonzero_sums() takes the term of x and y in its vector loop.
+BETANMF_ALWAYS_INLINE bool kl_common(double x, double y, double q) {
+  return (y > 0.0) & (q >= std::numeric_limits<double>::min()) &
+         (q <= std::numeric_limits<double>::max()) & !(std::abs(x - y) < 0x1.0p-5 * y);
+}
+template <bool Weighted>
+BETANMF_ALWAYS_INLINE bool kl_common_sums(std::size_t nnz, const double *x, const double *y,
+                                          const double *w, double &a, double &b) {
+  double sa = 0.0, sb = 0.0, rare = 0.0;
+  // Every lane takes the logarithm and the term, and keep_if() masks those
+  // set aside: a choice of argument or of result by a condition makes GCC
+  // branch around the logarithm, and the loop stays scalar.
+#pragma omp simd reduction(+ : sa, sb, rare)
+  for (std::size_t t = 0; t < nnz; ++t) {
+    const double xt = x[t], yt = y[t];
+    const double q = xt / yt;
+    const bool on = kl_common(xt, yt, q);
+    const double d = xt * vlog(q) - xt + yt;
+    const double wt = Weighted ? w[t] : 1.0;
+    sa += wt * keep_if(on & (d > 0.0), d);
+    sb += wt * yt;
+    rare += keep_if(!on, 1.0);
+  }
+  a = sa;
+  b = sb;
+  return rare > 0.0;
+}
+}  // namespace detail
+
+BETANMF_ALWAYS_INLINE void kl_nonzero_sums(std::size_t nnz, const double *x, const double *y,
+                                           const double *w, double *nz, double *ysum) {
+  double a = 0.0, b = 0.0;
+  const int rare = w != nullptr ? detail::kl_common_sums<true>(nnz, x, y, w, a, b)
+                                : detail::kl_common_sums<false>(nnz, x, y, w, a, b);
+  if (rare) {
+    for (std::size_t t = 0; t < nnz; ++t)
+      if (!detail::kl_common(x[t], y[t], x[t] / y[t]))
+        a += (w != nullptr ? w[t] : 1.0) * beta_div(x[t], y[t], 1.0);
+  }
+  *nz = a;
+  *ysum = b;
 }
 
 // out[t] = d_beta(x[t] | y[t]) for t < size: the element-wise form behind

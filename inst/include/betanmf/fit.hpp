@@ -249,7 +249,7 @@ template <class Mat>
     }
   }
   zero_unobserved(wts, Wt, H);
-  res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
+  if (!res.divergence_known) res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
   res.W = Wt.t();
   res.H = std::move(H);
   return res;

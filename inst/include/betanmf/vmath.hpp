@@ -11,7 +11,9 @@
 // with ln2_hi holding the leading 33 bits of ln 2 (k ln2_hi is exact).
 // The error is a few units in the last place (tests/cpp/test_vmath.cpp).
 // A subnormal x is first multiplied by 2^54 (exactly) and k lowered by 54,
-// by selects, so the loop keeps no branch.
+// by a bit mask, so the loop keeps no branch (a caller must not choose the
+// argument or the result by a condition either: GCC then branches around
+// the call; mask the result with keep_if()).
 //
 // sqrt_array(in, out, n): out = sqrt(in) element-wise. std::sqrt may set
 // errno, so compilers keep it scalar inside loops; on x86-64 this uses the
@@ -35,13 +37,20 @@ namespace betanmf {
 
 // Natural logarithm of x > 0 (finite, normal or subnormal); see the top of the file.
 [[nodiscard]] BETANMF_ALWAYS_INLINE double vlog(double x) {
-  const bool subnormal = x < 0x1.0p-1022;
-  x = subnormal ? x * 0x1.0p54 : x;
-  const double k_shift = subnormal ? 54.0 : 0.0;
   constexpr std::uint64_t sqrt_half = 0x3fe6a09e667f3bcdULL; // bits of sqrt(1/2)
   constexpr std::uint64_t bias = std::uint64_t{1024} << 52;
-  std::uint64_t ix;
+  // A subnormal x is read as x 2^54 (exact). Both are formed and the bits
+  // merged by a mask: a product used under a condition alone is moved under
+  // a branch by GCC (it could raise a floating-point exception), which
+  // keeps the loop scalar.
+  std::uint64_t ix, is;
+  const double scaled = x * 0x1.0p54;
   std::memcpy(&ix, &x, sizeof ix);
+  std::memcpy(&is, &scaled, sizeof is);
+  const bool subnormal = ix < (std::uint64_t{1} << 52);
+  const std::uint64_t pick = std::uint64_t{0} - static_cast<std::uint64_t>(subnormal);
+  ix = (ix & ~pick) | (is & pick);
+  const double k_shift = subnormal ? 54.0 : 0.0;
   // top 12 bits of t: k + 1024, where x = 2^k z and z in [sqrt(1/2), sqrt(2))
   const std::uint64_t top = (ix - sqrt_half + bias) >> 52;
   const std::uint64_t iz = ix - (top << 52) + bias; // exponent of x minus k

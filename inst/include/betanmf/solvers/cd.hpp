@@ -16,6 +16,11 @@
 // change of the objective proves a decrease (see cd_kl_line), so every step
 // is monotone. One sweep per line and pass: unlike BCD, a sweep costs as
 // much as the pass itself, and more passes converge faster per second.
+// The pass that moves a coordinate also tests the step and sums the Newton
+// terms of the next coordinate, so each coordinate reads the line once
+// (step_pass); the line's objective takes the vectorized logarithm of
+// vmath.hpp (kl_nonzero_sums, divergence.hpp), and the last pass's
+// objective is the fit's divergence (Result::divergence_known).
 #pragma once
 
 #include "../config.hpp"
@@ -56,6 +61,117 @@ inline double weighted_ratio(std::size_t nnz, const double *x, const double *g,
 #pragma omp simd reduction(+ : s)
   for (std::size_t t = 0; t < nnz; ++t) s += x[t] * g[t] * iy[t];
   return s;
+}
+
+// The Newton terms of a coordinate with partner g at the model 1 / iy:
+// s1 = sum_t x_t g_t / y_t and s2 = sum_t x_t g_t^2 / y_t^2, for the first
+// coordinate of a line and after a coordinate that did not move (the pass
+// of a step sums them for the next coordinate, step_pass()). Without a
+// division, one running sum would wait on its own addition at every entry,
+// so the entries go into 16 partial sums (entry t into sum t mod 16), added
+// in order at the end.
+BETANMF_ALWAYS_INLINE void newton_sums(std::size_t nnz, const double *x, const double *g,
+                                       const double *iy, double &s1, double &s2) {
+  constexpr std::size_t L = 16;
+  alignas(64) double a[L] = {}, c[L] = {};
+  std::size_t t0 = 0;
+#if defined(__GNUC__)
+  // the partial sums in registers (GCC keeps an array of them in memory)
+  typedef double v4 __attribute__((vector_size(32), aligned(8)));
+  v4 a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+// four doubles at p, read in place (a function returning them would change
+// its calling convention between the plain and the AVX2 copy)
+#define BETANMF_V4(p) (*reinterpret_cast<const v4 *>(p))
+  for (; t0 + L <= nnz; t0 += L) {
+    const double *xt = x + t0, *gt = g + t0, *it = iy + t0;
+    const v4 q0 = BETANMF_V4(xt) * BETANMF_V4(gt) * BETANMF_V4(it);
+    const v4 q1 = BETANMF_V4(xt + 4) * BETANMF_V4(gt + 4) * BETANMF_V4(it + 4);
+    const v4 q2 = BETANMF_V4(xt + 8) * BETANMF_V4(gt + 8) * BETANMF_V4(it + 8);
+    const v4 q3 = BETANMF_V4(xt + 12) * BETANMF_V4(gt + 12) * BETANMF_V4(it + 12);
+    a0 += q0;
+    a1 += q1;
+    a2 += q2;
+    a3 += q3;
+    c0 += q0 * BETANMF_V4(gt) * BETANMF_V4(it);
+    c1 += q1 * BETANMF_V4(gt + 4) * BETANMF_V4(it + 4);
+    c2 += q2 * BETANMF_V4(gt + 8) * BETANMF_V4(it + 8);
+    c3 += q3 * BETANMF_V4(gt + 12) * BETANMF_V4(it + 12);
+  }
+#undef BETANMF_V4
+  for (int u = 0; u < 4; ++u) {
+    a[u] = a0[u];
+    a[u + 4] = a1[u];
+    a[u + 8] = a2[u];
+    a[u + 12] = a3[u];
+    c[u] = c0[u];
+    c[u + 4] = c1[u];
+    c[u + 8] = c2[u];
+    c[u + 12] = c3[u];
+  }
+#else
+  for (; t0 + L <= nnz; t0 += L) {
+    for (std::size_t u = 0; u < L; ++u) {
+      const double q = x[t0 + u] * g[t0 + u] * iy[t0 + u];
+      a[u] += q;
+      c[u] += q * g[t0 + u] * iy[t0 + u];
+    }
+  }
+#endif
+  for (std::size_t u = 0; t0 + u < nnz; ++u) {
+    const double q = x[t0 + u] * g[t0 + u] * iy[t0 + u];
+    a[u] += q;
+    c[u] += q * g[t0 + u] * iy[t0 + u];
+  }
+  double sa = 0.0, sc = 0.0;
+  for (std::size_t u = 0; u < L; ++u) {
+    sa += a[u];
+    sc += c[u];
+  }
+  s1 = sa;
+  s2 = sc;
+}
+
+// What one pass of a step d on a coordinate (partner g) finds: the smallest
+// yn - 2^-40 y (`lowest`), whether some yn fell below 2^-26 y (`cut`), the
+// ratio sum_t x_t g_t / yn_t of the moved model, and the Newton terms n1, n2
+// of the next coordinate (partner gn) at the moved model.
+struct StepSums {
+  double lowest = 0.0, ratio = 0.0, n1 = 0.0, n2 = 0.0;
+  int cut = 0;
+};
+
+// The model moved by d along g, yn = y + d g and iyn = 1 / max(yn, y_floor),
+// with the sums of StepSums in the same pass (the next coordinate's only
+// when `next`): every entry is read once per coordinate instead of once to
+// sum the terms, once to move the model and once to test the step.
+template <bool next>
+BETANMF_ALWAYS_INLINE StepSums step_pass(std::size_t nnz, double d, const double *x,
+                                         const double *g, const double *gn, const double *y,
+                                         double *yn, double *iyn, double y_floor) {
+  double lowest = arma::datum::inf, ratio = 0.0, n1 = 0.0, n2 = 0.0;
+  int cut = 0;
+#pragma omp simd reduction(min : lowest) reduction(| : cut) reduction(+ : ratio, n1, n2)
+  for (std::size_t t = 0; t < nnz; ++t) {
+    const double v = y[t] + d * g[t];
+    const double iv = 1.0 / std::max(v, y_floor);
+    yn[t] = v;
+    iyn[t] = iv;
+    cut |= static_cast<int>(v < 0x1.0p-26 * y[t]);
+    lowest = std::min(lowest, v - 0x1.0p-40 * y[t]);
+    ratio += x[t] * g[t] * iv;
+    if (next) {
+      const double q = x[t] * gn[t] * iv;
+      n1 += q;
+      n2 += q * gn[t] * iv;
+    }
+  }
+  StepSums out;
+  out.lowest = lowest;
+  out.cut = cut;
+  out.ratio = ratio;
+  out.n1 = n1;
+  out.n2 = n2;
+  return out;
 }
 
 // An upward step of coordinate f0 (its derivative is negative there) where Newton's
@@ -126,11 +242,22 @@ inline double cd_escape_zero(double f0, double lin, double l2, const double *x,
 
 // True when the model is exactly zero at a positive (weighted) datum; with
 // g, only at one where the partner g is positive (one the coordinate reaches).
-inline bool zero_at_positive(std::size_t nnz, const double *x, const double *y,
-                             const double *g = nullptr) {
-  for (std::size_t t = 0; t < nnz; ++t)
-    if (x[t] > 0.0 && !(y[t] > 0.0) && (g == nullptr || g[t] > 0.0)) return true;
-  return false;
+// Every line asks this once, and almost always finds none: the test runs
+// over all entries without a branch, so that it vectorizes.
+BETANMF_ALWAYS_INLINE bool zero_at_positive(std::size_t nnz, const double *x, const double *y,
+                                            const double *g = nullptr) {
+  int found = 0;
+  if (g == nullptr) {
+#pragma omp simd reduction(| : found)
+    for (std::size_t t = 0; t < nnz; ++t)
+      found |= static_cast<int>(x[t] > 0.0) & static_cast<int>(!(y[t] > 0.0));
+  } else {
+#pragma omp simd reduction(| : found)
+    for (std::size_t t = 0; t < nnz; ++t)
+      found |= static_cast<int>(x[t] > 0.0) & static_cast<int>(!(y[t] > 0.0)) &
+               static_cast<int>(g[t] > 0.0);
+  }
+  return found != 0;
 }
 
 // Updates one line f (r) by one sweep of projected Newton steps over its
@@ -169,6 +296,9 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
   // a zero model at a positive datum (a given start with zeros) needs the
   // unfloored step; steps never empty the model, so once covered it stays so
   bool uncovered = zero_at_positive(nnz, x, y);
+  // s1, s2 of coordinate k, when the pass that moved coordinate k - 1 summed them
+  bool have_sums = false;
+  double s1 = 0.0, s2 = 0.0;
   for (int k = fixed; k < r; ++k) {
     const double *gk = b.gt.data() + k * nnz;
     if (uncovered) {
@@ -184,13 +314,8 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
       }
       if (reaches) continue;
     }
-    double s1 = 0.0, s2 = 0.0;
-#pragma omp simd reduction(+ : s1, s2)
-    for (std::size_t t = 0; t < nnz; ++t) {
-      const double q = x[t] * gk[t] * iy[t];
-      s1 += q;
-      s2 += q * gk[t] * iy[t];
-    }
+    if (!have_sums) newton_sums(nnz, x, gk, iy, s1, s2);
+    have_sums = false;
     const double lin = s[k] + pen.l1;
     const double d1 = lin + pen.l2 * f[k] - s1, d2 = pen.l2 + s2;
     double d = d2 > 0.0 ? std::max(0.0, f[k] - d1 / d2) - f[k] : (d1 > 0.0 ? -f[k] : 0.0);
@@ -200,27 +325,24 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
                      !(d2 <= std::numeric_limits<double>::max())))
       d = cd_upward_step(f[k], d, lin, pen.l2, x, gk, y, nnz, y_floor);
     if (d == 0.0) continue;
+    // the pass that moves coordinate k also sums the Newton terms of
+    // coordinate k + 1 at the moved model (kept if the step is taken); while
+    // the model is uncovered, the next coordinate may need the escape first
+    const double *gn = k + 1 < r && !uncovered ? gk + nnz : nullptr;
+    StepSums sums;
     for (int halvings = 0;; ++halvings) {
-      // what remains of y after this coordinate leaves may still be
-      // rounding of a model that is really zero: `lowest` must stay > 0
-      double lowest = arma::datum::inf;
-      int cut = 0;
-#pragma omp simd reduction(min : lowest) reduction(| : cut)
-      for (std::size_t t = 0; t < nnz; ++t) {
-        yn[t] = y[t] + d * gk[t];
-        iyn[t] = 1.0 / std::max(yn[t], y_floor);
-        cut |= static_cast<int>(yn[t] < 0x1.0p-26 * y[t]);
-        lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
-      }
+      sums = gn != nullptr ? step_pass<true>(nnz, d, x, gk, gn, y, yn, iyn, y_floor)
+                           : step_pass<false>(nnz, d, x, gk, gn, y, yn, iyn, y_floor);
       // y is updated step by step: where a step removes all but 2^-26 of
       // it, what remains carries the rounding of the larger value (a
       // component 1e5 times the rest leaves 1e-6 of noise on a model of 1,
       // and the next step could then empty a model it only appears to
       // leave positive). There the model is summed again from the
-      // coordinates, so that the test below sees it as it is (rare: only
-      // downward steps that nearly empty the model get here).
-      if (cut) {
-        lowest = arma::datum::inf;
+      // coordinates, so that the test below sees it as it is, and the sums
+      // are taken again (rare: only downward steps that nearly empty the
+      // model get here).
+      if (sums.cut) {
+        sums.lowest = arma::datum::inf;
         for (std::size_t t = 0; t < nnz; ++t) {
           if (yn[t] < 0x1.0p-26 * y[t]) {
             double v = 0.0;
@@ -230,16 +352,18 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
             yn[t] = v;
             iyn[t] = 1.0 / std::max(v, y_floor);
           }
-          lowest = std::min(lowest, yn[t] - 0x1.0p-40 * y[t]);
+          sums.lowest = std::min(sums.lowest, yn[t] - 0x1.0p-40 * y[t]);
         }
+        sums.ratio = weighted_ratio(nnz, x, gk, iyn);
+        if (gn != nullptr) newton_sums(nnz, x, gn, iyn, sums.n1, sums.n2);
       }
       if (d > 0.0) break;  // upward steps never pass the minimum
       // a step that empties the model at a positive datum (or cuts it by
       // more than 2^40 at once) is an infinite divergence, whatever the
       // floored derivative says (a datum far below the floor, 1e-300 among
       // counts of 1e0)
-      const double d1_new = lin + pen.l2 * (f[k] + d) - weighted_ratio(nnz, x, gk, iyn);
-      if (lowest > 0.0 && d1 + d1_new >= 0.0) break;
+      const double d1_new = lin + pen.l2 * (f[k] + d) - sums.ratio;
+      if (sums.lowest > 0.0 && d1 + d1_new >= 0.0) break;
       if (halvings == 40) {
         d = 0.0;
         break;
@@ -250,6 +374,11 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
     f[k] = std::max(0.0, f[k] + d);
     std::swap(y, yn);
     std::swap(iy, iyn);
+    if (gn != nullptr) {
+      s1 = sums.n1;
+      s2 = sums.n2;
+      have_sums = true;
+    }
   }
   // keep the buffers' current model where the next caller expects it
   if (y != b.y.data()) {
@@ -257,13 +386,8 @@ BETANMF_ALWAYS_INLINE double cd_kl_line_body(double *f, const arma::mat &G, cons
     std::swap(b.iy, b.iy_new);
   }
   if (!want_loss) return 0.0;
-  const double *w = b.e.w.empty() ? nullptr : b.e.w.data();
   double nz = 0.0, ysum = 0.0;
-  for (std::size_t t = 0; t < nnz; ++t) {
-    const double wt = w != nullptr ? w[t] : 1.0;
-    nz += wt * beta_div(x0[t], b.y[t], 1.0);
-    ysum += wt * b.y[t];
-  }
+  kl_nonzero_sums(nnz, x0, b.y.data(), b.e.w.empty() ? nullptr : b.e.w.data(), &nz, &ysum);
   return kl_line_divergence(nz, dot(r, s, f), ysum, nnz < G.n_cols,
                             [&] { return mass_outside(G, f, b.e.idx, wts, by_col, l); });
 }
@@ -361,6 +485,11 @@ void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
     if (cfg.updates_h())
       div = cd_kl_update(X, H, Wt, true, cfg, cfg.pen_h, cfg.fixed_h, y_floor, true, wts);
     res.iterations = it;
+    // the last pass summed the exact divergence at the factors the fit ends
+    // with (kl_line_divergence); without weights, zero_unobserved() (fit.hpp)
+    // leaves them as they are
+    res.divergence = div;
+    res.divergence_known = wts.trivial();
     if (log.record(it, div + penalty_value(Wt, cfg.pen_w) + penalty_value(H, cfg.pen_h)))
       break;
     if (log.interrupted()) break;
