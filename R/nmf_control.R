@@ -49,8 +49,9 @@
 #'   but the fit keeps a float copy of the values while it runs (R's own `x`
 #'   is not changed): for a dense `x` the peak memory grows by half the
 #'   data's size, and for a sparse `x` the float values (4 bytes per
-#'   non-zero) and the row index of the row passes (8 bytes instead of 12)
-#'   take what the double row index alone takes. On this package's
+#'   non-zero) come on top of the row index of the row passes (8 bytes per
+#'   non-zero, which a double fit of data that are all floats, such as
+#'   counts, also takes; 12 for other data). On this package's
 #'   benchmarks, whose products are bound by arithmetic rather than memory
 #'   traffic, the time per iteration is the same as in double
 #'   (`bench/RESULTS.md`). [nmf_cv()] fits in float and scores the held-out

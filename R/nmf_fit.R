@@ -81,6 +81,13 @@
 #' dense m x n copy; the peak is about twice the size of the result plus
 #' one block. The fit itself then runs in memory, as for a matrix.
 #'
+#' A sparse `x` is read where it lies, without a copy. The passes along
+#' rows read a row-major index of its non-zeros that the fit builds once:
+#' 8 bytes per non-zero when every value is a float exactly (counts below
+#' \eqn{2^{24}}, for example), 12 otherwise. Beyond that index a fit holds
+#' the factors and a few working copies of them (m x rank and rank x n);
+#' the NNDSVD start adds a few m x (rank + 10) blocks while it runs.
+#'
 #' @section Reproducibility:
 #' `seed = NULL` draws a seed from R's random number generator, so
 #' `set.seed()` governs the result; the seed used is stored in the fit.

@@ -123,7 +123,7 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
   for (arma::uword i = 0; i < 19; ++i) {
     for (std::size_t t = R.ptr[i]; t < R.ptr[i + 1]; ++t) {
       if (t > R.ptr[i]) CHECK(R.col[t] > R.col[t - 1]);
-      back(i, R.col[t]) = R.val[t];
+      back(i, R.col[t]) = R.value(t);
     }
   }
   CHECK(identical(back, X));
@@ -132,6 +132,44 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
   std::vector<double> x = {1.0};
   CHECK_THROWS_AS(betanmf::SparseMatrix(3, 1, p.data(), i.data(), x.data()),
                   std::invalid_argument);
+}
+
+TEST_CASE("the row index keeps values that are all floats as floats", "[products][sparse]") {
+  // counts: every value is a float, the index narrows; the products agree
+  // bit for bit with those of the same matrix whose index cannot narrow
+  arma::arma_rng::set_seed(29);
+  arma::mat X = arma::floor(3.0 * data_with_zeros(31, 17));
+  const Csc counts(X);
+  const betanmf::SparseMatrix S = counts.view();
+  CHECK(S.rows().narrow);
+  CHECK(S.rows().val.empty());
+  arma::mat back(31, 17, arma::fill::zeros);
+  for (arma::uword i = 0; i < 31; ++i)
+    for (std::size_t t = S.rows().ptr[i]; t < S.rows().ptr[i + 1]; ++t)
+      back(i, S.rows().col[t]) = S.rows().value(t);
+  CHECK(identical(back, X));
+  const arma::mat H = arma::randu(4, 17);
+  arma::mat narrow_out, wide_out;
+  betanmf::cross_h(S, H, narrow_out, 2);
+  // one value that no float holds keeps the whole index in double
+  arma::mat Y = X;
+  const arma::uvec first = arma::find(Y > 0.0, 1);
+  Y(first(0)) += 0.1;
+  const Csc wide(Y);
+  const betanmf::SparseMatrix T = wide.view();
+  CHECK_FALSE(T.rows().narrow);
+  CHECK(T.rows().val_float.empty());
+  betanmf::cross_h(T, H, wide_out, 2);
+  const arma::uword changed = first(0) % 31;  // its row
+  for (arma::uword i = 0; i < 31; ++i)
+    if (i != changed) CHECK(identical(arma::mat(narrow_out.col(i)), arma::mat(wide_out.col(i))));
+  // beyond the range of floats, or below their smallest: not narrow
+  for (double v : {1e300, 1e-310, 3.0e38 * 2.0}) {
+    arma::mat Z = X;
+    Z(first(0)) = v;
+    const Csc odd(Z);
+    CHECK_FALSE(odd.view().rows().narrow);
+  }
 }
 
 TEST_CASE("the copies of the dense kernel with fused multiply-adds agree bit for bit",

@@ -234,7 +234,7 @@ template <class Mat>
     line.assign(P, 0.0);
     if constexpr (Mat::is_sparse) {
       const auto &R = X.rows();
-      for (std::size_t t = R.ptr[l]; t < R.ptr[l + 1]; ++t) line[R.col[t]] = R.val[t];
+      for (std::size_t t = R.ptr[l]; t < R.ptr[l + 1]; ++t) line[R.col[t]] = R.value(t);
     } else {
       for (std::size_t p = 0; p < P; ++p) line[p] = X.data[p * X.m + l];
     }

@@ -77,10 +77,12 @@ template <class T> void gather_row(const DenseOf<T> &X, std::size_t i, Entries &
 template <class T> void gather_row(const SparseOf<T> &X, std::size_t i, Entries &e) {
   const auto &R = X.rows();
   const int *c = R.col.data() + R.ptr[i];
-  const T *x = R.val.data() + R.ptr[i];
-  detail::gather_nonzeros(
-      R.ptr[i + 1] - R.ptr[i], [c](std::size_t t) { return c[t]; },
-      [x](std::size_t t) { return static_cast<double>(x[t]); }, e);
+  R.with_values([&](const auto *val) {
+    const auto *x = val + R.ptr[i];
+    detail::gather_nonzeros(
+        R.ptr[i + 1] - R.ptr[i], [c](std::size_t t) { return c[t]; },
+        [x](std::size_t t) { return static_cast<double>(x[t]); }, e);
+  });
 }
 
 // Column j as a full vector of length m (zeros written in).

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <armadillo>
+#include <type_traits>
 #include <cstddef>
 
 namespace betanmf {
@@ -89,17 +90,20 @@ void cross_h(const SparseOf<T> &X, const arma::mat &H, arma::mat &out,
   out.set_size(r, m);
   const double *h = H.memptr();
   const auto &R = X.rows();
-  auto line = [&](std::ptrdiff_t i) {
-    const std::size_t t0 = R.ptr[i];
-    return sparse_panel::LineOf<T>{R.col.data() + t0, R.val.data() + t0, R.ptr[i + 1] - t0,
-                              out.colptr(i)};
-  };
+  R.with_values([&](const auto *val) {
+    using V = std::remove_cv_t<std::remove_pointer_t<decltype(val)>>;
+    auto line = [&](std::ptrdiff_t i) {
+      const std::size_t t0 = R.ptr[i];
+      return sparse_panel::LineOf<V>{R.col.data() + t0, val + t0, R.ptr[i + 1] - t0,
+                                     out.colptr(i)};
+    };
 #pragma omp parallel for schedule(dynamic, 32) num_threads(team(threads, entries(X) * r))
-  for (std::ptrdiff_t p = 0; p < pairs; ++p) {
-    const std::ptrdiff_t i = 2 * p;
-    if (i + 1 < m) sparse_panel::pair(h, r, line(i), line(i + 1));
-    else sparse_panel::pair(h, r, line(i), sparse_panel::LineOf<T>{nullptr, nullptr, 0, nullptr});
-  }
+    for (std::ptrdiff_t p = 0; p < pairs; ++p) {
+      const std::ptrdiff_t i = 2 * p;
+      if (i + 1 < m) sparse_panel::pair(h, r, line(i), line(i + 1));
+      else sparse_panel::pair(h, r, line(i), sparse_panel::LineOf<V>{nullptr, nullptr, 0, nullptr});
+    }
+  });
 }
 
 }  // namespace betanmf

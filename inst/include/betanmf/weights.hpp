@@ -222,25 +222,19 @@ template <class T> void gather_weights(const SparseOf<T> &X, const Weights &w, b
   out.clear();
   const WeightLine L = w.line(by_col, l);
   // the line of X, sorted by position
-  std::size_t a, a_end;
-  const int *xi;
-  const T *xv;
+  auto merge = [&](std::size_t a, std::size_t a_end, const int *xi, const auto *xv) {
+    for (std::size_t t = 0; t < L.size; ++t) {
+      while (a < a_end && xi[a] < L.idx[t]) ++a;
+      const double x = (a < a_end && xi[a] == L.idx[t]) ? static_cast<double>(xv[a]) : 0.0;
+      out.push_back({L.idx[t], L.del[t], x});
+    }
+  };
   if (by_col) {
-    a = static_cast<std::size_t>(X.col_ptr[l]);
-    a_end = static_cast<std::size_t>(X.col_ptr[l + 1]);
-    xi = X.row_idx;
-    xv = X.values;
+    merge(static_cast<std::size_t>(X.col_ptr[l]), static_cast<std::size_t>(X.col_ptr[l + 1]),
+          X.row_idx, X.values);
   } else {
     const auto &R = X.rows();
-    a = R.ptr[l];
-    a_end = R.ptr[l + 1];
-    xi = R.col.data();
-    xv = R.val.data();
-  }
-  for (std::size_t t = 0; t < L.size; ++t) {
-    while (a < a_end && xi[a] < L.idx[t]) ++a;
-    const double x = (a < a_end && xi[a] == L.idx[t]) ? xv[a] : 0.0;
-    out.push_back({L.idx[t], L.del[t], x});
+    R.with_values([&](const auto *val) { merge(R.ptr[l], R.ptr[l + 1], R.col.data(), val); });
   }
 }
 
