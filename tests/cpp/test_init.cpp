@@ -56,6 +56,32 @@ TEST_CASE("randomized_svd is accurate on a decaying spectrum and sparse input", 
   CHECK(rel_diff(Vs, Vd) < 1e-8);
 }
 
+TEST_CASE("CholeskyQR2 orthonormalizes a well-conditioned sketch in place, else declines",
+          "[init][svd]") {
+  arma::arma_rng::set_seed(37);
+  // a tall sketch (Y = Yt^T, 600 x 12) of condition about 1e3
+  const arma::mat Y0 = arma::randn<arma::mat>(600, 12) * arma::diagmat(arma::logspace(0, 3, 12));
+  arma::mat Yt = Y0.t();
+  REQUIRE(betanmf::detail::cholesky_qr2(Yt, 2));
+  CHECK(arma::abs(Yt * Yt.t() - arma::eye(12, 12)).max() < 1e-13);
+  // the same span: projecting Y on it leaves Y
+  CHECK(rel_diff(Yt.t() * (Yt * Y0), Y0) < 1e-12);
+  // the same bits for 1 and 2 threads
+  arma::mat Y1 = Y0.t();
+  REQUIRE(betanmf::detail::cholesky_qr2(Y1, 1));
+  CHECK(testing::identical(Y1, Yt));
+  // a sketch of rank 5 (condition beyond 1e6): declined, Yt unchanged, and
+  // orth_t() falls back to a Householder QR that still spans it
+  const arma::mat low = arma::randn<arma::mat>(600, 5) * arma::randn<arma::mat>(5, 12);
+  arma::mat Lt = low.t();
+  CHECK_FALSE(betanmf::detail::cholesky_qr2(Lt, 2));
+  CHECK(testing::identical(Lt, arma::mat(low.t())));
+  const arma::mat Qt = betanmf::detail::orth_t(Lt, 2);
+  REQUIRE(Qt.n_rows == 12);
+  CHECK(arma::abs(Qt * Qt.t() - arma::eye(12, 12)).max() < 1e-12);
+  CHECK(rel_diff(Qt.t() * (Qt * low), low) < 1e-10);
+}
+
 TEST_CASE("NNDSVD gives non-negative factors of the right shapes, dense equal to sparse",
           "[init][nndsvd]") {
   const arma::uword m = 48, n = 39;

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace betanmf {
 
@@ -47,10 +48,54 @@ inline arma::mat orth(const arma::mat &A) {
   return Q;
 }
 
-// Q^T (l x m) for the orthonormal basis Q of the columns of Y = Yt^T, with
-// Yt (l x m) released on the way: at most two m x l blocks are alive at
-// once (a 100,000-row matrix at rank 20 has blocks of 24 MB).
-inline arma::mat orth_t(arma::mat &Yt) {
+// Yt (l x N) <- A^T Yt (A: l x k, k <= l; Yt keeps its first k rows), one
+// column at a time, in parallel over columns (each column on its own, so
+// the result does not depend on the thread count).
+inline void left_multiply_t(const arma::mat &A, arma::mat &Yt, int threads) {
+  const int l = static_cast<int>(A.n_rows), k = static_cast<int>(A.n_cols);
+  const std::ptrdiff_t N = Yt.n_cols;
+#pragma omp parallel num_threads(team(threads, double(N) * l * k))
+  {
+    std::vector<double> tmp(k);
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t c = 0; c < N; ++c) {
+      double *y = Yt.colptr(c);
+      for (int j = 0; j < k; ++j) tmp[j] = dot(l, A.colptr(j), y);
+      std::copy(tmp.begin(), tmp.end(), y);
+    }
+  }
+}
+
+// Q^T in place of Yt (l x N, l <= N): the orthonormal basis Q of the
+// columns of Y = Yt^T, by CholeskyQR2 (Fukaya, Nakatsukasa, Yanagisawa &
+// Yamamoto 2014, "CholeskyQR2: a simple and communication-avoiding
+// algorithm for computing a tall-skinny QR factorization"): twice, the
+// Gram matrix G = Yt Yt^T = R^T R and Yt <- R^-T Yt. It touches Yt alone
+// (a Householder QR of Y needs Y, Q and their transposes, four l x N
+// blocks at once, and runs in the reference LAPACK and BLAS, one thread)
+// and is exact to rounding when the condition number of Y is below about
+// 1e8. False where the first Cholesky factor shows a condition number
+// above 1e6 (the sketch of data of lower rank) or a factorization fails;
+// Yt then still spans the columns it spanned (as given, or after a pass).
+inline bool cholesky_qr2(arma::mat &Yt, int threads) {
+  for (int pass = 0; pass < 2; ++pass) {
+    arma::mat G, R, Rinv;
+    gram(Yt, G, threads);
+    if (!arma::chol(R, G)) return false;
+    const arma::vec d = arma::abs(R.diag());
+    if (pass == 0 && !(d.min() > 1e-6 * d.max())) return false;
+    if (!arma::inv(Rinv, arma::trimatu(R))) return false;
+    left_multiply_t(Rinv, Yt, threads);  // (Y R^-1)^T = R^-T Yt
+  }
+  return true;
+}
+
+// Q^T (l x N) for the orthonormal basis Q of the columns of Y = Yt^T, with
+// Yt released on the way: by CholeskyQR2 in place where it is exact,
+// else by a Householder QR (at most two l x N blocks alive at once; a
+// 100,000-row matrix at rank 20 has blocks of 24 MB).
+inline arma::mat orth_t(arma::mat &Yt, int threads) {
+  if (Yt.n_rows <= Yt.n_cols && cholesky_qr2(Yt, threads)) return std::move(Yt);
   arma::mat Y = Yt.t();
   Yt.reset();
   arma::mat Q = orth(Y);
@@ -72,13 +117,13 @@ void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::
   arma::mat yt, zt;
   cross_h(X, omega_t, yt, threads);  // (X Omega)^T, l x m
   omega_t.reset();
-  arma::mat qt = detail::orth_t(yt);  // Q^T, l x m
+  arma::mat qt = detail::orth_t(yt, threads);  // Q^T, l x m
   for (int q = 0; q < power_iter; ++q) {
     cross_w(X, qt, zt, threads);  // Q^T X, l x n
     qt.reset();
-    const arma::mat ztt = detail::orth(zt.t()).t();
+    const arma::mat ztt = detail::orth_t(zt, threads);
     cross_h(X, ztt, yt, threads);  // (X Z)^T, l x m
-    qt = detail::orth_t(yt);
+    qt = detail::orth_t(yt, threads);
   }
   arma::mat B;
   cross_w(X, qt, B, threads);  // Q^T X, l x n
@@ -86,9 +131,10 @@ void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::
   arma::vec sb;
   if (!arma::svd_econ(Ub, sb, Vb, B)) throw std::runtime_error("SVD failed");
   B.reset();
-  arma::mat Q = qt.t();
+  // U = Q Ub_r, as (Ub_r^T Q^T)^T in the rows of qt
+  detail::left_multiply_t(Ub.cols(0, r - 1), qt, threads);
+  U = qt.rows(0, r - 1).t();
   qt.reset();
-  U = Q * Ub.cols(0, r - 1);
   s = sb.subvec(0, r - 1);
   V = Vb.cols(0, r - 1);
 }
