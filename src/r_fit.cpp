@@ -101,9 +101,18 @@ betanmf::BcdState state_from(const Rcpp::List &settings) {
   return st;
 }
 
-Rcpp::List to_list(const betanmf::Result &res) {
-  return Rcpp::List::create(
-      Rcpp::Named("W") = res.W, Rcpp::Named("H") = res.H,
+// The result as an R list. Each factor and the state are released once R
+// holds its copy, so that the conversion holds one more block at a time,
+// not a second copy of the whole result.
+Rcpp::List to_list(betanmf::Result &res) {
+  Rcpp::NumericMatrix W = Rcpp::wrap(res.W);
+  res.W.reset();
+  Rcpp::NumericMatrix H = Rcpp::wrap(res.H);
+  res.H.reset();
+  SEXP state = PROTECT(state_to_list(res.bcd_state));
+  res.bcd_state = betanmf::BcdState();
+  Rcpp::List out = Rcpp::List::create(
+      Rcpp::Named("W") = W, Rcpp::Named("H") = H,
       Rcpp::Named("loss") = res.loss, Rcpp::Named("divergence") = res.divergence,
       Rcpp::Named("history") = Rcpp::DataFrame::create(
           Rcpp::Named("iteration") = res.hist_iter, Rcpp::Named("loss") = res.hist_loss,
@@ -112,7 +121,9 @@ Rcpp::List to_list(const betanmf::Result &res) {
       Rcpp::Named("iterations") = res.iterations,
       Rcpp::Named("converged") = res.converged,
       Rcpp::Named("interrupted") = res.interrupted,
-      Rcpp::Named("state") = state_to_list(res.bcd_state));
+      Rcpp::Named("state") = state);
+  UNPROTECT(1);
+  return out;
 }
 
 }  // namespace
@@ -134,17 +145,19 @@ Rcpp::List cpp_nmf_fit(SEXP x, SEXP W0, SEXP H0, SEXP weights, Rcpp::List settin
                settings.containsElementNamed("progress") ? SEXP(settings["progress"])
                                                          : R_NilValue);
   const bool single = Rcpp::as<std::string>(setting(settings, "precision")) == "float";
-  return with_data(x, single, [&](const auto &X) {
+  betanmf::Result res = with_data(x, single, [&](const auto &X) {
     arma::mat W, H;
     if (how == betanmf::Init::given) {
       if (!Rf_isNull(W0)) W = Rcpp::as<arma::mat>(W0);
       if (!Rf_isNull(H0)) H = Rcpp::as<arma::mat>(H0);
     }
     const betanmf::Weights wts = to_weights(weights, X.m, X.n);
-    return to_list(betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts, how,
-                                how == betanmf::Init::given ? state_from(settings)
-                                                            : betanmf::BcdState()));
+    return betanmf::fit(X, std::move(W), std::move(H), cfg, mon, wts, how,
+                        how == betanmf::Init::given ? state_from(settings)
+                                                    : betanmf::BcdState());
   });
+  // converted once the view of x, and the row index it built, are gone
+  return to_list(res);
 }
 
 // Starting factors only (settings$init "nndsvd" or "random"; rank, solver,

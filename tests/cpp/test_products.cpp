@@ -134,6 +134,25 @@ TEST_CASE("SparseMatrix builds a row index consistent with its columns", "[produ
                   std::invalid_argument);
 }
 
+TEST_CASE("H X^T without the row index equals the indexed product bit for bit",
+          "[products][sparse]") {
+  arma::arma_rng::set_seed(41);
+  const arma::mat X = data_with_zeros(53, 29);
+  const Csc csc(X);
+  const arma::mat H = arma::randu(7, 29);
+  arma::mat indexed, one, two;
+  {
+    const betanmf::SparseMatrix S = csc.view();
+    betanmf::cross_h_unindexed(S, H, one, 1);
+    betanmf::cross_h_unindexed(S, H, two, 2);
+  }
+  const betanmf::SparseMatrix S = csc.view();
+  betanmf::cross_h(S, H, indexed, 2);
+  CHECK(testing::identical(one, indexed));
+  CHECK(testing::identical(two, indexed));
+  CHECK(rel_diff(indexed, H * X.t()) <= 1e-12);
+}
+
 TEST_CASE("the row index keeps values that are all floats as floats", "[products][sparse]") {
   // counts: every value is a float, the index narrows; the products agree
   // bit for bit with those of the same matrix whose index cannot narrow

@@ -81,6 +81,9 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
     // divergence infinite for beta < 2: fill them with mean(X) (NNDSVDa).
     init_nndsvd(X, cfg.rank, cfg.seed, cfg.threads,
                 cfg.solver == Solver::bcd ? 0.0 : mean_value(X), W, H);
+    // its blocks (m x (rank + 10)) of 16 MB or more go back to the system
+    if (8.0 * static_cast<double>(X.m) * (cfg.rank + 10) >= 16.0 * (1 << 20))
+      release_freed_memory();
     break;
   case Init::random:
     init_random(X.m, X.n, cfg.rank, mean_value(X), cfg.seed, W, H);

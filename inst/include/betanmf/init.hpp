@@ -19,6 +19,10 @@
 #include <stdexcept>
 #include <vector>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace betanmf {
 
 // Streams of the counter-based generator, one per use.
@@ -105,8 +109,11 @@ inline arma::mat orth_t(arma::mat &Yt, int threads) {
 }  // namespace detail
 
 // Leading r singular triplets of X (m x n): U (m x r), s (r), V (n x r).
-// Every block is released as soon as the next is formed, so the iteration
-// holds at most two m x l blocks beside the l x n ones.
+// Every block is released as soon as the next is formed, and the sketches
+// are orthonormalized in place where CholeskyQR2 is exact, so the
+// iteration mostly holds one m x l block beside the l x n ones. The products
+// with a sparse X go through its columns (cross_h_unindexed()): the row
+// index of the row passes is built by the solver, after the start.
 template <class Mat>
 void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::mat &U,
                     arma::vec &s, arma::mat &V, int power_iter = 2) {
@@ -115,14 +122,14 @@ void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::
   for (std::size_t t = 0; t < omega_t.n_elem; ++t)
     omega_t[t] = random_normal(seed, stream_svd, t);
   arma::mat yt, zt;
-  cross_h(X, omega_t, yt, threads);  // (X Omega)^T, l x m
+  cross_h_unindexed(X, omega_t, yt, threads);  // (X Omega)^T, l x m
   omega_t.reset();
   arma::mat qt = detail::orth_t(yt, threads);  // Q^T, l x m
   for (int q = 0; q < power_iter; ++q) {
     cross_w(X, qt, zt, threads);  // Q^T X, l x n
     qt.reset();
     const arma::mat ztt = detail::orth_t(zt, threads);
-    cross_h(X, ztt, yt, threads);  // (X Z)^T, l x m
+    cross_h_unindexed(X, ztt, yt, threads);  // (X Z)^T, l x m
     qt = detail::orth_t(yt, threads);
   }
   arma::mat B;
@@ -137,6 +144,17 @@ void randomized_svd(const Mat &X, int r, std::uint64_t seed, int threads, arma::
   qt.reset();
   s = sb.subvec(0, r - 1);
   V = Vb.cols(0, r - 1);
+}
+
+// Returns the heap memory freed so far to the system where the C library
+// keeps it (glibc holds freed blocks of up to 32 MB for reuse): the
+// NNDSVD start frees blocks of m x (rank + 10), and without this they
+// would stay resident beside the row index and the solver's factors that
+// come after them.
+inline void release_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 // Entries of an NNDSVD factor at most this fraction of the largest entry of

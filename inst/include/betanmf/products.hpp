@@ -106,4 +106,58 @@ void cross_h(const SparseOf<T> &X, const arma::mat &H, arma::mat &out,
   });
 }
 
+namespace detail {
+// Rows [lo, hi) of sparse H X^T through the columns of X: column i of out
+// gathers x_ij H.col(j) over the non-zeros of row i in the order of j, as
+// cross_h() does through the row index (the same sums, bit for bit).
+template <class T>
+BETANMF_ALWAYS_INLINE void cross_h_rows_body(const SparseOf<T> &X, const arma::mat &H,
+                                             arma::mat &out, std::size_t lo, std::size_t hi) {
+  const int r = static_cast<int>(H.n_rows);
+  for (std::size_t i = lo; i < hi; ++i) std::fill_n(out.colptr(i), r, 0.0);
+  // rows ascend within a column (a dgCMatrix), so the range's entries of a
+  // column are one run, found by bisection
+  const int ilo = static_cast<int>(lo), ihi = static_cast<int>(hi);
+  for (std::size_t j = 0; j < X.n; ++j) {
+    const double *h = H.colptr(j);
+    const int *first = X.row_idx + X.col_ptr[j], *last = X.row_idx + X.col_ptr[j + 1];
+    const int *a = std::lower_bound(first, last, ilo), *b = std::lower_bound(a, last, ihi);
+    for (const int *p = a; p < b; ++p)
+      axpy(r, static_cast<double>(X.values[p - X.row_idx]), h, out.colptr(*p));
+  }
+}
+template <class T>
+void cross_h_rows_base(const SparseOf<T> &X, const arma::mat &H, arma::mat &out,
+                       std::size_t lo, std::size_t hi) {
+  cross_h_rows_body(X, H, out, lo, hi);
+}
+template <class T>
+BETANMF_TARGET_AVX2 void cross_h_rows_avx2(const SparseOf<T> &X, const arma::mat &H,
+                                           arma::mat &out, std::size_t lo, std::size_t hi) {
+  cross_h_rows_body(X, H, out, lo, hi);
+}
+}  // namespace detail
+
+// H X^T for a pass made before the row passes begin (the sketches of the
+// NNDSVD start): a dense X as cross_h(); a sparse X through its columns,
+// without the row index, so that the start's blocks and the index are never
+// alive at once (a 12- or 8-byte copy per non-zero, built by the solver's
+// first row pass). Each thread takes a range of rows and scans every column
+// for them: the same sums as cross_h(), for any thread count, at the cost
+// of two bisections per column and thread.
+template <class T>
+void cross_h_unindexed(const DenseOf<T> &X, const arma::mat &H, arma::mat &out, int threads) {
+  cross_h(X, H, out, threads);
+}
+template <class T>
+void cross_h_unindexed(const SparseOf<T> &X, const arma::mat &H, arma::mat &out, int threads) {
+  const std::size_t m = X.m;
+  out.set_size(H.n_rows, m);
+  const int teams = team(threads, entries(X) * H.n_rows);
+  const auto part = isa_choice(&detail::cross_h_rows_base<T>, &detail::cross_h_rows_avx2<T>);
+#pragma omp parallel for schedule(static) num_threads(teams)
+  for (int b = 0; b < teams; ++b)
+    part(X, H, out, m * b / teams, m * (b + 1) / teams);
+}
+
 }  // namespace betanmf

@@ -108,16 +108,21 @@ int solve_bcd_extrapolated(const Mat &X, arma::mat &Wt, arma::mat &H, const Conf
   std::vector<double> xx_col, xx_row;
   if (weighted) line_sums_of_squares(X, xx_col, xx_row);
   arma::mat cross_x_h, cross_x_w, gw, gh;
-  // W (r x m) from its start against the partner P (r x n), in place.
-  auto step_w = [&](arma::mat &F, const arma::mat &P) {
+  // W (r x m) from `start` against the partner P (r x n), into F. Without
+  // weights the product H X^T is formed in F itself and each batch of
+  // lines overwrites its own columns of it (bcd_update()).
+  auto step_w = [&](const arma::mat &start, arma::mat &F, const arma::mat &P) {
     gram(P, gh, cfg.threads);
-    if (need_products) cross_h(X, P, cross_x_h, cfg.threads);
-    if (weighted)
+    if (weighted) {
+      F = start;
+      if (need_products) cross_h(X, P, cross_x_h, cfg.threads);
       detail::bcd_update_weighted(X, wts, false, F, cross_x_h, gh, P, xx_row, cfg.pen_w,
                                   cfg.fixed_w, cfg.max_inner, cfg.inner_tol, cfg.threads);
-    else
-      detail::bcd_update(F, cross_x_h, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
+    } else {
+      cross_h(X, P, F, cfg.threads);
+      detail::bcd_update(start, F, F, gh, cfg.pen_w, cfg.fixed_w, cfg.max_inner,
                          cfg.inner_tol, cfg.threads);
+    }
   };
   // H (r x n) against P = W^T; returns the divergence at (P, F) after it.
   auto step_h = [&](arma::mat &F, const arma::mat &P) {

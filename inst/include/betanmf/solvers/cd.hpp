@@ -463,7 +463,8 @@ void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const double y_floor = solver_floors(max_value(X), 1.0).model;
   int first = 1;
   if (cfg.extrapolate && cfg.updates_w() && cfg.updates_h()) {
-    auto step_w = [&](arma::mat &F, const arma::mat &P) {
+    auto step_w = [&](const arma::mat &start, arma::mat &F, const arma::mat &P) {
+      F = start;
       (void)cd_kl_update(X, F, P, false, cfg, cfg.pen_w, cfg.fixed_w, y_floor, false, wts);
     };
     auto step_h = [&](arma::mat &F, const arma::mat &P) {

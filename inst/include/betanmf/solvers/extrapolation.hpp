@@ -48,8 +48,11 @@ inline void extrapolate(const arma::mat &now, const arma::mat &before, double be
 
 }  // namespace detail
 
-// The loop above. step_w(F, P) updates W^T = F (r x m) in place against the
-// partner P (r x n); step_h(F, P) updates H = F (r x n) against P = W^T and
+// The loop above. step_w(start, out, P) writes to out the update of W^T
+// (r x m) from `start` against the partner P (r x n); `out` holds nothing
+// the step needs, so BCD forms its product X H^T there (one m x r block
+// fewer: Wt, the plain update and W_y are all a step keeps alive).
+// step_h(F, P) updates H = F (r x n) in place against P = W^T and
 // returns the divergence at (P, F) after it; current() is the objective of
 // the current iterate (divergence plus penalties), needed only to resume.
 // `resume` (possibly empty) is the state a fit ended with, to go on from
@@ -89,8 +92,7 @@ int solve_extrapolated(arma::mat &Wt, arma::mat &H, const Config &cfg, Iteration
   }
   for (int it = 1; it <= cfg.max_iter; ++it) {
     const double b = beta;
-    w_next = Wt;
-    step_w(w_next, h_from);
+    step_w(Wt, w_next, h_from);
     if (!plain) detail::extrapolate(w_next, w_prev, b, cfg.fixed_w, w_prev, cfg.threads);
     const arma::mat &w_try = plain ? w_next : w_prev;
     h_next = h_from;

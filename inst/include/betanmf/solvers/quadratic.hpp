@@ -178,14 +178,16 @@ inline void inverse_diagonal(int r, const double *G, double l2, double *inv) {
   }
 }
 
-// One factor step of BCD: each column f of F (r x N) solves the quadratic
-// program above with Gram matrix G (r x r) and linear term C.col(j)
-// (r x N), in batches of lines that share G. The first `fixed`
-// coordinates of every column are known components: they enter G f but are
-// never changed.
-inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
-                       const Penalty &pen, int fixed, int max_inner, double inner_tol,
-                       int threads) {
+// One factor step of BCD: each column f of F (r x N), started from the
+// same column of `start`, solves the quadratic program above with Gram
+// matrix G (r x r) and linear term C.col(j) (r x N), in batches of lines
+// that share G. A batch reads its columns of `start` and C before it
+// writes its columns of F, so F may be `start` or C itself. The first
+// `fixed` coordinates of every column are known components: they enter
+// G f but are never changed.
+inline void bcd_update(const arma::mat &start, const arma::mat &C, arma::mat &F,
+                       const arma::mat &G, const Penalty &pen, int fixed, int max_inner,
+                       double inner_tol, int threads) {
   const int r = static_cast<int>(F.n_rows);
   const std::ptrdiff_t N = F.n_cols;
   std::vector<double> inv(r);
@@ -201,7 +203,7 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
       const std::ptrdiff_t j0 = b * L;
       const int lanes = static_cast<int>(std::min<std::ptrdiff_t>(L, N - j0));
       for (int t = 0; t < lanes; ++t) {
-        const double *fj = F.colptr(j0 + t), *cj = C.colptr(j0 + t);
+        const double *fj = start.colptr(j0 + t), *cj = C.colptr(j0 + t);
         for (int k = 0; k < r; ++k) {
           f[k * L + t] = fj[k];
           c[k * L + t] = cj[k];
@@ -217,6 +219,12 @@ inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G,
       }
     }
   }
+}
+
+// The same, in place from F.
+inline void bcd_update(arma::mat &F, const arma::mat &C, const arma::mat &G, const Penalty &pen,
+                       int fixed, int max_inner, double inner_tol, int threads) {
+  bcd_update(F, C, F, G, pen, fixed, max_inner, inner_tol, threads);
 }
 
 }  // namespace detail
