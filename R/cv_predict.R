@@ -148,6 +148,7 @@ line_posterior <- function(data, W, H, beta, phi, max_iter, tol, threads, side =
   prior <- gamma_moments(if (side == "H") H else t(W))
   model <- list(beta = beta, solver = "mu", l1 = c(W = 0, H = 0), l2 = c(W = 0, H = 0),
                 control = nmf_control(max_iter = max_iter, tol = tol, normalize = "none"),
+                exact_divergence = FALSE,
                 prior = list(shape = scale_prior(prior$shape, log(prior$shape), phi),
                              rate = scale_prior(prior$rate, prior$log_rate, phi),
                              side = side))

@@ -5,8 +5,9 @@
 
 # Settings of one fit for the core: the model (resolve_model(); with an
 # optional Gamma prior on the components of W or H, list(shape, rate,
-# side = "W" or "H"), for the posterior modes of
-# R/cv_predict.R), the rank, where the start comes from, how many components
+# side = "W" or "H"), for the posterior modes of R/cv_predict.R, which
+# also set exact_divergence = FALSE: they read the factors alone, and the
+# divergence at them would be one more pass over the data), the rank, where the start comes from, how many components
 # are known, the seed, the threads and whether to report progress (verbose:
 # messages; progress: NULL or the callback of R/progress.R).
 core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
@@ -21,7 +22,8 @@ core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
        normalize = ctl$normalize, trace_every = ctl$trace_every,
        extrapolate = ctl$extrapolate %||% (model$solver != "cd"),
        precision = ctl$precision %||% "double", seed = seed,
-       threads = threads, verbose = verbose, progress = progress)
+       threads = threads, verbose = verbose, progress = progress,
+       exact_divergence = model$exact_divergence %||% TRUE)
 }
 
 # No known components.
@@ -85,11 +87,17 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
   check_precision(data, model)
   settings <- core_settings(rank, model, how, fixed, seed, threads, verbose, progress)
   settings$state <- state
+  # the range of the stored values, known from the preparation (the core
+  # would take a pass over the data for it); not in float, whose values the
+  # core rounds first
+  if (identical(settings$precision, "double") && !is.null(data$summary$max))
+    settings$range <- c(data$summary$max, data$summary$min_positive)
   res <- tryCatch(
     cpp_nmf_fit(data$x, W0, H0, data$spec, settings),
     error = function(e) stop_internal(conditionMessage(e), data, rank, model, how))
   if (isTRUE(res$interrupted)) signal_interrupt()
-  if (!finite_nonnegative(res$W) || !finite_nonnegative(res$H) || is.nan(res$loss)) {
+  if (!finite_nonnegative(res$W) || !finite_nonnegative(res$H) ||
+      (is.nan(res$loss) && !isFALSE(model$exact_divergence))) {
     stop_internal("the core returned non-finite or negative factors", data, rank, model, how)
   }
   res

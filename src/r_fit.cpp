@@ -68,6 +68,13 @@ betanmf::Config to_config(const Rcpp::List &s) {
   cfg.normalize = parse_normalize(Rcpp::as<std::string>(setting(s, "normalize")));
   cfg.threads = Rcpp::as<int>(setting(s, "threads"));
   cfg.seed = static_cast<std::uint64_t>(Rcpp::as<double>(setting(s, "seed")));
+  if (s.containsElementNamed("exact_divergence"))
+    cfg.exact_divergence = Rcpp::as<bool>(s["exact_divergence"]);
+  if (s.containsElementNamed("range") && !Rf_isNull(s["range"])) {
+    const Rcpp::NumericVector range = s["range"];
+    cfg.data_max = range[0];
+    cfg.data_min_positive = range[1];
+  }
   return cfg;
 }
 

@@ -47,6 +47,15 @@ struct Config {
                               // (fixed_w = rank: W is known, a projection)
   Normalize normalize = Normalize::l1;
   bool sort_components = true;  // order by decreasing total contribution
+  // false: the divergence at the returned factors is not computed (NaN in
+  // Result::divergence and loss, no last history entry for it), for callers
+  // that read the factors alone (the posterior modes of nmf_cv())
+  bool exact_divergence = true;
+  // The largest and the smallest positive stored value of the data when the
+  // caller has them (the R glue's prepared summary), < 0 when not: each is a
+  // pass over the data otherwise. fit() gives the solvers the largest at
+  // the scale it fits at.
+  double data_max = -1.0, data_min_positive = -1.0;
   int threads = 1;
   std::uint64_t seed = 1;
   // The largest model value the caller's scale can hold, in the units the

@@ -97,7 +97,7 @@ void initialize(const Mat &X, const Config &cfg, Init init, arma::mat &W, arma::
     // the learned parts of a given start begin at least at the factor floor
     // of the solver (stats.hpp), which changes the model by some 1e-240.
     if (cfg.solver == Solver::mu && cfg.beta <= 1.0 && W.n_cols == H.n_rows) {
-      const double max_x = max_value(X);
+      const double max_x = data_max(X, cfg);
       const double fw = factor_floor(W.max(), max_x, cfg.beta),
                    fh = factor_floor(H.max(), max_x, cfg.beta);
       const auto r = static_cast<arma::uword>(cfg.rank);
@@ -252,7 +252,9 @@ template <class Mat>
     }
   }
   zero_unobserved(wts, Wt, H);
-  if (!res.divergence_known) res.divergence = divergence(X, Wt, H, cfg.beta, cfg.threads, wts);
+  if (!res.divergence_known)
+    res.divergence = cfg.exact_divergence ? divergence(X, Wt, H, cfg.beta, cfg.threads, wts)
+                                          : arma::datum::nan;
   res.W = Wt.t();
   res.H = std::move(H);
   return res;
@@ -304,9 +306,15 @@ template <class Mat>
   if (init == Init::given && W.is_empty() && H.is_empty())
     throw std::invalid_argument("a given start needs W or H");
   const auto start = std::chrono::steady_clock::now();
+  const bool known = cfg.data_max >= 0.0 && cfg.data_min_positive >= 0.0;
+  const ValueRange range{cfg.data_max, cfg.data_min_positive};
   return with_scaled(X, [&](const auto &Xs, int k) {
     const ScaleSplit sp = scale_split(k, cfg);
-    const Config scaled = scaled_config(cfg, sp);
+    Config scaled = scaled_config(cfg, sp);
+    // (a power of four: exact; the smallest positive value is not passed on,
+    // since the scaling may raise one to the least double)
+    scaled.data_max = known ? std::ldexp(cfg.data_max, -2 * k) : -1.0;
+    scaled.data_min_positive = -1.0;
     scale_by_power_of_two(W, -sp.kw);
     scale_by_power_of_two(H, -sp.kh);
     if (k != 0 && init == Init::given && !cfg.has_fixed() && resume.empty())
@@ -358,10 +366,10 @@ template <class Mat>
             : penalty_value(res.W.t(), cfg.pen_w);
     res.loss = res.divergence + pen_w + penalty_value(res.H, cfg.pen_h);
     // an infinite objective has not converged, whatever its history says
-    if (!std::isfinite(res.loss)) res.converged = false;
+    if (cfg.exact_divergence && !std::isfinite(res.loss)) res.converged = false;
     // The multiplicative updates learn the objective one pass late: add the
     // value at the returned factors.
-    if (res.iterations > 0 &&
+    if (cfg.exact_divergence && res.iterations > 0 &&
         (res.hist_iter.empty() || res.hist_iter.back() < res.iterations)) {
       res.hist_iter.push_back(res.iterations);
       res.hist_loss.push_back(k == 0 || !std::isfinite(last) ? res.loss : last);
@@ -373,7 +381,7 @@ template <class Mat>
     res.order = finalize_components(res.W, res.H, cfg.normalize,
                                     cfg.sort_components && !cfg.has_fixed());
     return res;
-  });
+  }, known ? &range : nullptr);
 }
 
 }  // namespace betanmf

@@ -189,8 +189,10 @@ constexpr double penalty_exponent_limit = 900.0;
 // for the call. A positive datum that the scaling would round to zero (data
 // spanning more than the double range) is kept at the smallest positive
 // double instead, so that it stays positive.
-template <class Mat, class F> auto with_scaled(const Mat &X, F &&f) {
-  const ValueRange range = value_range(X);
+// `known`: the range of X when the caller has it (else a pass finds it).
+template <class Mat, class F>
+auto with_scaled(const Mat &X, F &&f, const ValueRange *known = nullptr) {
+  const ValueRange range = known != nullptr ? *known : value_range(X);
   const int k = scale_exponent(range.max, range.min_positive);
   if (k == 0) return f(X, 0);
   // (in the data's own type: a float is scaled by 4^-k exactly, as a double)

@@ -101,6 +101,12 @@ template <class Mat> [[nodiscard]] ValueRange value_range(const Mat &X) {
 // Largest stored value (0 for a matrix without positive entries).
 template <class Mat> [[nodiscard]] double max_value(const Mat &X) { return value_range(X).max; }
 
+// The largest stored value as the caller knows it (Config::data_max), else
+// from a pass over X.
+template <class Mat, class C> [[nodiscard]] double data_max(const Mat &X, const C &cfg) {
+  return cfg.data_max >= 0.0 ? cfg.data_max : max_value(X);
+}
+
 // Smallest positive stored value (0 for a matrix without positive entries).
 template <class Mat> [[nodiscard]] double min_positive(const Mat &X) {
   return value_range(X).min_positive;

@@ -460,7 +460,7 @@ void solve_cd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   // Only a guard against dividing by zero (stats.hpp): the steps see the
   // exact model, so a step that would empty the model at a positive datum
   // meets an infinite derivative there and is halved.
-  const double y_floor = solver_floors(max_value(X), 1.0).model;
+  const double y_floor = solver_floors(data_max(X, cfg), 1.0).model;
   int first = 1;
   if (cfg.extrapolate && cfg.updates_w() && cfg.updates_h()) {
     auto step_w = [&](const arma::mat &start, arma::mat &F, const arma::mat &P) {

@@ -174,7 +174,7 @@ void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Moni
   const double xx = cfg.beta == 2.0 ? sum_squares(X) : 0.0;
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
-  const double max_x = max_value(X);
+  const double max_x = data_max(X, cfg);
   SolverFloors floors = solver_floors(max_x, cfg.beta);
   floors.ceiling = cfg.model_limit / (8.0 * (static_cast<double>(X.m) + static_cast<double>(X.n)) *
                                       static_cast<double>(cfg.rank));
