@@ -153,6 +153,29 @@ TEST_CASE("H X^T without the row index equals the indexed product bit for bit",
   CHECK(rel_diff(indexed, H * X.t()) <= 1e-12);
 }
 
+TEST_CASE("the row index is the same built by one thread or two", "[products][sparse]") {
+  // 300,000 non-zeros: enough for the build to split the columns in two
+  arma::arma_rng::set_seed(43);
+  arma::mat X = arma::randu(1500, 1000);
+  X.elem(arma::find(X > 0.2)).zeros();
+  X.elem(arma::find(X > 0.0)) += 0.5;  // not all floats: the double index
+  const Csc csc(X);
+  const betanmf::SparseMatrix A = csc.view(), B = csc.view();
+  REQUIRE(A.nnz() >= (std::size_t{1} << 18));
+  const auto &one = A.rows(1);
+  const auto &two = B.rows(2);
+  CHECK(one.ptr == two.ptr);
+  CHECK(one.col == two.col);
+  CHECK(one.val == two.val);
+  CHECK_FALSE(two.narrow);
+  CHECK(two.ptr.back() == B.nnz());
+  for (arma::uword i = 0; i < 1500; i += 97)
+    for (std::size_t t = two.ptr[i]; t < two.ptr[i + 1]; ++t) {
+      if (t > two.ptr[i]) CHECK(two.col[t] > two.col[t - 1]);
+      CHECK(two.value(t) == X(i, two.col[t]));
+    }
+}
+
 TEST_CASE("the row index keeps values that are all floats as floats", "[products][sparse]") {
   // counts: every value is a float, the index narrows; the products agree
   // bit for bit with those of the same matrix whose index cannot narrow

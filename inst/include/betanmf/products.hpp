@@ -89,7 +89,7 @@ void cross_h(const SparseOf<T> &X, const arma::mat &H, arma::mat &out,
   const std::ptrdiff_t m = X.m, pairs = (m + 1) / 2;
   out.set_size(r, m);
   const double *h = H.memptr();
-  const auto &R = X.rows();
+  const auto &R = X.rows(threads);
   R.with_values([&](const auto *val) {
     using V = std::remove_cv_t<std::remove_pointer_t<decltype(val)>>;
     auto line = [&](std::ptrdiff_t i) {
