@@ -65,8 +65,10 @@ BETANMF_TARGET_AVX2 inline void gram_part_avx2(const arma::mat &A, arma::uword c
 }  // namespace detail
 
 // Columns per partial sum of gram(): fixed, so the order of the sums does
-// not depend on the thread count.
-constexpr arma::uword gram_block = 2048;
+// not depend on the thread count; small enough that the 2,000 to 3,000
+// columns of a factor make work for more than one thread (2048 left the
+// Gram matrix of H on one thread while the other waited).
+constexpr arma::uword gram_block = 512;
 
 // G (r x r) = A A^T for A (r x N) stored column-major: sum over columns of the
 // outer product a a^T, O(N r^2). Each block of gram_block columns is summed
