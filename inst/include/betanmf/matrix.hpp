@@ -28,6 +28,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace betanmf {
@@ -52,11 +53,27 @@ using DenseFloat = DenseOf<float>;
 // 2^24 are: the index then takes 8 bytes per non-zero instead of 12 (160
 // instead of 240 MB at 20 million non-zeros), and a value read back is the
 // same double. with_values() hands a reader the values as they are kept.
+// An allocator whose resize() leaves new elements uninitialized: the index
+// arrays of a large matrix are then first written (and their pages first
+// touched) by the threads that fill them, not zeroed by one thread before.
+template <class T> struct UninitializedAllocator : std::allocator<T> {
+  template <class U> struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <class U> UninitializedAllocator(const UninitializedAllocator<U> &) noexcept {}
+  template <class U> void construct(U *p) noexcept { ::new (static_cast<void *>(p)) U; }
+  template <class U, class... A> void construct(U *p, A &&...args) {
+    ::new (static_cast<void *>(p)) U(std::forward<A>(args)...);
+  }
+};
+template <class T> using FillLater = std::vector<T, UninitializedAllocator<T>>;
+
 template <class T> struct RowIndex {
   std::vector<std::size_t> ptr;
-  std::vector<int> col;
-  std::vector<T> val;            // the values, unless narrow
-  std::vector<float> val_float;  // the values when narrow
+  FillLater<int> col;
+  FillLater<T> val;            // the values, unless narrow
+  FillLater<float> val_float;  // the values when narrow
   bool narrow = false;
 
   // f(values) with a pointer to the values of the non-zeros, float or T.
@@ -142,8 +159,8 @@ private:
       }
       rows_.ptr[i + 1] = place;
     }
-    rows_.col.resize(nz);
-    rows_.narrow = nz > 0 && all_floats();
+    rows_.col.resize(nz);  // uninitialized: written once, by the team below
+    rows_.narrow = nz > 0 && all_floats(teams);
     auto fill = [&](auto &val) {
       using V = typename std::decay_t<decltype(val)>::value_type;
       val.resize(nz);
@@ -164,15 +181,15 @@ private:
   }
 
   // Whether every stored value is a float exactly (always, for float data).
-  [[nodiscard]] bool all_floats() const {
+  [[nodiscard]] bool all_floats(int threads) const {
     if constexpr (std::is_same_v<T, float>) {
       return false;  // kept as they are: val is float already
     } else {
-      const std::size_t nz = nnz();
+      const std::ptrdiff_t nz = static_cast<std::ptrdiff_t>(nnz());
       int exact = 1;
       constexpr double top = std::numeric_limits<float>::max();
-#pragma omp simd reduction(& : exact)
-      for (std::size_t t = 0; t < nz; ++t) {
+#pragma omp parallel for simd reduction(& : exact) num_threads(threads) schedule(static)
+      for (std::ptrdiff_t t = 0; t < nz; ++t) {
         const double v = values[t];
         const bool in_range = std::abs(v) <= top;  // (a cast from beyond is undefined)
         exact &= static_cast<int>(in_range) &
