@@ -61,3 +61,7 @@ cpp_check_sparse <- function(x) {
     .Call(`_betanmf_cpp_check_sparse`, x)
 }
 
+cpp_scan_values <- function(x) {
+    .Call(`_betanmf_cpp_scan_values`, x)
+}
+

@@ -274,7 +274,10 @@ check_data <- function(x, arg = "x", na_ok = TRUE) {
     stop(sprintf("`%s` is empty (%d x %d); it needs at least one row and one column",
                  arg, nrow(x), ncol(x)), call. = FALSE)
   }
-  if (anyNA(values)) {
+  # one pass in C++ for NA, NaN, smallest and largest value
+  scan <- cpp_scan_values(values)
+  rng <- c(scan$min, scan$max)
+  if (scan$nan) {
     if (any(is.nan(values))) {
       stop(sprintf("`%s` contains NaN; NMF needs finite, non-negative entries (NA marks a missing value)", arg),
            call. = FALSE)
@@ -288,9 +291,9 @@ check_data <- function(x, arg = "x", na_ok = TRUE) {
       stop(sprintf("every entry of `%s` is missing (NA); there is nothing to factorize", arg),
            call. = FALSE)
     }
+    rng <- c(min(values), max(values))
   }
-  # min() and max() scan without a copy (range() concatenates its arguments)
-  rng <- if (length(values)) c(min(values), max(values)) else c(0, 0)
+  if (!length(values)) rng <- c(0, 0)
   if (any(is.infinite(rng))) {
     stop(sprintf("`%s` contains Inf; NMF needs finite, non-negative entries", arg),
          call. = FALSE)

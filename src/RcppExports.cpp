@@ -200,6 +200,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_scan_values
+Rcpp::List cpp_scan_values(SEXP x);
+RcppExport SEXP _betanmf_cpp_scan_values(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_scan_values(x));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_hungarian", (DL_FUNC) &_betanmf_cpp_hungarian, 1},
@@ -217,6 +227,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_betanmf_cpp_weight_deltas", (DL_FUNC) &_betanmf_cpp_weight_deltas, 2},
     {"_betanmf_cpp_prepare", (DL_FUNC) &_betanmf_cpp_prepare, 2},
     {"_betanmf_cpp_check_sparse", (DL_FUNC) &_betanmf_cpp_check_sparse, 1},
+    {"_betanmf_cpp_scan_values", (DL_FUNC) &_betanmf_cpp_scan_values, 1},
     {NULL, NULL, 0}
 };
 

@@ -112,3 +112,12 @@ std::string cpp_check_sparse(SEXP x) {
   }
   return "its index slots (p, i, j) are missing or not integer";
 }
+
+// The smallest and largest stored value of x (a double matrix or vector)
+// and whether any is NA or NaN, in one pass: list(min, max, nan).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cpp_scan_values(SEXP x) {
+  const betanmf::ValueScan s = betanmf::scan_values(REAL(x), XLENGTH(x));
+  return Rcpp::List::create(Rcpp::Named("min") = s.min, Rcpp::Named("max") = s.max,
+                            Rcpp::Named("nan") = s.nan);
+}

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <vector>
+
 using testing::Csc;
 
 namespace {
@@ -190,4 +193,22 @@ TEST_CASE("check_compressed accepts valid CSC arrays and names what is wrong", "
         std::string::npos);
   CHECK(betanmf::check_compressed(3, 3, p.data(), 4, i.data(), 3, 2, "i").find("@x") !=
         std::string::npos);
+}
+
+TEST_CASE("scan_values finds the extremes and any NaN in one pass", "[prepare]") {
+  std::vector<double> x = {3.0, 0.0, 7.5, 1e-310, 2.0, 0.25, 6.0, 5.0, 4.0};
+  betanmf::ValueScan s = betanmf::scan_values(x.data(), x.size());
+  CHECK(s.min == 0.0);
+  CHECK(s.max == 7.5);
+  CHECK_FALSE(s.nan);
+  // a NaN anywhere (R's NA is one) is reported, first or last or between
+  for (std::size_t at : {std::size_t{0}, std::size_t{4}, x.size() - 1}) {
+    std::vector<double> y = x;
+    y[at] = std::numeric_limits<double>::quiet_NaN();
+    CHECK(betanmf::scan_values(y.data(), y.size()).nan);
+  }
+  x[2] = -std::numeric_limits<double>::infinity();
+  s = betanmf::scan_values(x.data(), x.size());
+  CHECK(s.min == -std::numeric_limits<double>::infinity());
+  CHECK(s.max == 6.0);
 }

@@ -7,7 +7,9 @@
 //   - drop_unweighted() / zero_unweighted(): the data without the entries
 //     of weight zero, so that nothing (not even a start) depends on them;
 //   - summarize(): what later steps reuse (weighted sum of squares, total,
-//     non-zeros, zeros of positive weight, the weight margins).
+//     non-zeros, zeros of positive weight, the weight margins);
+//   - scan_values(): the smallest and largest value and whether any is NaN,
+//     for the checks of the data, in one pass.
 // All inputs are compressed-sparse-column arrays with row indices ascending
 // within a column and no repeats, as a Matrix::dgCMatrix holds them.
 #pragma once
@@ -76,6 +78,26 @@ namespace betanmf {
 
 // A compressed-sparse-column matrix built here: column pointers, row indices
 // and values (1 for a pattern).
+// The smallest and largest of n values and whether any is NaN (R's NA is a
+// NaN), in one pass that vectorizes: min and max are meaningful only when
+// no value is NaN.
+struct ValueScan {
+  double min, max;
+  bool nan;
+};
+[[nodiscard]] inline ValueScan scan_values(const double *x, std::size_t n) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  int nan = 0;
+#pragma omp simd reduction(min : lo) reduction(max : hi) reduction(| : nan)
+  for (std::size_t t = 0; t < n; ++t) {
+    const double v = x[t];
+    nan |= static_cast<int>(v != v);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  return {lo, hi, nan != 0};
+}
+
 struct CscArrays {
   std::vector<int> col_ptr, row_idx;
   std::vector<double> values;
