@@ -325,7 +325,17 @@ template <class T> double divergence(const SparseOf<T> &X, const arma::mat &Wt, 
       for (int t = X.col_ptr[j]; t < X.col_ptr[j + 1]; ++t) {
         const double x = X.values[t];
         const double y = dot(r, Wt.colptr(X.row_idx[t]), h);
-        const double d = beta_div(x, std::max(y_floor, y), beta), d0 = beta_div(0.0, y, beta);
+        double d, d0;
+        if (beta == 2.0) {
+          // beta_div()'s values inline, as in the dense loop above (the
+          // same numbers: its special cases give +0 here as well)
+          const double e = x - std::max(y_floor, y);
+          d = 0.5 * e * e;
+          d0 = 0.5 * y * y;
+        } else {
+          d = beta_div(x, std::max(y_floor, y), beta);
+          d0 = beta_div(0.0, y, beta);
+        }
         s += d - d0;
         parts += d + d0;
       }
