@@ -90,6 +90,9 @@ scale_data <- function(data, c) {
   data$x <- data$x / c
   for (v in c("max", "min_positive", "total")) data$summary[[v]] <- data$summary[[v]] / c
   data$summary$sum_sq <- data$summary$sum_sq / c / c
+  # (a sum of squares can lose its last bit where squares turn subnormal:
+  # the core sums them again)
+  data$summary$rescaled <- TRUE
   data
 }
 

@@ -87,11 +87,17 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
   check_precision(data, model)
   settings <- core_settings(rank, model, how, fixed, seed, threads, verbose, progress)
   settings$state <- state
-  # the range of the stored values, known from the preparation (the core
-  # would take a pass over the data for it); not in float, whose values the
-  # core rounds first
-  if (identical(settings$precision, "double") && !is.null(data$summary$max))
-    settings$range <- c(data$summary$max, data$summary$min_positive)
+  # the range of the stored values and their sum of squares, known from the
+  # preparation (the core would take a pass over the data for each); not in
+  # float, whose values the core rounds first. The sum of squares is the
+  # core's own (the same sum in the same order) only for unweighted data
+  # as prepared; -1 means unknown.
+  if (identical(settings$precision, "double") && !is.null(data$summary$max)) {
+    plain <- !isTRUE(data$summary$weighted) && !isTRUE(data$summary$rescaled) &&
+      !is.null(data$summary$sum_sq)
+    settings$range <- c(data$summary$max, data$summary$min_positive,
+                        if (plain) data$summary$sum_sq else -1)
+  }
   res <- tryCatch(
     cpp_nmf_fit(data$x, W0, H0, data$spec, settings),
     error = function(e) stop_internal(conditionMessage(e), data, rank, model, how))

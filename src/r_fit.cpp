@@ -74,6 +74,7 @@ betanmf::Config to_config(const Rcpp::List &s) {
     const Rcpp::NumericVector range = s["range"];
     cfg.data_max = range[0];
     cfg.data_min_positive = range[1];
+    if (range.size() >= 3) cfg.data_sum_squares = range[2];
   }
   return cfg;
 }

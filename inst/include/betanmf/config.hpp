@@ -56,6 +56,10 @@ struct Config {
   // pass over the data otherwise. fit() gives the solvers the largest at
   // the scale it fits at.
   double data_max = -1.0, data_min_positive = -1.0;
+  // The sum of the squares of the stored values, summed in their order
+  // (sum_squares(), stats.hpp), when the caller has it; < 0 when not. Used
+  // only at the caller's scale (fit() drops it at any other).
+  double data_sum_squares = -1.0;
   int threads = 1;
   std::uint64_t seed = 1;
   // The largest model value the caller's scale can hold, in the units the

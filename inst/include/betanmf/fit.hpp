@@ -315,6 +315,7 @@ template <class Mat>
     // since the scaling may raise one to the least double)
     scaled.data_max = known ? std::ldexp(cfg.data_max, -2 * k) : -1.0;
     scaled.data_min_positive = -1.0;
+    if (k != 0) scaled.data_sum_squares = -1.0;
     scale_by_power_of_two(W, -sp.kw);
     scale_by_power_of_two(H, -sp.kh);
     if (k != 0 && init == Init::given && !cfg.has_fixed() && resume.empty())
