@@ -1,10 +1,11 @@
 # One thread against two: seconds per iteration of nmf_fit() on cases
 # (a), (b) and (c) of bench_rcppml1.R at 1 and 2 threads, whole calls of
 # `iterations` iterations, and the speed-up. The calls at one and at two
-# threads alternate, `reps` pairs of them, and each time is the median over
-# its reps: the speed of a shared machine drifts by 10-20% within minutes,
-# and timing all the one-thread calls before all the two-thread ones put
-# that drift into the ratio.
+# threads alternate, `reps` pairs of them; each time is the median over its
+# reps, and the speed-up the median of the pairs' ratios (with the lowest
+# and highest): the speed of a shared machine drifts by 10-20% within
+# minutes, and timing all the one-thread calls before all the two-thread
+# ones put that drift into the ratio.
 #
 #   Rscript bench/bench_threads.R [iterations] [cases] [reps]
 source(file.path(if (file.exists("bench/common.R")) "bench" else ".", "common.R"))
@@ -29,6 +30,10 @@ rows <- lapply(cases, function(cs) {
   }, numeric(2))
   one <- stats::median(pairs[1, ]) / iters
   two <- stats::median(pairs[2, ]) / iters
-  data.frame(case = cs, beta = beta, one_thread = one, two_threads = two, speedup = one / two)
+  # each pair's ratio: the two calls of a pair ran a second apart, on the
+  # same state of the machine
+  ratios <- pairs[1, ] / pairs[2, ]
+  data.frame(case = cs, beta = beta, one_thread = one, two_threads = two,
+             speedup = stats::median(ratios), lowest = min(ratios), highest = max(ratios))
 })
 print(format(do.call(rbind, rows), digits = 4), row.names = FALSE)
