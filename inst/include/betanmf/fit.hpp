@@ -245,6 +245,12 @@ template <class Mat>
   arma::mat Wt = W.t();
   W.reset();  // the solvers work on W^T; one m x r block fewer while they run
   if (cfg.updates_w() || cfg.updates_h()) {
+    // Every solver updates W through passes along the rows of X: a sparse
+    // X's row index is built here by all the threads, not by the one that
+    // first reaches it inside a parallel region while the others wait.
+    if constexpr (Mat::is_sparse) {
+      if (cfg.updates_w() && cfg.max_iter > 0) (void)X.rows(cfg.threads);
+    }
     switch (cfg.solver) {
     case Solver::bcd: solve_bcd(X, Wt, H, cfg, mon, res, wts, resume); break;
     case Solver::cd: solve_cd(X, Wt, H, cfg, mon, res, wts, resume); break;

@@ -112,7 +112,8 @@ public:
   // The row-major index of the non-zeros (O(nnz) memory), built on the first
   // call only: a pass that reads X along columns alone never pays for it.
   // Safe to call from several threads. The first call builds it with
-  // `threads` threads; a row pass asks for it before its parallel region,
+  // `threads` threads: a fit asks for it before its solver runs
+  // (solve_at_scale(), fit.hpp), and cross_h() before its parallel region,
   // so that the build does not run on one thread while the others wait.
   [[nodiscard]] const RowIndex<T> &rows(int threads = 1) const {
     std::call_once(rows_built_, [this, threads] { build_rows(threads); });

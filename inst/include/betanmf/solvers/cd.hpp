@@ -426,9 +426,6 @@ double cd_kl_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
   const std::ptrdiff_t N = F.n_cols;
   const arma::vec s = arma::sum(G, 1);
   std::vector<double> per_line(N, 0.0);
-  if constexpr (Mat::is_sparse) {
-    if (!by_col) (void)X.rows(cfg.threads);  // built here, by every thread
-  }
 #pragma omp parallel num_threads(team(cfg.threads, entries(X) * F.n_rows))
   {
     detail::CdBuffers b;

@@ -118,9 +118,6 @@ double mu_update(const Mat &X, arma::mat &F, const arma::mat &G, bool by_col,
     return weighted ? std::max(0.0, detail::ordered_sum(per_line)) : before;
   }
   const arma::vec gsum = arma::sum(G, 1);  // sum over partners, for beta = 1
-  if constexpr (Mat::is_sparse) {
-    if (!by_col) (void)X.rows(threads);  // built here, by every thread
-  }
 #pragma omp parallel num_threads(team(threads, entries(X) * r))
   {
     std::vector<double> num(r), den(r);
