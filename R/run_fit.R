@@ -7,9 +7,10 @@
 # optional Gamma prior on the components of W or H, list(shape, rate,
 # side = "W" or "H"), for the posterior modes of R/cv_predict.R, which
 # also set exact_divergence = FALSE: they read the factors alone, and the
-# divergence at them would be one more pass over the data), the rank, where the start comes from, how many components
-# are known, the seed, the threads and whether to report progress (verbose:
-# messages; progress: NULL or the callback of R/progress.R).
+# divergence at them would be one more pass over the data), the rank, where
+# the start comes from, how many components are known, the seed, the
+# threads and whether to report progress (verbose: messages; progress: NULL
+# or the callback of R/progress.R).
 core_settings <- function(rank, model, init, fixed, seed, threads, verbose,
                           progress = NULL) {
   ctl <- model$control
@@ -93,8 +94,7 @@ run_fit <- function(data, rank, model, start, fixed, seed, threads, verbose = FA
   # core's own (the same sum in the same order) only for unweighted data
   # as prepared; -1 means unknown.
   if (identical(settings$precision, "double") && !is.null(data$summary$max)) {
-    plain <- !isTRUE(data$summary$weighted) && !isTRUE(data$summary$rescaled) &&
-      !is.null(data$summary$sum_sq)
+    plain <- !isTRUE(data$summary$weighted) && !isTRUE(data$summary$rescaled)
     settings$range <- c(data$summary$max, data$summary$min_positive,
                         if (plain) data$summary$sum_sq else -1)
   }

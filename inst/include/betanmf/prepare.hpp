@@ -76,8 +76,6 @@ namespace betanmf {
   return std::string();
 }
 
-// A compressed-sparse-column matrix built here: column pointers, row indices
-// and values (1 for a pattern).
 // The smallest and largest of n values and whether any is NaN (R's NA is a
 // NaN), in one pass that vectorizes: min and max are meaningful only when
 // no value is NaN.
@@ -98,6 +96,8 @@ struct ValueScan {
   return {lo, hi, nan != 0};
 }
 
+// A compressed-sparse-column matrix built here: column pointers, row indices
+// and values (1 for a pattern).
 struct CscArrays {
   std::vector<int> col_ptr, row_idx;
   std::vector<double> values;
