@@ -85,11 +85,11 @@ nmf_consensus.SummarizedExperiment <- function(x, rank, beta = 2, restarts = 20L
                                                seed = NULL, threads = NULL,
                                                parallel = c("threads", "future"),
                                                keep_fits = FALSE, loss_tol = 0.01,
-                                               assay = 1L) {
+                                               pool = 1L, assay = 1L) {
   call <- entry_call(match.call(), "nmf_consensus")
   out <- nmf_consensus.default(data_matrix(x, assay), rank, beta, restarts, ..., seed = seed,
                                threads = threads, parallel = parallel,
-                               keep_fits = keep_fits, loss_tol = loss_tol)
+                               keep_fits = keep_fits, loss_tol = loss_tol, pool = pool)
   out$call <- call
   out
 }

@@ -15,6 +15,10 @@ print.nmf_consensus <- function(x, digits = 3L, ...) {
               format(min(x$losses), digits = digits),
               format(stats::median(x$losses), digits = digits),
               format(max(x$losses), digits = digits)))
+  if (!is.null(x$pool) && x$pool > 1L) {
+    cat(sprintf("restarts fitted to sums of %d neighbouring columns (%d sums); H refitted at all %d columns\n",
+                x$pool, ceiling(ncol(x$H) / x$pool), ncol(x$H)))
+  }
   if (length(x$set_aside)) {
     cat(sprintf(paste0("kept %d of %d restarts; set aside (loss more than %g above the best ",
                        "and an outlier): %s\n"), length(x$kept), k, x$loss_tol,

@@ -49,12 +49,36 @@
 #' assemblies and a baseline rate for every neuron), the consensus finds
 #' the assemblies at cosine 0.94-0.99 but the baseline column at only
 #' 0.73-0.75 (four seeds): the likelihood moves the baseline of assembly
-#' members into the assemblies, whose activity is then slightly positive in
-#' every bin, and that fit is more likely than the planted factors
-#' themselves, so no choice of restarts undoes it. Summing neighbouring
-#' bins until the counts are no longer mostly zeros (here 16 bins, or
-#' [bin_spikes()] with a wider `width`) recovers every component, the
-#' baseline at cosine 0.97-0.98, at a coarser time resolution of H.
+#' members into the assemblies, whose activity comes out positive in about
+#' half the bins where they are silent (at a tenth of their mean activity
+#' elsewhere), and that fit is more likely than the planted factors
+#' themselves, so no choice of restarts undoes it. It is the
+#' incidental-parameter problem of Neyman and Scott (1948): every bin adds
+#' its own column of H, estimated from a handful of counts, and the error
+#' of those estimates (which cannot fall below zero) biases W however many
+#' bins there are (with 30,000 bins the baseline stays at cosine 0.74).
+#' A smoothness penalty on H across bins does not remove the bias: it blurs
+#' the onsets, and the blurred tails take up the baseline in the same way.
+#'
+#' `pool` removes the bias where it arises. With `pool = k` every restart
+#' learns W from the sums of `k` neighbouring columns: under X ~ W H such a
+#' sum has mean W times the sum of the k columns of H (for counts, a sum of
+#' Poisson counts is Poisson), so W is the same while each column of H now
+#' rests on k times more counts. H is then refitted with the consensus W at
+#' every column of `x`, so the time resolution of H is kept. On the spike
+#' counts above (ten seeds), `pool = 16` recovers every component at
+#' cosine 0.96 or more (the baseline at 0.96-0.98) with a stability of at
+#' least 0.999, and the refitted H follows the planted activity of every
+#' assembly more closely than H from `pool = 1` (correlation 0.95-0.97
+#' against 0.94-0.97); the restarts, on 16 times fewer columns, also take
+#' less time. Pool until the sums are no longer mostly zeros, and no
+#' further than the timescale of the activity (here a decay over 4 bins and
+#' onsets 100 bins apart): summing columns whose activities differ
+#' completely would make the components hard to tell apart. `pool` only makes sense when
+#' neighbouring columns belong together, such as time bins; the columns of
+#' samples or cells in arbitrary order should not be pooled.
+#' [bin_spikes()] with a wider `width` pools in the same way, but leaves H
+#' at the coarser bins.
 #'
 #' @section Seeds:
 #' `seed = NULL` draws one seed from R's random number generator (so
@@ -84,6 +108,11 @@
 #' @param assay For a `SummarizedExperiment` or `SingleCellExperiment`, the
 #'   assay (name or index).
 #' @param keep_fits If `TRUE`, keep every restart's fit, aligned, in `fits`.
+#' @param pool Number of neighbouring columns of `x` whose sums the
+#'   restarts fit (see A component every neuron shares); 1 fits `x` itself.
+#'   The last group holds the columns left over. H is always refitted at
+#'   every column of `x`. Needs every entry observed and cannot be combined
+#'   with `mask`, `weights` or `init` as factors.
 #' @param loss_tol Relative excess of a restart's loss over the best beyond
 #'   which an outlying restart is set aside (see Restarts set aside); `Inf`
 #'   keeps every restart.
@@ -97,14 +126,15 @@
 #'     similarity between the consensus component and its match in each
 #'     restart;
 #'   * `similarity`: the r x (kept restarts) matrix of those similarities;
-#'   * `losses`: the final loss of each restart; `best`: the index of the
+#'   * `losses`: the final loss of each restart (on the pooled columns when
+#'     `pool` > 1); `best`: the index of the
 #'     restart of lowest loss (the reference of the alignment);
 #'   * `kept`, `set_aside`: the indices of the restarts used for the
 #'     consensus and of those set aside; `loss_tol`;
 #'   * `loss`: the loss of the consensus fit (`NA` for a list of fits);
 #'   * `seeds`: the seed of each restart;
 #'   * `fits`: the aligned fits when `keep_fits = TRUE`, else `NULL`;
-#'   * `rank`, `beta`, `call`.
+#'   * `rank`, `beta`, `pool`, `call`.
 #'
 #' @references
 #' Brunet, J.-P., Tamayo, P., Golub, T. R. and Mesirov, J. P. (2004).
@@ -114,6 +144,9 @@
 #' Kotliar, D. et al. (2019). Identifying gene expression programs of
 #' cell-type identity and cellular activity with single-cell RNA-Seq.
 #' *eLife* 8, e43803.
+#'
+#' Neyman, J. and Scott, E. L. (1948). Consistent estimates based on
+#' partially consistent observations. *Econometrica* 16, 1--32.
 #'
 #' Jin, H. et al. (2024). Accurate and sensitive mutational signature
 #' analysis with MuSiCal. *Nature Genetics* 56, 541--552.
@@ -131,7 +164,7 @@
 #' @export
 nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           threads = NULL, parallel = c("threads", "future"),
-                          keep_fits = FALSE, loss_tol = 0.01) {
+                          keep_fits = FALSE, loss_tol = 0.01, pool = 1L) {
   UseMethod("nmf_consensus")
 }
 
@@ -139,7 +172,7 @@ nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
 #' @export
 nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                                   threads = NULL, parallel = c("threads", "future"),
-                                  keep_fits = FALSE, loss_tol = 0.01) {
+                                  keep_fits = FALSE, loss_tol = 0.01, pool = 1L) {
   check_partial_names(sys.call(), sys.function(), "nmf_consensus()")
   call <- entry_call(match.call(), "nmf_consensus")
   reject_assay(list(...), x)
@@ -151,6 +184,10 @@ nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed =
       stop(sprintf("`...` must be empty when `x` is a list of fits (nothing is fitted); got %s",
                    paste(names(list(...)) %||% "unnamed arguments", collapse = ", ")),
            call. = FALSE)
+    }
+    if (!identical(pool, 1L) && !identical(pool, 1)) {
+      stop(sprintf("`pool` needs data: `x` is a list of fits, which are summarized as they are; got pool = %s",
+                   describe(pool)), call. = FALSE)
     }
     return(consensus_of_fits(x, if (missing(rank)) NULL else rank, keep_fits, call,
                              loss_tol))
@@ -167,6 +204,9 @@ nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed =
   }
   if (!"init" %in% names(dots)) dots$init <- "random"
   setup <- consensus_setup(x, rank, beta, dots)
+  # the restarts may learn W from sums of neighbouring columns (consensus_pool.R)
+  pool <- check_pool(pool, setup, dots)
+  restart_setup <- pool_setup(setup, pool)
   seed <- resolve_seed(seed)
   threads <- resolve_threads(threads)
   warn_unobserved(setup$data)
@@ -181,11 +221,11 @@ nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed =
            call. = FALSE)
     }
     runs <- future.apply::future_lapply(
-      seeds, consensus_restart, setup = setup, threads = 1L, keep_fit = keep_fits,
+      seeds, consensus_restart, setup = restart_setup, threads = 1L, keep_fit = keep_fits,
       tick = tick, future.seed = TRUE, future.packages = "betanmf"
     )
   } else {
-    runs <- lapply(seeds, consensus_restart, setup = setup, threads = threads,
+    runs <- lapply(seeds, consensus_restart, setup = restart_setup, threads = threads,
                    keep_fit = keep_fits, tick = tick)
   }
   # restarts in a poor local minimum are set aside (consensus_select.R)
@@ -200,7 +240,7 @@ nmf_consensus.default <- function(x, rank, beta = 2, restarts = 20L, ..., seed =
   }
   new_nmf_consensus(cons, W = refit$W, H = refit$H, loss = refit$loss,
                     seeds = seeds, fits = fits, rank = setup$rank,
-                    beta = refit$beta, call = call)
+                    beta = refit$beta, call = call, pool = pool)
 }
 
 # The data and settings of every restart, checked and prepared once, from
@@ -348,7 +388,7 @@ consensus_of_fits <- function(fits, rank, keep_fits, call, loss_tol = 0.01) {
                      rank = ranks[1], beta = fits[[1]]$beta, call = call)
 }
 
-new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
+new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call, pool = 1L) {
   attr(W, "scale") <- NULL
   stability <- data.frame(component = seq_len(rank),
                           mean = rowMeans(cons$similarity),
@@ -357,6 +397,6 @@ new_nmf_consensus <- function(cons, W, H, loss, seeds, fits, rank, beta, call) {
     W = W, H = H, stability = stability, similarity = cons$similarity,
     losses = cons$losses, best = cons$best, loss = loss, seeds = seeds,
     kept = cons$kept, set_aside = cons$set_aside, loss_tol = cons$loss_tol,
-    fits = fits, rank = rank, beta = beta, call = call
+    fits = fits, rank = rank, beta = beta, pool = pool, call = call
   ), class = "nmf_consensus")
 }

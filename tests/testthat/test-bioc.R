@@ -75,6 +75,12 @@ test_that("nmf_consensus() gives the consensus of the matrix for an SE, an SCE a
     expect_equal(cons$H, ref$H)
     expect_equal(cons$stability, ref$stability)
   }
+  # pooled restarts, through the SummarizedExperiment method
+  pooled <- nmf_consensus(bioc_se(x), 2, beta = "kl", restarts = 3, seed = 1, threads = 1,
+                          assay = "counts", pool = 2)
+  expect_identical(pooled$pool, 2L)
+  expect_equal(pooled$W, nmf_consensus(x, 2, beta = "kl", restarts = 3, seed = 1,
+                                       threads = 1, pool = 2)$W)
 })
 
 test_that("predict(), beta_divergence(), residuals() and fitted() take an SE, an SCE and HDF5 data", {
