@@ -29,7 +29,8 @@
 #' `NA`), `iterations`, `converged`, `seconds`, `restarts`, `seed`. For an
 #' `nmf_cv`: `rank`, `rank_min`, `rank_1se`, `rank_stable`, `rank_reason`,
 #' `beta`, `holdout`, `fraction`, `replicates`, `seed`. For an
-#' `nmf_consensus`: `rank`, `beta`, `restarts`, `kept`, `set_aside` (counts),
+#' `nmf_consensus`: `rank`, `beta`, `restarts`, `pool` (columns summed per
+#' column the restarts fit), `kept`, `set_aside` (counts),
 #' `loss` (of the consensus fit, `NA` for a list of fits), `best_loss`,
 #' `median_loss`, `stability_mean` (mean over components of the mean
 #' stability) and `stability_min` (the smallest stability of any component
@@ -136,6 +137,7 @@ tidy.nmf_consensus <- function(x, matrix = c("W", "H", "stability"), ...) {
 glance.nmf_consensus <- function(x, ...) {
   st <- x$stability
   data.frame(rank = x$rank, beta = x$beta %||% NA_real_, restarts = length(x$losses),
+             pool = x$pool %||% 1L,
              kept = length(x$kept %||% seq_along(x$losses)), set_aside = length(x$set_aside),
              loss = x$loss, best_loss = min(x$losses), median_loss = stats::median(x$losses),
              stability_mean = mean(st$mean), stability_min = min(st$min))

@@ -90,10 +90,12 @@ test_that("tidy(), glance() and augment() of a consensus", {
   expect_identical(generics::tidy(cons, "stability"), cons$stability)
   expect_identical(as.data.frame(cons), cons$stability)
   g <- generics::glance(cons)
-  expect_named(g, c("rank", "beta", "restarts", "kept", "set_aside", "loss", "best_loss",
+  expect_named(g, c("rank", "beta", "restarts", "pool", "kept", "set_aside", "loss", "best_loss",
                     "median_loss", "stability_mean", "stability_min"))
   expect_identical(c(g$restarts, g$kept + g$set_aside), c(3L, 3L))
   expect_identical(g$stability_min, min(cons$stability$min))
+  expect_identical(g$pool, 1L)
+  expect_identical(generics::glance(update(cons, pool = 2))$pool, 2L)
   a <- generics::augment(cons, x)
   expect_equal(a$.fitted, as.vector(cons$W %*% cons$H))
   expect_equal(sum(a$.divergence), beta_divergence(x, cons$W %*% cons$H, "kl"),
