@@ -94,6 +94,15 @@ test_that("on planted assemblies KL recovers every component at least as well as
   expect_true(all(recovered[, 1] - recovered[, 2] >= -0.001))
   expect_gt(recovered[5, 1], recovered[5, 2] + 0.02)    # the tonic firing
   expect_true(all(recovered[1:4, 1] > 0.99))
+  # learning W from 1 s sums (pool = 5) brings the tonic firing back, with
+  # the assemblies kept and H at every bin
+  cons <- nmf_consensus(sim$X, rank = ncol(sim$W), beta = "kl", restarts = 10, seed = 1,
+                        pool = 5)
+  pooled <- nmf_align(cons$W, sim$W)$similarity
+  expect_gt(pooled[5], recovered[5, 1] + 0.02)
+  expect_gt(pooled[5], 0.96)
+  expect_true(all(pooled[1:4] > 0.99))
+  expect_identical(ncol(cons$H), ncol(sim$X))
 })
 
 test_that("cross-validation recommends a rank whose components replicate; beyond it they do not", {
