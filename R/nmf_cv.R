@@ -83,7 +83,10 @@
 #'   entry at ranks 5 and 6 above), and the stability carries more of the
 #'   decision. Wider bins raise the counts per bin and sharpen the curve,
 #'   but an assembly active for fewer bins than the bin width blurs into
-#'   its neighbours. An assembly that fires too rarely in the recording to
+#'   its neighbours. The same weak coefficients bias W towards components
+#'   that take up a baseline shared by every neuron; [nmf_consensus()] with
+#'   `pool` learns W from sums of neighbouring bins and keeps H at every
+#'   bin. An assembly that fires too rarely in the recording to
 #'   be seen in the training data of every replicate cannot be found by
 #'   any hold-out.
 #'
