@@ -71,14 +71,18 @@
 #' least 0.999, and the refitted H follows the planted activity of every
 #' assembly more closely than H from `pool = 1` (correlation 0.95-0.97
 #' against 0.94-0.97); the restarts, on 16 times fewer columns, also take
-#' less time. Pool until the sums are no longer mostly zeros, and no
-#' further than the timescale of the activity (here a decay over 4 bins and
-#' onsets 100 bins apart): summing columns whose activities differ
-#' completely would make the components hard to tell apart. `pool` only makes sense when
-#' neighbouring columns belong together, such as time bins; the columns of
-#' samples or cells in arbitrary order should not be pooled.
-#' [bin_spikes()] with a wider `width` pools in the same way, but leaves H
-#' at the coarser bins.
+#' less time.
+#'
+#' How far to pool: on these counts (ten seeds) the baseline reaches cosine
+#' 0.83-0.91 at `pool = 2` (75% of the sums zero), 0.92-0.97 at 4 (60%),
+#' 0.95-0.98 at 8 (39%) and 0.96-0.99 from 12 to 48 (27% down to 3%). The
+#' assemblies stay at 0.97 or more from 4 to 32, and the weakest falls to
+#' 0.95 at 48, twelve times the 4-bin decay of their activity. Pool until at most
+#' about a quarter of the sums are zero, and not much beyond the timescale
+#' of the activity. `pool` only makes sense when neighbouring columns
+#' belong together, such as time bins; samples or cells in arbitrary order
+#' should not be pooled. [bin_spikes()] with a wider `width` pools in the
+#' same way, but leaves H at the coarser bins.
 #'
 #' @section Seeds:
 #' `seed = NULL` draws one seed from R's random number generator (so

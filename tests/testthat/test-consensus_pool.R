@@ -103,3 +103,33 @@ test_that("pool gets clear errors", {
   huge <- matrix(1e300, 3, 4)
   expect_error(nmf_consensus(huge, 1, beta = 1, pool = 2), "with `pool` = 2 the sums of columns of `x` are too large")
 })
+
+test_that("how far to pool: the baseline improves as the zeros fall, the assemblies hold until the sums span episodes", {
+  skip_on_cran()
+  # the numbers of ?nmf_consensus, "A component every neuron shares"
+  sum_bins <- function(x, k) t(rowsum(t(x), (seq_len(ncol(x)) - 1L) %/% k + 1L))
+  res <- lapply(1:10, function(seed) {
+    d <- planted_spikes(seed)
+    t(vapply(c(2L, 4L, 8L, 12L, 32L, 48L), function(k) {
+      cons <- nmf_consensus(d$X, 5, beta = 1, restarts = 10, seed = 1, threads = 1, pool = k)
+      m <- match_columns(d$W, cons$W)
+      c(zeros = mean(sum_bins(d$X, k) == 0), baseline = m$cosine[5],
+        assemblies = min(m$cosine[1:4]))
+    }, numeric(3)))
+  })
+  zeros <- sapply(res, function(r) r[, "zeros"])
+  baseline <- sapply(res, function(r) r[, "baseline"])
+  assemblies <- sapply(res, function(r) r[, "assemblies"])
+  expect_true(all(zeros[1, ] > 0.7 & zeros[1, ] < 0.8))        # pool = 2
+  expect_true(all(baseline[1, ] > 0.82 & baseline[1, ] < 0.92))
+  expect_true(all(zeros[2, ] > 0.55 & zeros[2, ] < 0.65))      # pool = 4
+  expect_true(all(baseline[2, ] > 0.91 & baseline[2, ] < 0.975))
+  expect_true(all(zeros[3, ] < 0.42 & baseline[3, ] > 0.945))   # pool = 8
+  expect_true(all(zeros[4, ] < 0.3 & baseline[4, ] > 0.955))    # pool = 12
+  expect_true(all(baseline[5, ] > 0.955))                      # pool = 32
+  expect_true(all(zeros[6, ] < 0.05 & baseline[6, ] > 0.955))   # pool = 48
+  expect_true(all(assemblies[1, ] > 0.955))
+  expect_true(all(assemblies[2:5, ] > 0.97))
+  expect_lt(min(assemblies[6, ]), 0.96)
+  expect_gt(min(assemblies[6, ]), 0.945)
+})
