@@ -165,6 +165,15 @@
 #' cons
 #' cons$stability
 #' plot(cons)
+#'
+#' # sparse spike counts of four assemblies and tonic firing, in 0.2 s bins:
+#' # W from sums over 1 s (5 bins), H at every bin
+#' sim <- simulate_assemblies(neurons = 100, bins = 1200, width = 0.2, seed = 1)
+#' pooled <- nmf_consensus(sim$X, rank = 5, beta = "kl", restarts = 4, seed = 1,
+#'                         threads = 1, pool = 5)
+#' pooled
+#' nmf_align(pooled$W, sim$W)$similarity
+#' dim(pooled$H)
 #' @export
 nmf_consensus <- function(x, rank, beta = 2, restarts = 20L, ..., seed = NULL,
                           threads = NULL, parallel = c("threads", "future"),
