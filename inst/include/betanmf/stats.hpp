@@ -107,6 +107,13 @@ template <class Mat, class C> [[nodiscard]] double data_max(const Mat &X, const 
   return cfg.data_max >= 0.0 ? cfg.data_max : max_value(X);
 }
 
+// The sum of squares of the stored values as the caller knows it
+// (Config::data_sum_squares, the same sum in the same order), else
+// sum_squares(X).
+template <class Mat, class C> [[nodiscard]] double data_sum_squares(const Mat &X, const C &cfg) {
+  return cfg.data_sum_squares >= 0.0 ? cfg.data_sum_squares : sum_squares(X);
+}
+
 // Smallest positive stored value (0 for a matrix without positive entries).
 template <class Mat> [[nodiscard]] double min_positive(const Mat &X) {
   return value_range(X).min_positive;

@@ -217,7 +217,7 @@ void solve_bcd(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg,
   std::optional<detail::MaskedEm> em;
   if (!wts.trivial() && detail::em_weights(wts)) em.emplace(X, wts);
   const bool weighted = !wts.trivial() && !em;
-  const double xx = cfg.data_sum_squares >= 0.0 ? cfg.data_sum_squares : sum_squares(X);
+  const double xx = data_sum_squares(X, cfg);
   // the scale of the objective: the weighted sum of squares under weights
   // (a uniform weight of 1e-300 makes the objective 1e-300 times smaller)
   const double wxx = wts.trivial() ? xx : weighted_sum_squares(X, wts);

@@ -171,7 +171,7 @@ template <class Mat>
 void solve_mu(const Mat &X, arma::mat &Wt, arma::mat &H, const Config &cfg, Monitor &mon,
               Result &res, const Weights &wts) {
   IterationLog log(cfg, mon, res);
-  const double xx = cfg.beta == 2.0 ? sum_squares(X) : 0.0;
+  const double xx = cfg.beta == 2.0 ? data_sum_squares(X, cfg) : 0.0;
   std::vector<double> xx_col, xx_row;
   if (cfg.beta == 2.0 && !wts.trivial()) line_sums_of_squares(X, xx_col, xx_row);
   const double max_x = data_max(X, cfg);
